@@ -1,0 +1,52 @@
+"""dvar's engine: computation graphs, their values and derivatives, and .dvar files.
+
+Pure Python plus networkx; it never imports Qt.  The GUI, the command line, a
+notebook and the tests all use it the same way::
+
+    import core
+    g = core.load("resources/examples/lecture.dvar")
+    ev = core.evaluate(g)
+    ev.values["J"], ev.grads["b"]        # 33.0, 6.0
+    ev.breakdown("b")                    # 'db = du · ∂u/∂b = du · c = 3 · 2 = 6'
+    g.set_value("a", 5.001)
+    core.evaluate(g).values["J"]         # 33.003
+    core.save(g, "out.dvar")             # atomic
+"""
+
+from core.engine import Nudge, evaluate, nudge
+from core.evaluation import NOTATIONS, Evaluation, Term, derivative_symbol
+from core.fileformat import FileFormatError, dumps, from_dict, load, loads, save, to_dict
+from core.graph import Event, Graph, GraphError, Node
+from core.numbers import format_full, format_number, parse_number
+from core.ops import OPS, Op
+from core.resources import example_path, examples
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "NOTATIONS",
+    "OPS",
+    "Evaluation",
+    "Event",
+    "FileFormatError",
+    "Graph",
+    "GraphError",
+    "Node",
+    "Nudge",
+    "Op",
+    "Term",
+    "derivative_symbol",
+    "dumps",
+    "evaluate",
+    "example_path",
+    "examples",
+    "format_full",
+    "format_number",
+    "from_dict",
+    "load",
+    "loads",
+    "nudge",
+    "parse_number",
+    "save",
+    "to_dict",
+]

@@ -1,0 +1,238 @@
+"""Forward and backward passes over a plan, and the nudge.
+
+There are two ways through a plan.  The fast way (compiled or interpreted) assumes
+every value and derivative is finite, and gives up at the first sign that one is
+not.  The careful way handles everything a partial graph or a domain error brings:
+empty slots, nulls that propagate, non-finite partials, and says why for each node.
+Both use the same op expressions, so they agree wherever the fast way succeeds.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from core.evaluation import Evaluation
+from core.graph import Graph, GraphError, NodeRef
+from core.plan import COMPILE_AFTER, COMPILE_LIMIT, Plan, plan_for
+
+_FAILURES = (ArithmeticError, ValueError)
+isfinite = math.isfinite
+
+
+def evaluate(graph: Graph) -> Evaluation:
+    """Every node's value and its derivative dJ/dnode, where J is the graph's output.
+
+    Never raises for anything a graph can hold: a missing value is None, with a
+    message in ``errors`` saying why.
+    """
+    plan = plan_for(graph)
+    leaf_values = [node.value for node in plan.leaf_nodes]
+    result = _run_fast(plan, leaf_values) if plan.complete else None
+    if result is not None:
+        values, grads = result
+        return Evaluation(plan, values, grads, {})
+    values, grads, errors = _run_careful(plan, leaf_values)
+    return Evaluation(plan, values, grads, errors)
+
+
+def _run_fast(plan: Plan, leaf_values: list[float]) -> tuple[list, list] | None:
+    plan.runs += 1
+    if plan.compiled is None and plan.runs >= COMPILE_AFTER and len(plan.keys) <= COMPILE_LIMIT:
+        plan.compiled = plan.compile()
+    try:
+        if plan.compiled is not None:
+            return plan.compiled(leaf_values)
+        return _interpret(plan, leaf_values)
+    except _FAILURES:
+        return None
+
+
+def _interpret(plan: Plan, leaf_values: list[float]) -> tuple[list, list] | None:
+    n = len(plan.keys)
+    fwd, bwd = plan.fast_steps()
+    values = [0.0] * n
+    for p, v in zip(plan.leaf_pos, leaf_values, strict=True):
+        values[p] = v
+    for i, f, a, b in fwd:
+        values[i] = f(values[a], values[b])
+    if not isfinite(sum(values)):
+        return None
+    grads = [0.0] * n
+    grads[plan.out] = 1.0
+    for i, a, b, da, db in bwd:
+        g = grads[i]
+        x0, x1, y = values[a], values[b], values[i]
+        grads[a] += g * da(x0, x1, y)
+        if db is not None:
+            grads[b] += g * db(x0, x1, y)
+    if not isfinite(sum(grads)):
+        return None
+    return values, grads
+
+
+def _forward_careful(
+    plan: Plan, leaf_values: list[float], override: dict[int, float] | None = None
+) -> tuple[list[float | None], dict[int, str], dict[int, int]]:
+    """Values with nulls where there are none, the reasons, and each null's root cause."""
+    names, ops, args = plan.names, plan.ops, plan.args
+    values: list[float | None] = [None] * len(plan.keys)
+    errors: dict[int, str] = {}
+    cause: dict[int, int] = {}
+    for p, v in zip(plan.leaf_pos, leaf_values, strict=True):
+        values[p] = v
+    if override is not None:
+        for p, v in override.items():
+            values[p] = v
+    for i, op in enumerate(ops):
+        if not op.arity or (override is not None and i in override):
+            continue
+        operands: list[float] = []
+        for slot, a in enumerate(args[i]):
+            if a is None:
+                errors[i] = f"slot {slot + 1} of {names[i]} is empty"
+                cause[i] = i
+                break
+            x = values[a]
+            if x is None:
+                cause[i] = cause[a]
+                errors[i] = f"waits on {names[cause[a]]}"
+                break
+            operands.append(x)
+        else:
+            try:
+                y = op.fn(*operands)
+            except _FAILURES:
+                y = math.nan
+            if isfinite(y):
+                values[i] = y
+            else:
+                errors[i] = op.why_undefined(operands, [names[a] for a in args[i]])
+                cause[i] = i
+    return values, errors, cause
+
+
+def _run_careful(
+    plan: Plan, leaf_values: list[float]
+) -> tuple[list[float | None], list[float | None], dict[int, str]]:
+    values, errors, _ = _forward_careful(plan, leaf_values)
+    names, reach, out = plan.names, plan.reach, plan.out
+    n = len(values)
+    if out is None:
+        for i in range(n):
+            errors.setdefault(i, "no output chosen")
+        return values, [None] * n, errors
+    grads: list[float | None] = [0.0] * n
+    if values[out] is None:
+        for i in range(n):
+            if reach[i]:
+                grads[i] = None
+                errors.setdefault(i, f"{names[out]} has no value")
+        return values, grads, errors
+    grads[out] = 1.0
+    ops, args = plan.ops, plan.args
+    cause: dict[int, int] = {}  # for a null derivative: the node where it first broke
+    for i in range(out, -1, -1):
+        op = ops[i]
+        if not reach[i] or not op.arity:
+            continue
+        g = grads[i]
+        operands = [values[a] for a in args[i]]
+        x0, x1 = operands[0], operands[-1]
+        for slot, a in enumerate(args[i]):
+            if grads[a] is None:
+                continue
+            if g is None:
+                grads[a] = None
+                cause[a] = cause[i]
+                errors.setdefault(a, f"waits on d{names[cause[i]]}")
+                continue
+            term = _term(op, slot, x0, x1, values[i], g)
+            if term is None:
+                grads[a] = None
+                cause[a] = a
+                errors.setdefault(a, _partial_failure(plan, i, slot, operands))
+            else:
+                grads[a] += term
+                if not isfinite(grads[a]):
+                    grads[a] = None
+                    cause[a] = a
+                    errors.setdefault(a, f"d{names[a]} overflows: the sum is too large")
+    return values, grads, errors
+
+
+def _term(op, slot: int, x0: float, x1: float, y: float, g: float) -> float | None:
+    try:
+        term = g * op.dfns[slot](x0, x1, y)
+    except _FAILURES:
+        return None
+    return term if isfinite(term) else None
+
+
+def _partial_failure(plan: Plan, i: int, slot: int, operands: list[float]) -> str:
+    from core.numbers import format_number
+
+    names, op = plan.names, plan.ops[i]
+    operand_names = [names[a] for a in plan.args[i]]
+    text = op.partial_text(slot, operand_names, names[i])
+    shown = ", ".join(
+        f"{n} = {format_number(v)}" for n, v in zip(operand_names, operands, strict=True)
+    )
+    return f"∂{names[i]}/∂{operand_names[slot]} = {text} is not finite at {shown}"
+
+
+@dataclass(frozen=True)
+class Nudge:
+    """What bumping one node by ``h`` does: the lecture's finite-difference check."""
+
+    node: str
+    h: float
+    before: Evaluation
+    #: Every node's value after the bump (None where there is none).
+    after: dict[str, float | None]
+    #: Ids of the nodes whose value changed, in topological order.
+    changed: list[str]
+    #: dJ/dnode from the backward pass, to compare with ``ratio``.
+    grad: float | None
+    #: ΔJ, the change of the output, and ΔJ/h.
+    delta: float | None
+    ratio: float | None
+
+
+def nudge(graph: Graph, ref: NodeRef, h: float = 0.001) -> Nudge:
+    """Bump one node (an input, a constant or any computed node) by ``h`` and return
+    every node's new value, plus ΔJ/Δnode to set beside dJ/dnode.
+
+    Only the node's downstream moves; the graph itself is not changed.
+    """
+    if isinstance(h, bool) or not isinstance(h, int | float) or not isfinite(h) or h == 0:
+        raise GraphError(f"the nudge must be a finite, non-zero number, not {h!r}")
+    before = evaluate(graph)
+    plan = plan_for(graph)
+    key = graph.key_of(ref)
+    p = plan.pos[key]
+    x = before.values[plan.names[p]]
+    if x is None:
+        raise GraphError(f"{plan.names[p]} has no value to nudge: {before.errors[plan.names[p]]}")
+    leaf_values = [node.value for node in plan.leaf_nodes]
+    after, _, _ = _forward_careful(plan, leaf_values, {p: x + h})
+    old = before.values
+    changed = [name for name, v in zip(plan.names, after, strict=True) if v != old[name]]
+    delta = ratio = None
+    if (
+        plan.out is not None
+        and after[plan.out] is not None
+        and old[plan.names[plan.out]] is not None
+    ):
+        delta = after[plan.out] - old[plan.names[plan.out]]
+        ratio = delta / h
+    return Nudge(
+        node=plan.names[p],
+        h=float(h),
+        before=before,
+        after=dict(zip(plan.names, after, strict=True)),
+        changed=changed,
+        grad=before.grads[plan.names[p]],
+        delta=delta,
+        ratio=ratio,
+    )

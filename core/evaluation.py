@@ -1,0 +1,210 @@
+"""What an evaluation hands out: values, derivatives, reasons, and the chain rule.
+
+Results are read lazily out of the plan's arrays: nothing is copied into new
+dictionaries on every edit.  An Evaluation is a snapshot; later edits to the
+graph do not change it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from core.numbers import format_number
+
+if TYPE_CHECKING:
+    from core.plan import Plan
+
+#: How a derivative is written: the lecture's ``db``, Leibniz's ``∂J/∂b``, or PyTorch's ``b.grad``.
+NOTATIONS = ("d", "partial", "grad")
+
+
+def derivative_symbol(node: str, output: str | None, notation: str = "d") -> str:
+    """``db``, ``∂J/∂b`` or ``b.grad``, for node ``b`` and output ``J``."""
+    if notation == "partial":
+        return f"∂{output or 'J'}/∂{node}"
+    if notation == "grad":
+        return f"{node}.grad"
+    return f"d{node}"
+
+
+class Column(Mapping):
+    """One number (or None) per node, looked up by id or by key, read from the plan's array."""
+
+    __slots__ = ("_plan", "_data")
+
+    def __init__(self, plan: Plan, data: list) -> None:
+        self._plan, self._data = plan, data
+
+    def __getitem__(self, ref: str | int) -> float | None:
+        if isinstance(ref, str):
+            return self._data[self._plan.index[ref]]
+        return self._data[self._plan.pos[ref]]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._plan.names)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __contains__(self, ref: object) -> bool:
+        return ref in self._plan.index if isinstance(ref, str) else ref in self._plan.pos
+
+
+@dataclass(frozen=True)
+class Term:
+    """One use of a node on the way to J: ``d<consumer> · ∂<consumer>/∂<node>``."""
+
+    consumer: str
+    slot: int
+    consumer_grad: float | None
+    #: The local partial as a person reads it (``c`` for ∂(b·c)/∂b) and as a number.
+    partial_text: str
+    partial: float | None
+    product: float | None
+    #: True when the consumer uses the node in more than one slot (``x*x``).
+    repeated: bool = False
+
+    def partial_symbol(self, node: str) -> str:
+        """``∂u/∂b``, or ``∂u/∂x[2]`` for the second slot when u uses x twice."""
+        mark = f"[{self.slot + 1}]" if self.repeated else ""
+        return f"∂{self.consumer}/∂{node}{mark}"
+
+
+class Evaluation:
+    """Every node's value and derivative, the reasons for what is missing, and the chain rule."""
+
+    def __init__(self, plan: Plan, values: list, grads: list, errors: dict[int, str]) -> None:
+        self._plan = plan
+        self._values = values
+        self._grads = grads
+        self._errors = errors
+        self.values: Mapping[str | int, float | None] = Column(plan, values)
+        self.grads: Mapping[str | int, float | None] = Column(plan, grads)
+
+    @property
+    def output(self) -> str | None:
+        """The id of the node differentiated (J), or None."""
+        return None if self._plan.out is None else self._plan.names[self._plan.out]
+
+    @property
+    def errors(self) -> dict[str, str]:
+        """Why a value or a derivative is missing, by node id."""
+        names = self._plan.names
+        return {names[i]: message for i, message in sorted(self._errors.items())}
+
+    def op(self, ref: str | int) -> str:
+        """The name of the node's op (``mul``, ``input``, ...)."""
+        return self._plan.ops[self._position(ref)].name
+
+    def error(self, ref: str | int) -> str | None:
+        """The reason this node's value or derivative is missing, or None."""
+        return self._errors.get(self._position(ref))
+
+    @property
+    def order(self) -> list[str]:
+        """Node ids in the backward order every view shares: J first (see Plan.backward_order)."""
+        names = self._plan.names
+        return [names[i] for i in self._plan.backward_order()]
+
+    def _position(self, ref: str | int) -> int:
+        return self._plan.index[ref] if isinstance(ref, str) else self._plan.pos[ref]
+
+    # ------------------------------------------------------------- chain rule
+    def terms(self, ref: str | int) -> list[Term]:
+        """The chain-rule terms whose sum is dJ/dnode: one per use of the node on the way to J."""
+        plan = self._plan
+        names = plan.names
+        i = self._position(ref)
+        if plan.out is None or i == plan.out:
+            return []
+        values, grads = self._values, self._grads
+        terms = []
+        for c, slot in plan.uses()[i]:
+            if not plan.reach[c]:
+                continue
+            op, operands = plan.ops[c], plan.args[c]
+            xs = [values[a] for a in operands]
+            g = grads[c]
+            partial = None
+            if None not in xs and values[c] is not None:
+                try:
+                    partial = op.dfns[slot](xs[0], xs[-1], values[c])
+                except (ArithmeticError, ValueError):
+                    partial = None
+            product = None if partial is None or g is None else g * partial
+            terms.append(
+                Term(
+                    consumer=names[c],
+                    slot=slot,
+                    consumer_grad=g,
+                    partial_text=op.partial_text(slot, [names[a] for a in operands], names[c]),
+                    partial=partial,
+                    product=product,
+                    repeated=operands.count(i) > 1,
+                )
+            )
+        return terms
+
+    def breakdown(self, ref: str | int, notation: str = "d") -> str:
+        """The derivative as the lecture writes it.
+
+        ``db = du · ∂u/∂b = du · c = 3 · 2 = 6``: symbolic, then the local partials,
+        then the numbers, then the result.  Several uses give a sum of terms.
+        """
+        plan = self._plan
+        i = self._position(ref)
+        node = plan.names[i]
+
+        def d(name: str) -> str:
+            return derivative_symbol(name, self.output, notation)
+
+        grad = self._grads[i]
+        if plan.out is None:
+            return f"{d(node)} is undefined: no output chosen"
+        if i == plan.out:
+            return f"{d(node)} = 1"
+        if grad is None:
+            return f"{d(node)} is undefined: {self._errors.get(i, 'a value is missing')}"
+        terms = self.terms(i)
+        if not terms:
+            return f"{d(node)} = 0   ({self.output} does not depend on {node})"
+        symbolic = " + ".join(f"{d(t.consumer)} · {t.partial_symbol(node)}" for t in terms)
+        local = " + ".join(f"{d(t.consumer)} · {_group(t.partial_text)}" for t in terms)
+        numbers = " + ".join(f"{_factor(t.consumer_grad)} · {_factor(t.partial)}" for t in terms)
+        steps = [d(node), symbolic]
+        if local != symbolic:
+            steps.append(local)
+        if numbers != local:
+            steps.append(numbers)
+        steps.append(format_number(grad))
+        return " = ".join(_dedupe(steps))
+
+    def to_json(self) -> dict:
+        """``{"output", "values", "grads", "errors"}``, as ``dvar eval --json`` prints it."""
+        names = self._plan.names
+        return {
+            "output": self.output,
+            "values": dict(zip(names, self._values, strict=True)),
+            "grads": dict(zip(names, self._grads, strict=True)),
+            "errors": self.errors,
+        }
+
+
+def _group(text: str) -> str:
+    """Parenthesise a partial's text when it is more than one factor."""
+    return f"({text})" if any(ch in text for ch in " +-/·") and not text.startswith("[") else text
+
+
+def _factor(x: float | None) -> str:
+    text = format_number(x)
+    return f"({text})" if text.startswith("-") else text
+
+
+def _dedupe(steps: list[str]) -> list[str]:
+    kept: list[str] = []
+    for step in steps:
+        if not kept or kept[-1] != step:
+            kept.append(step)
+    return kept

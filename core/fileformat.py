@@ -1,0 +1,325 @@
+"""Reading and writing ``.dvar`` files (format version 1; see docs/file-format.md).
+
+A file is data and is never executed.  Every way a file can be wrong raises
+:class:`FileFormatError` with one line that names the file, and the node and
+field at fault.  Saves are atomic: a temporary file in the same folder, then
+``os.replace``, so the previous file survives any failure.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from core.graph import Graph, GraphError, Node, check_id
+from core.ops import OPS
+
+FORMAT = "dvar"
+VERSION = 1
+MAX_BYTES = 50 * 1024 * 1024
+MAX_NODES = 1_000_000
+_NODE_FIELDS = frozenset({"id", "op", "value", "inputs", "label", "param", "x", "y"})
+_TOP_FIELDS = frozenset({"format", "version", "output", "nodes"})
+
+
+class FileFormatError(GraphError):
+    """A file that dvar cannot read.  ``str(error)`` is one line naming the file and the fault."""
+
+
+def load(path: str | os.PathLike[str]) -> Graph:
+    """Read a ``.dvar`` file into a Graph; FileFormatError (one clear line) if it is bad."""
+    where = str(path)
+    file = Path(path)
+    try:
+        if file.is_dir():
+            raise FileFormatError(f"{where}: is a folder, not a .dvar file")
+        with file.open("rb") as stream:
+            data = stream.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise FileFormatError(f"{where}: no such file") from None
+    except OSError as error:
+        raise FileFormatError(f"{where}: cannot read: {error.strerror or error}") from None
+    if len(data) > MAX_BYTES:
+        raise FileFormatError(f"{where}: larger than {MAX_BYTES // 2**20} MB; refusing to read it")
+    return loads(data, where)
+
+
+def loads(data: bytes | str, where: str = "<data>") -> Graph:
+    """Read ``.dvar`` content (bytes or text); ``where`` names it in error messages."""
+    if isinstance(data, bytes):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise FileFormatError(
+                f"{where}: not a dvar file: not UTF-8 text (bad byte at offset {error.start})"
+            ) from None
+    else:
+        text = data
+    if not text.strip():
+        raise FileFormatError(f"{where}: the file is empty")
+    try:
+        document = json.loads(text)
+    except RecursionError:
+        raise FileFormatError(f"{where}: not a dvar file: JSON nested too deeply") from None
+    except json.JSONDecodeError as error:
+        raise FileFormatError(
+            f"{where}: not valid JSON: {error.msg} at line {error.lineno} column {error.colno}"
+        ) from None
+    except ValueError as error:  # e.g. an integer with more digits than Python reads
+        raise FileFormatError(f"{where}: not valid JSON: {error}") from None
+    return from_dict(document, where)
+
+
+def from_dict(document: Any, where: str = "<data>") -> Graph:
+    """Build a Graph from a parsed ``.dvar`` document, checking every field."""
+    if not isinstance(document, dict):
+        raise FileFormatError(f"{where}: not a dvar file: expected a JSON object at the top")
+    if document.get("format") != FORMAT:
+        raise FileFormatError(
+            f"{where}: field 'format': expected \"dvar\", found {_show(document.get('format'))}"
+        )
+    version = document.get("version")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise FileFormatError(f"{where}: field 'version': expected 1, found {_show(version)}")
+    if version > VERSION:
+        raise FileFormatError(
+            f"{where}: field 'version': version {version} is newer than this dvar reads "
+            f"(up to {VERSION}); please update dvar"
+        )
+    records = document.get("nodes")
+    if not isinstance(records, list):
+        found = "nothing" if records is None else _show(records)
+        raise FileFormatError(f"{where}: field 'nodes': expected a list of nodes, found {found}")
+    if len(records) > MAX_NODES:
+        raise FileFormatError(f"{where}: field 'nodes': more than {MAX_NODES:,} nodes; refusing")
+
+    nodes: list[Node] = []
+    keys: dict[str, int] = {}
+    wiring: list[list] = []
+    for index, record in enumerate(records):
+        node, inputs = _read_node(record, index, where)
+        if node.id in keys:
+            raise FileFormatError(f"{where}: node {index} ({node.id!r}): duplicate id")
+        node.key = keys[node.id] = index
+        nodes.append(node)
+        wiring.append(inputs)
+
+    sorted_already = True
+    for node, inputs in zip(nodes, wiring, strict=True):
+        for slot, source in enumerate(inputs):
+            if source is None:
+                continue
+            key = keys.get(source)
+            if key is None:
+                raise FileFormatError(
+                    f"{where}: node {node.id!r}: field 'inputs': slot {slot + 1} names "
+                    f"{source!r}, which is not a node in this file"
+                )
+            if key == node.key:
+                raise FileFormatError(
+                    f"{where}: node {node.id!r}: field 'inputs': the node feeds itself"
+                )
+            if key > node.key:
+                sorted_already = False
+            node.inputs[slot] = key
+    ranks = list(range(len(nodes))) if sorted_already else _ranks(nodes, where)
+
+    output = document.get("output")
+    if output is not None and (not isinstance(output, str) or output not in keys):
+        raise FileFormatError(f"{where}: field 'output': {_show(output)} is not a node's id")
+    extra = {k: v for k, v in document.items() if k not in _TOP_FIELDS}
+    return Graph._from_nodes(nodes, ranks, None if output is None else keys[output], extra)
+
+
+def _read_node(record: Any, index: int, where: str) -> tuple[Node, list]:
+    if not isinstance(record, dict):
+        raise FileFormatError(f"{where}: node {index}: expected an object, found {_show(record)}")
+    raw_id = record.get("id")
+    if raw_id is None:
+        raise FileFormatError(f"{where}: node {index}: field 'id' is missing")
+    try:
+        node_id = check_id(raw_id)
+    except GraphError as error:
+        raise FileFormatError(f"{where}: node {index}: field 'id': {error}") from None
+    at = f"{where}: node {node_id!r}"
+    op = OPS.get(record.get("op")) if isinstance(record.get("op"), str) else None
+    if op is None:
+        raise FileFormatError(
+            f"{at}: field 'op': unknown op {_show(record.get('op'))} (known: {', '.join(OPS)})"
+        )
+    value = None
+    if op.is_leaf:
+        if "value" not in record:
+            raise FileFormatError(f"{at}: field 'value' is missing; an {op.name} needs one")
+        value = _number(record["value"], at, "value")
+        inputs = record.get("inputs", [])
+        if inputs not in ([], None):
+            raise FileFormatError(f"{at}: field 'inputs': an {op.name} takes no inputs")
+        inputs = []
+    else:
+        if record.get("value") is not None:
+            raise FileFormatError(
+                f"{at}: field 'value': a {op.name} node computes its value; only inputs "
+                "and constants hold one"
+            )
+        inputs = record.get("inputs")
+        if not isinstance(inputs, list):
+            raise FileFormatError(
+                f"{at}: field 'inputs': expected a list of {op.arity} ids, found {_show(inputs)}"
+            )
+        if len(inputs) != op.arity:
+            raise FileFormatError(
+                f"{at}: field 'inputs': {op.name} takes {op.arity} operand"
+                f"{'s' * (op.arity != 1)}, found {len(inputs)}"
+            )
+        for slot, source in enumerate(inputs):
+            if source is not None and not isinstance(source, str):
+                raise FileFormatError(
+                    f"{at}: field 'inputs': slot {slot + 1} must be an id or null, "
+                    f"found {_show(source)}"
+                )
+    label = record.get("label")
+    if label is not None and not isinstance(label, str):
+        raise FileFormatError(f"{at}: field 'label': expected text, found {_show(label)}")
+    param = record.get("param", False)
+    if not isinstance(param, bool):
+        raise FileFormatError(f"{at}: field 'param': expected true or false, found {_show(param)}")
+    if param and op.name != "input":
+        raise FileFormatError(f"{at}: field 'param': only inputs can be parameters")
+    x = _number(record["x"], at, "x") if record.get("x") is not None else None
+    y = _number(record["y"], at, "y") if record.get("y") is not None else None
+    extra = {k: v for k, v in record.items() if k not in _NODE_FIELDS}
+    node = Node(-1, node_id, op, value, [None] * op.arity, label or None, param, x, y, extra)
+    return node, inputs
+
+
+def _number(value: Any, at: str, field: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise FileFormatError(f"{at}: field {field!r}: expected a number, found {_show(value)}")
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        raise FileFormatError(
+            f"{at}: field {field!r}: expected a finite number, found {_show(value)}"
+        )
+    return number
+
+
+def _ranks(nodes: list[Node], where: str) -> list[int]:
+    """A topological rank per node (Kahn's algorithm); FileFormatError naming a cycle."""
+    count = [0] * len(nodes)
+    consumers: list[list[int]] = [[] for _ in nodes]
+    for node in nodes:
+        for source in node.inputs:
+            if source is not None:
+                count[node.key] += 1
+                consumers[source].append(node.key)
+    ready = [i for i, c in enumerate(count) if c == 0]
+    ranks = [-1] * len(nodes)
+    for rank, i in enumerate(ready):  # `ready` grows while we walk it
+        ranks[i] = rank
+        for consumer in consumers[i]:
+            count[consumer] -= 1
+            if count[consumer] == 0:
+                ready.append(consumer)
+    if len(ready) < len(nodes):
+        import networkx as nx
+
+        left = nx.MultiDiGraph()
+        left.add_edges_from(
+            (s, n.key) for n in nodes if ranks[n.key] < 0 for s in n.inputs if s is not None
+        )
+        loop = [nodes[edge[0]].id for edge in nx.find_cycle(left)]
+        loop.append(loop[0])
+        raise FileFormatError(
+            f"{where}: node {loop[0]!r}: field 'inputs': a cycle: " + " → ".join(loop)
+        )
+    return ranks
+
+
+def _show(value: Any) -> str:
+    text = json.dumps(value, allow_nan=True) if _plain(value) else type(value).__name__
+    if text in ("NaN", "Infinity", "-Infinity"):
+        return text
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _plain(value: Any) -> bool:
+    return value is None or isinstance(value, bool | int | float | str)
+
+
+def to_dict(graph: Graph) -> dict[str, Any]:
+    """The graph as a ``.dvar`` document, nodes in topological order, unknown fields kept."""
+    document: dict[str, Any] = {"format": FORMAT, "version": VERSION, "output": graph.output}
+    nodes = graph._nodes
+    records = []
+    for key in graph.topological_keys():
+        node = nodes[key]
+        record: dict[str, Any] = {"id": node.id, "op": node.op.name}
+        if node.label:
+            record["label"] = node.label
+        if node.op.is_leaf:
+            record["value"] = _compact(node.value)
+        else:
+            record["inputs"] = [None if k is None else nodes[k].id for k in node.inputs]
+        if node.param:
+            record["param"] = True
+        if node.x is not None and node.y is not None:
+            record["x"], record["y"] = _compact(node.x), _compact(node.y)
+        record.update(node.extra)
+        records.append(record)
+    document["nodes"] = records
+    for field, value in graph.extra.items():
+        document.setdefault(field, value)
+    return document
+
+
+def dumps(graph: Graph) -> str:
+    """The graph as ``.dvar`` text: one node per line, so files diff well."""
+    document = to_dict(graph)
+    records = document.pop("nodes")
+    head = json.dumps(document, ensure_ascii=False, indent=2)[:-2]  # drop the closing "\n}"
+    body = ",\n".join("    " + json.dumps(r, ensure_ascii=False) for r in records)
+    return (
+        f'{head},\n  "nodes": [\n{body}\n  ]\n}}\n' if records else f'{head},\n  "nodes": []\n}}\n'
+    )
+
+
+def save(graph: Graph, path: str | os.PathLike[str]) -> None:
+    """Write the graph to ``path`` atomically: the old file survives any failure."""
+    target = Path(path)
+    text = dumps(graph).encode("utf-8")
+    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
+    try:
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        if target.exists():
+            os.chmod(temp, target.stat().st_mode & 0o777)
+        else:
+            os.chmod(temp, 0o666 & ~_umask())
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _compact(x: float | None) -> float | int | None:
+    if x is not None and x.is_integer() and abs(x) < 2**53:
+        return int(x)
+    return x

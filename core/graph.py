@@ -1,0 +1,620 @@
+"""The graph model: nodes, ordered operand slots, the output, and change events.
+
+Every node has a stable integer *key* that never changes, and an *id* (its name)
+that a person can rename.  Methods accept either; undo histories hold keys, so
+they stay valid across renames.  Every refused edit raises :class:`GraphError`
+and leaves the graph exactly as it was.
+
+The model keeps a topological order of its nodes as *ranks* (each operand ranks
+below its consumers), repaired locally when a new edge goes against it, so that
+evaluation never has to sort the whole graph after an edit.  A
+``networkx.MultiDiGraph`` mirror (edge ``source -> consumer`` keyed by slot)
+serves graph algorithms; it is built on first use, so loading and evaluating a
+large file never pays for it.
+"""
+
+from __future__ import annotations
+
+import keyword
+import math
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from core.ops import OPS, Op
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+NodeRef = str | int  # a node's id (str) or its stable key (int)
+
+
+class GraphError(ValueError):
+    """An edit or a file that would break the graph.
+
+    The message names the node and the field at fault, in words a person understands.
+    """
+
+
+@dataclass(frozen=True)
+class Event:
+    """One completed change.  ``kind`` is past tense: ``node_added``, ``value_changed``, ..."""
+
+    kind: str
+    key: int | None = None
+    slot: int | None = None
+
+
+#: Events that change which values flow where; evaluation plans are rebuilt after them.
+STRUCTURAL = frozenset(
+    {"node_added", "node_removed", "connected", "disconnected", "output_changed", "reset"}
+)
+
+
+class Node:
+    """One node.  Read its fields freely; change them only through :class:`Graph`."""
+
+    __slots__ = ("key", "id", "op", "value", "inputs", "label", "param", "x", "y", "extra")
+
+    def __init__(
+        self,
+        key: int,
+        id: str,
+        op: Op,
+        value: float | None = None,
+        inputs: list[int | None] | None = None,
+        label: str | None = None,
+        param: bool = False,
+        x: float | None = None,
+        y: float | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        self.key = key
+        self.id = id
+        self.op = op
+        self.value = value
+        self.inputs: list[int | None] = inputs if inputs is not None else [None] * op.arity
+        self.label = label
+        self.param = param
+        self.x = x
+        self.y = y
+        self.extra: dict[str, Any] = extra if extra is not None else {}
+
+    @property
+    def name(self) -> str:
+        """What a person sees: the label when there is one, else the id."""
+        return self.label or self.id
+
+    def __repr__(self) -> str:
+        return f"<Node {self.id} {self.op.name} key={self.key}>"
+
+
+def check_id(text: object) -> str:
+    """Return ``text`` if it is a valid node id, else raise GraphError saying why."""
+    if not isinstance(text, str):
+        raise GraphError(f"a node id must be text, not {type(text).__name__}")
+    if not text.isidentifier():
+        raise GraphError(
+            f"{text!r} is not a valid name: use letters, digits and _, not starting with a digit"
+        )
+    if keyword.iskeyword(text):
+        raise GraphError(f"{text!r} is a Python keyword and cannot name a node")
+    return text
+
+
+def check_value(value: object, what: str) -> float:
+    """Return ``value`` as a float if it is a finite number, else raise GraphError."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise GraphError(f"{what} must be a number, not {type(value).__name__} {value!r}")
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        raise GraphError(f"{what} must be a finite number, not {value!r}")
+    return number
+
+
+def _check_position(value: object, what: str) -> float | None:
+    return None if value is None else check_value(value, what)
+
+
+class Graph:
+    """A computation graph: the document dvar edits, evaluates, saves and draws."""
+
+    def __init__(self) -> None:
+        self._nodes: dict[int, Node] = {}
+        self._by_id: dict[str, int] = {}
+        self._rank: dict[int, int] = {}
+        self._next_key = 0
+        self._next_rank = 0
+        self._order: list[int] | None = []
+        self._consumer_count: dict[int, int] = {}
+        self._nx: nx.MultiDiGraph | None = None
+        self._output: int | None = None
+        self.extra: dict[str, Any] = {}
+        self.structure_version = 0
+        self.names_version = 0
+        self.version = 0
+        self._listeners: list[Callable[[list[Event]], None]] = []
+        self._pending: list[Event] | None = None
+        self._journal: list[Callable[[], None]] | None = None
+        self._batch_depth = 0
+        self._plan: Any = None  # the engine's cached evaluation plan
+
+    # ----------------------------------------------------------------- queries
+    def __len__(self) -> int:
+        return len(self._nodes)
+
+    def __contains__(self, ref: object) -> bool:
+        if isinstance(ref, str):
+            return ref in self._by_id
+        return ref in self._nodes
+
+    def __iter__(self) -> Iterator[Node]:
+        return iter(self._nodes.values())
+
+    def nodes(self) -> list[Node]:
+        """Every node, in insertion order."""
+        return list(self._nodes.values())
+
+    def node(self, ref: NodeRef) -> Node:
+        """The node with this id or key; GraphError if there is none."""
+        return self._nodes[self.key_of(ref)]
+
+    def key_of(self, ref: NodeRef) -> int:
+        """The stable key of the node with this id (or key); GraphError if there is none."""
+        if isinstance(ref, str):
+            key = self._by_id.get(ref)
+            if key is None:
+                raise GraphError(f"there is no node named {ref!r}")
+            return key
+        if isinstance(ref, int) and not isinstance(ref, bool) and ref in self._nodes:
+            return ref
+        raise GraphError(f"there is no node {ref!r}")
+
+    def id_of(self, ref: NodeRef) -> str:
+        """The id of the node with this key (or id)."""
+        return self._nodes[self.key_of(ref)].id
+
+    @property
+    def output(self) -> str | None:
+        """The id of the node being differentiated (J), or None when none is chosen."""
+        return None if self._output is None else self._nodes[self._output].id
+
+    @property
+    def output_key(self) -> int | None:
+        """The key of the output node, or None."""
+        return self._output
+
+    def inputs_of(self, ref: NodeRef) -> list[str | None]:
+        """The ids feeding each operand slot of a node, None for an empty slot."""
+        return [None if k is None else self._nodes[k].id for k in self.node(ref).inputs]
+
+    def consumers(self, ref: NodeRef) -> list[tuple[str, int]]:
+        """Every use of a node, as (consumer id, slot), one entry per edge."""
+        key = self.key_of(ref)
+        g = self.nx
+        return sorted(
+            ((self._nodes[dst].id, slot) for _, dst, slot in g.out_edges(key, keys=True)),
+            key=lambda use: (self._rank[self._by_id[use[0]]], use[1]),
+        )
+
+    def topological_keys(self) -> list[int]:
+        """Node keys with every operand before its consumers."""
+        if self._order is None:
+            self._order = sorted(self._rank, key=self._rank.__getitem__)
+        return self._order
+
+    @property
+    def nx(self) -> nx.MultiDiGraph:
+        """The graph as a ``networkx.MultiDiGraph`` over node keys (source → consumer,
+        edge key = slot).  Read it; never edit it directly."""
+        if self._nx is None:
+            import networkx as nx
+
+            g = nx.MultiDiGraph()
+            g.add_nodes_from(self._nodes)
+            g.add_edges_from(
+                (src, node.key, slot)
+                for node in self._nodes.values()
+                for slot, src in enumerate(node.inputs)
+                if src is not None
+            )
+            self._nx = g
+        return self._nx
+
+    def unique_id(self, stem: str) -> str:
+        """A free id made from ``stem``: ``stem`` itself, else ``stem1``, ``stem2``, ..."""
+        stem = stem if stem.isidentifier() and not keyword.iskeyword(stem) else f"n_{stem}"
+        if stem not in self._by_id and not stem[-1].isdigit():
+            return stem
+        n = 1
+        while f"{stem}{n}" in self._by_id:
+            n += 1
+        return f"{stem}{n}"
+
+    # --------------------------------------------------------------- listeners
+    def subscribe(self, listener: Callable[[list[Event]], None]) -> None:
+        """Call ``listener(events)`` after each completed change (one call per batch)."""
+        self._listeners.append(listener)
+
+    def unsubscribe(self, listener: Callable[[list[Event]], None]) -> None:
+        """Stop telling ``listener`` about changes."""
+        self._listeners.remove(listener)
+
+    @contextmanager
+    def batch(self) -> Iterator[Graph]:
+        """Group edits into one change: listeners hear once, at the end.
+
+        If an edit inside raises, every edit of the batch is undone and the error
+        propagates, so a compound change happens entirely or not at all.
+        """
+        outer = self._batch_depth == 0
+        if outer:
+            self._pending, self._journal = [], []
+        self._batch_depth += 1
+        try:
+            yield self
+        except BaseException:
+            self._batch_depth -= 1
+            if outer:
+                self._rollback()
+            raise
+        self._batch_depth -= 1
+        if outer:
+            events, self._pending, self._journal = self._pending, None, None
+            if events:
+                self._notify(events)
+
+    def _rollback(self) -> None:
+        journal, self._journal = self._journal or [], None
+        self._pending = []  # collects the undo steps' own events, which nobody needs to hear
+        try:
+            for undo in reversed(journal):
+                undo()
+        finally:
+            self._pending = None
+
+    def _changed(self, event: Event, undo: Callable[[], None]) -> None:
+        self.version += 1
+        if event.kind in STRUCTURAL:
+            self.structure_version += 1
+        if self._journal is not None:
+            self._journal.append(undo)
+        if self._pending is not None:
+            self._pending.append(event)
+        else:
+            self._notify([event])
+
+    def _notify(self, events: list[Event]) -> None:
+        for listener in list(self._listeners):
+            listener(events)
+
+    # ------------------------------------------------------------------- edits
+    def add_node(
+        self,
+        op: str,
+        id: str | None = None,
+        *,
+        value: float | None = None,
+        inputs: list[NodeRef | None] | None = None,
+        label: str | None = None,
+        param: bool = False,
+        x: float | None = None,
+        y: float | None = None,
+        key: int | None = None,
+    ) -> str:
+        """Add a node and return its id.
+
+        ``op`` is a name from :data:`core.ops.OPS`.  Inputs and constants take a
+        ``value`` (default 0); other ops may take ``inputs``, one entry per operand
+        slot, None for a slot left empty.  Without an ``id`` one is made from the op
+        name.  ``key`` re-creates a node under a key it had before (for undo).
+        """
+        spec = OPS.get(op) if isinstance(op, str) else None
+        if spec is None:
+            raise GraphError(f"unknown op {op!r}; known ops: {', '.join(OPS)}")
+        node_id = check_id(id) if id is not None else self.unique_id(_stem(spec))
+        if node_id in self._by_id:
+            raise GraphError(f"a node named {node_id!r} already exists")
+        if key is not None and (key in self._nodes or not isinstance(key, int) or key < 0):
+            raise GraphError(f"node key {key!r} is already in use")
+        if spec.is_leaf:
+            number = check_value(0.0 if value is None else value, f"the value of {node_id}")
+            if inputs:
+                raise GraphError(f"{node_id} is an {op} and takes no inputs")
+        else:
+            if value is not None:
+                raise GraphError(f"{node_id} is computed by {op}; only inputs hold a value")
+            number = None
+        if param and op != "input":
+            raise GraphError(f"only inputs can be parameters, and {node_id} is a {op}")
+        sources = list(inputs) if inputs is not None else [None] * spec.arity
+        if len(sources) != spec.arity:
+            raise GraphError(
+                f"{op} takes {spec.arity} operand{'s' * (spec.arity != 1)}, "
+                f"but {len(sources)} were given for {node_id}"
+            )
+        source_keys = [None if s is None else self.key_of(s) for s in sources]
+        if label is not None and not isinstance(label, str):
+            raise GraphError(f"the label of {node_id} must be text")
+        px = _check_position(x, f"the x position of {node_id}")
+        py = _check_position(y, f"the y position of {node_id}")
+
+        if key is None:
+            key = self._next_key
+        self._next_key = max(self._next_key, key + 1)
+        node = Node(key, node_id, spec, number, None, label, bool(param), px, py)
+        with self.batch():
+            self._insert(node, self._next_rank)
+            for slot, src in enumerate(source_keys):
+                if src is not None:
+                    self.connect(src, key, slot)
+        return node_id
+
+    def remove_node(self, ref: NodeRef) -> None:
+        """Remove a node.  Slots it fed become empty; if it was the output, none is chosen."""
+        key = self.key_of(ref)
+        with self.batch():
+            if self._consumer_count.get(key):
+                for _, dst, slot in list(self.nx.out_edges(key, keys=True)):
+                    self.disconnect(dst, slot)
+            for slot, src in enumerate(self._nodes[key].inputs):
+                if src is not None:
+                    self.disconnect(key, slot)
+            if self._output == key:
+                self.set_output(None)
+            self._delete(key)
+
+    def connect(self, source: NodeRef, consumer: NodeRef, slot: int) -> None:
+        """Feed ``source`` into operand ``slot`` (0-based) of ``consumer``.
+
+        Refused for an occupied or missing slot, and for an edge that would close a cycle.
+        """
+        src, dst = self.key_of(source), self.key_of(consumer)
+        node = self._nodes[dst]
+        self._check_slot(node, slot)
+        if node.inputs[slot] is not None:
+            taken = self._nodes[node.inputs[slot]].id
+            raise GraphError(f"slot {slot + 1} of {node.id} is already fed by {taken}")
+        if src == dst:
+            raise GraphError(f"{node.id} cannot feed itself")
+        reranked = self._make_room(src, dst) if self._rank[src] > self._rank[dst] else None
+        self._set_slot(dst, slot, src)
+        if reranked and self._journal is not None:
+            self._journal.insert(len(self._journal) - 1, lambda: self._restore_ranks(reranked))
+
+    def disconnect(self, consumer: NodeRef, slot: int) -> None:
+        """Empty operand ``slot`` of ``consumer``.  Emptying an empty slot is refused."""
+        dst = self.key_of(consumer)
+        node = self._nodes[dst]
+        self._check_slot(node, slot)
+        if node.inputs[slot] is None:
+            raise GraphError(f"slot {slot + 1} of {node.id} is already empty")
+        self._set_slot(dst, slot, None)
+
+    def set_value(self, ref: NodeRef, value: float) -> None:
+        """Set the value of an input or a constant."""
+        node = self.node(ref)
+        if not node.op.is_leaf:
+            raise GraphError(
+                f"{node.id} is computed by {node.op.name}; only inputs and constants hold a value"
+            )
+        self._set_field(node, "value", check_value(value, f"the value of {node.id}"))
+
+    def set_label(self, ref: NodeRef, label: str | None) -> None:
+        """Set the display text shown instead of the id (None or "" removes it)."""
+        node = self.node(ref)
+        if label is not None and not isinstance(label, str):
+            raise GraphError(f"the label of {node.id} must be text")
+        self._set_field(node, "label", label or None)
+
+    def set_param(self, ref: NodeRef, param: bool) -> None:
+        """Mark an input as a trainable parameter, or unmark it."""
+        node = self.node(ref)
+        if param and node.op.name != "input":
+            raise GraphError(f"only inputs can be parameters, and {node.id} is a {node.op.name}")
+        self._set_field(node, "param", bool(param))
+
+    def set_position(self, ref: NodeRef, x: float, y: float) -> None:
+        """Place a node on the canvas."""
+        node = self.node(ref)
+        px = check_value(x, f"the x position of {node.id}")
+        py = check_value(y, f"the y position of {node.id}")
+        old = (node.x, node.y)
+
+        def put(pos: tuple[float | None, float | None]) -> None:
+            node.x, node.y = pos
+
+        put((px, py))
+        self._changed(Event("moved", node.key), lambda: put(old))
+
+    def rename(self, ref: NodeRef, new_id: str) -> None:
+        """Give a node a new id.  References follow, since they hold keys."""
+        node = self.node(ref)
+        check_id(new_id)
+        if new_id == node.id:
+            return
+        if new_id in self._by_id:
+            raise GraphError(f"a node named {new_id!r} already exists")
+        self._rename(node, new_id)
+
+    def set_output(self, ref: NodeRef | None) -> None:
+        """Choose the node to differentiate (J), or None.  Never renames anything."""
+        key = None if ref is None else self.key_of(ref)
+        old = self._output
+        if key == old:
+            return
+        self._output = key
+        self._changed(Event("output_changed", key), lambda: self._restore_output(old))
+
+    def _restore_output(self, key: int | None) -> None:
+        self._output = key
+        self.structure_version += 1
+
+    # ------------------------------------------------------- internal editing
+    def _check_slot(self, node: Node, slot: object) -> None:
+        if isinstance(slot, bool) or not isinstance(slot, int) or not 0 <= slot < node.op.arity:
+            if node.op.arity == 0:
+                raise GraphError(f"{node.id} is an {node.op.name} and has no operand slots")
+            raise GraphError(
+                f"{node.id} ({node.op.name}) has slots 1 to {node.op.arity}, not {slot!r}"
+            )
+
+    def _insert(self, node: Node, rank: int) -> None:
+        self._nodes[node.key] = node
+        self._by_id[node.id] = node.key
+        self._rank[node.key] = rank
+        self._next_rank = max(self._next_rank, rank + 1)
+        if self._order is not None:
+            if not self._order or self._rank[self._order[-1]] < rank:
+                self._order.append(node.key)
+            else:
+                self._order = None
+        if self._nx is not None:
+            self._nx.add_node(node.key)
+        self._changed(Event("node_added", node.key), lambda: self._delete(node.key))
+
+    def _delete(self, key: int) -> None:
+        node = self._nodes.pop(key)
+        del self._by_id[node.id]
+        rank = self._rank.pop(key)
+        self._consumer_count.pop(key, None)
+        if self._order is not None:
+            self._order.remove(key)
+        if self._nx is not None:
+            self._nx.remove_node(key)
+        self._changed(Event("node_removed", key), lambda: self._insert(node, rank))
+
+    def _set_slot(self, dst: int, slot: int, src: int | None) -> None:
+        node = self._nodes[dst]
+        old = node.inputs[slot]
+        if old is not None:
+            self._consumer_count[old] -= 1
+            if self._nx is not None:
+                self._nx.remove_edge(old, dst, key=slot)
+        node.inputs[slot] = src
+        if src is not None:
+            self._consumer_count[src] = self._consumer_count.get(src, 0) + 1
+            if self._nx is not None:
+                self._nx.add_edge(src, dst, key=slot)
+        kind = "connected" if src is not None else "disconnected"
+        self._changed(Event(kind, dst, slot), lambda: self._set_slot(dst, slot, old))
+
+    def _set_field(self, node: Node, name: str, value: Any) -> None:
+        old = getattr(node, name)
+        if old == value and type(old) is type(value):
+            return
+        setattr(node, name, value)
+        kind = {"value": "value_changed", "label": "label_changed", "param": "param_changed"}[name]
+        self._changed(Event(kind, node.key), lambda: self._set_field(node, name, old))
+
+    def _rename(self, node: Node, new_id: str) -> None:
+        old = node.id
+        del self._by_id[old]
+        self._by_id[new_id] = node.key
+        node.id = new_id
+        self.names_version += 1
+        self._changed(Event("renamed", node.key), lambda: self._rename(node, old))
+
+    # ------------------------------------------------ keeping the order valid
+    def _make_room(self, src: int, dst: int) -> dict[int, int]:
+        """Re-rank nodes so that ``src`` ranks below ``dst`` before the edge src → dst.
+
+        Only nodes ranked between the two move (Pearce and Kelly's dynamic
+        topological sort).  Raises GraphError if the edge would close a cycle.
+        Returns the old ranks of the nodes that moved.
+        """
+        rank, low, high = self._rank, self._rank[dst], self._rank[src]
+        g = self.nx
+        ahead: set[int] = set()  # reachable from dst, ranked below src
+        stack = [dst]
+        while stack:
+            n = stack.pop()
+            if n in ahead:
+                continue
+            ahead.add(n)
+            for nxt in g.successors(n):
+                if nxt == src:
+                    raise GraphError(self._cycle_message(src, dst))
+                if rank[nxt] < high and nxt not in ahead:
+                    stack.append(nxt)
+        behind: set[int] = set()  # reaching src, ranked above dst
+        stack = [src]
+        while stack:
+            n = stack.pop()
+            if n in behind:
+                continue
+            behind.add(n)
+            stack.extend(p for p in set(self._nodes[n].inputs) if p is not None and rank[p] > low)
+        moved = sorted(behind, key=rank.__getitem__) + sorted(ahead, key=rank.__getitem__)
+        old = {n: rank[n] for n in moved}
+        for n, r in zip(moved, sorted(old.values()), strict=True):
+            rank[n] = r
+        self._order = None
+        return old
+
+    def _restore_ranks(self, old: dict[int, int]) -> None:
+        self._rank.update((k, r) for k, r in old.items() if k in self._rank)
+        self._order = None
+
+    def _cycle_message(self, src: int, dst: int) -> str:
+        import networkx as nx
+
+        path = nx.shortest_path(self.nx, dst, src)
+        loop = " → ".join(self._nodes[k].id for k in [src, *path])
+        return (
+            f"connecting {self._nodes[src].id} → {self._nodes[dst].id} would close a cycle: {loop}"
+        )
+
+    # ------------------------------------------------------- bulk construction
+    @classmethod
+    def _from_nodes(
+        cls, nodes: list[Node], ranks: list[int], output: int | None, extra: dict[str, Any]
+    ) -> Graph:
+        """Build a graph from already validated nodes (used by the file reader)."""
+        graph = cls()
+        count: dict[int, int] = {}
+        for node, rank in zip(nodes, ranks, strict=True):
+            graph._nodes[node.key] = node
+            graph._by_id[node.id] = node.key
+            graph._rank[node.key] = rank
+            for src in node.inputs:
+                if src is not None:
+                    count[src] = count.get(src, 0) + 1
+        graph._consumer_count = count
+        graph._next_key = len(nodes)
+        graph._next_rank = len(nodes)
+        graph._order = None
+        graph._output = output
+        graph.extra = extra
+        return graph
+
+    def copy(self) -> Graph:
+        """An independent copy with the same ids, keys, values and positions."""
+        nodes = [
+            Node(
+                n.key,
+                n.id,
+                n.op,
+                n.value,
+                list(n.inputs),
+                n.label,
+                n.param,
+                n.x,
+                n.y,
+                dict(n.extra),
+            )
+            for n in self._nodes.values()
+        ]
+        graph = Graph._from_nodes(
+            nodes, [self._rank[n.key] for n in nodes], self._output, dict(self.extra)
+        )
+        graph._next_key, graph._next_rank = self._next_key, self._next_rank
+        return graph
+
+
+def _stem(op: Op) -> str:
+    return {"input": "x", "const": "k"}.get(op.name, op.name)

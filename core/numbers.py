@@ -1,0 +1,48 @@
+"""The one number formatter every view uses."""
+
+from __future__ import annotations
+
+import math
+
+#: What a missing (null) number reads as.
+MISSING = "—"
+
+
+def format_number(x: float | None) -> str:
+    """Up to 6 significant digits, trailing zeros trimmed: ``6``, ``33.003``, ``1.5e-07``.
+
+    ``None`` (no value) reads as an em dash, and ``-0`` reads as ``0``.
+    """
+    if x is None:
+        return MISSING
+    if not math.isfinite(x):
+        return "nan" if math.isnan(x) else ("inf" if x > 0 else "-inf")
+    if x == 0:
+        return "0"
+    text = f"{x:.6g}"
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        text = f"{mantissa}e{int(exponent)}"
+    return text
+
+
+def format_full(x: float | None) -> str:
+    """Full precision, for tooltips: the shortest text that reads back as the same float."""
+    if x is None:
+        return MISSING
+    return repr(float(x))
+
+
+def parse_number(text: str) -> float:
+    """Read a number a person typed: ``5``, ``-2.5``, ``1e-3``; refuse anything else.
+
+    Raises ValueError with a readable message for text that is not a finite number.
+    """
+    cleaned = text.strip().replace("−", "-")
+    try:
+        value = float(cleaned)
+    except ValueError:
+        raise ValueError(f"{text.strip()!r} is not a number") from None
+    if not math.isfinite(value):
+        raise ValueError(f"{text.strip()!r} is not a finite number")
+    return value

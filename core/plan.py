@@ -1,0 +1,212 @@
+"""Evaluation plans: a graph's structure flattened into arrays, and optionally compiled.
+
+A plan depends only on the graph's structure (nodes, edges, output), so it is
+reused across value edits and rebuilt after structural ones.  Positions are
+indices into the topological order; every array below is indexed by position.
+
+Right after a structural change the plan runs interpreted.  Evaluated again with
+the same structure, it compiles itself into straight-line Python (``compile()``)
+whose variable names come from positions only; input values are passed in as
+data, so nothing from a file ever becomes code.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from core.ops import NAMESPACE, Op
+
+if TYPE_CHECKING:
+    from core.graph import Graph, Node
+
+#: Evaluations of one structure before its plan is compiled.
+COMPILE_AFTER = 2
+#: Bigger plans stay interpreted: compiling them costs more than it saves.
+COMPILE_LIMIT = 60_000
+#: Terms per generated statement, which keeps expressions shallow for the compiler.
+_TERMS_PER_LINE = 32
+
+EMPTY = None  # the operand position of an empty slot
+
+
+class Plan:
+    """A graph's structure as flat arrays, in topological order."""
+
+    def __init__(self, graph: Graph) -> None:
+        nodes = graph._nodes
+        keys = graph.topological_keys()
+        pos = {k: i for i, k in enumerate(keys)}
+        self.structure_version = graph.structure_version
+        self.keys: list[int] = list(keys)
+        self.pos: dict[int, int] = pos
+        self.ops: list[Op] = [nodes[k].op for k in keys]
+        where = pos.get  # an empty slot (None) maps to EMPTY (None)
+        self.args: list[tuple[int | None, ...]] = [tuple(map(where, nodes[k].inputs)) for k in keys]
+        self.leaf_nodes: list[Node] = []
+        self.leaf_pos: list[int] = []
+        for i, k in enumerate(keys):
+            if not self.ops[i].arity:
+                self.leaf_nodes.append(nodes[k])
+                self.leaf_pos.append(i)
+        self.out: int | None = where(graph._output)
+        self.complete = self.out is not None and all(None not in a for a in self.args)
+        self.reach = self._reaching()
+        self._graph = graph
+        self._names: list[str] | None = None
+        self._index: dict[str, int] | None = None
+        self._names_version = -1
+        self.runs = 0
+        self.compiled: Callable[[list[float]], tuple[list[float], list[float]] | None] | None = None
+        self._uses: list[list[tuple[int, int]]] | None = None
+        self._steps: tuple[list[tuple], list[tuple]] | None = None
+        self._order: list[int] | None = None
+
+    @property
+    def names(self) -> list[str]:
+        """The current id of the node at each position (built on demand, kept until a rename)."""
+        graph = self._graph
+        if self._names is None or self._names_version != graph.names_version:
+            nodes = graph._nodes
+            self._names = [nodes[k].id for k in self.keys]
+            self._index = None
+            self._names_version = graph.names_version
+        return self._names
+
+    @property
+    def index(self) -> dict[str, int]:
+        """Position by id."""
+        names = self.names
+        if self._index is None:
+            self._index = dict(zip(names, range(len(names)), strict=True))
+        return self._index
+
+    def _reaching(self) -> list[bool]:
+        reach = [False] * len(self.keys)
+        if self.out is None:
+            return reach
+        reach[self.out] = True
+        args = self.args
+        for i in range(self.out, -1, -1):
+            if reach[i]:
+                for a in args[i]:
+                    if a is not None:
+                        reach[a] = True
+        return reach
+
+    # ------------------------------------------------------------------ shapes
+    def uses(self) -> list[list[tuple[int, int]]]:
+        """For each position, every (consumer position, slot) that reads it, in order."""
+        if self._uses is None:
+            uses: list[list[tuple[int, int]]] = [[] for _ in self.keys]
+            for c, operands in enumerate(self.args):
+                for slot, a in enumerate(operands):
+                    if a is not None:
+                        uses[a].append((c, slot))
+            self._uses = uses
+        return self._uses
+
+    def backward_order(self) -> list[int]:
+        """The one order every view walks the backward pass in.
+
+        Breadth-first from the output through operands in slot order, never reaching
+        a node before all of its consumers; constants come after the other nodes
+        that reach the output, and nodes that do not reach it come last (latest first).
+        """
+        if self._order is None:
+            order: list[int] = []
+            constants: list[int] = []
+            if self.out is not None:
+                reach, args, ops = self.reach, self.args, self.ops
+                waiting = [0] * len(self.keys)
+                for c, operands in enumerate(args):
+                    if reach[c]:
+                        for a in operands:
+                            if a is not None:
+                                waiting[a] += 1
+                queue = [self.out]
+                for i in queue:  # the list grows while we walk it: a FIFO queue
+                    (constants if ops[i].name == "const" else order).append(i)
+                    for a in args[i]:
+                        if a is not None:
+                            waiting[a] -= 1
+                            if waiting[a] == 0:
+                                queue.append(a)
+            order += constants
+            order += (i for i in range(len(self.keys) - 1, -1, -1) if not self.reach[i])
+            self._order = order
+        return self._order
+
+    # ------------------------------------------------------------- fast paths
+    def fast_steps(self) -> tuple[list[tuple], list[tuple]]:
+        """Forward and backward step tuples for the interpreter (complete plans only)."""
+        if self._steps is None:
+            self._steps = self._make_steps()
+        return self._steps
+
+    def _make_steps(self) -> tuple[list[tuple], list[tuple]]:
+        fwd = []
+        bwd = []
+        for i, op in enumerate(self.ops):
+            if op.arity:
+                a = self.args[i]
+                b = a[1] if op.arity == 2 else a[0]
+                fwd.append((i, op.fn, a[0], b))
+                if self.reach[i]:
+                    db = op.dfns[1] if op.arity == 2 else None
+                    bwd.append((i, a[0], b, op.dfns[0], db))
+        bwd.reverse()
+        return fwd, bwd
+
+    def compile(self) -> Callable[[list[float]], tuple[list[float], list[float]] | None]:
+        """Straight-line code for a complete plan: forward, then backward.
+
+        The function returns None when some value or derivative is not finite, and
+        may raise ArithmeticError or ValueError; the engine then takes the careful path.
+        """
+        ops, args, reach, n = self.ops, self.args, self.reach, len(self.keys)
+        lines = ["def run(L):"]
+        lines += [f" v{p} = L[{j}]" for j, p in enumerate(self.leaf_pos)]
+        for i, op in enumerate(ops):
+            if op.arity:
+                lines.append(f" v{i} = {op.forward_code([f'v{a}' for a in args[i]])}")
+        lines.append(" V = [" + ", ".join(f"v{i}" for i in range(n)) + "]")
+        lines.append(" if not isfinite(sum(V)): return None")
+        lines.append(f" g{self.out} = 1.0")
+        uses = self.uses()
+        for i in range(self.out - 1, -1, -1):
+            if not reach[i]:
+                continue
+            terms = []
+            for c, slot in uses[i]:
+                if reach[c]:
+                    operands = [f"v{a}" for a in args[c]]
+                    partial = ops[c].partial_code(slot, operands, f"v{c}")
+                    terms.append(_times(f"g{c}", partial))
+            for k in range(0, len(terms), _TERMS_PER_LINE):
+                chunk = " + ".join(terms[k : k + _TERMS_PER_LINE])
+                lines.append(f" g{i} {'=' if k == 0 else '+='} {chunk}")
+        lines.append(" G = [" + ", ".join(f"g{i}" if reach[i] else "0.0" for i in range(n)) + "]")
+        lines.append(" if not isfinite(sum(G)): return None")
+        lines.append(" return V, G")
+        namespace = dict(NAMESPACE, isfinite=math.isfinite, sum=sum)
+        exec(compile("\n".join(lines), "<dvar plan>", "exec"), namespace)  # noqa: S102 - see module doc
+        return namespace["run"]  # type: ignore[return-value]
+
+
+def _times(grad: str, partial: str) -> str:
+    if partial == "1.0":
+        return grad
+    if partial == "-1.0":
+        return f"-{grad}"
+    return f"{grad} * ({partial})"
+
+
+def plan_for(graph: Graph) -> Plan:
+    """The graph's current plan, rebuilt only when its structure has changed."""
+    plan = graph._plan
+    if plan is None or plan.structure_version != graph.structure_version:
+        plan = Plan(graph)
+        graph._plan = plan
+    return plan

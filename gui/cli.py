@@ -1,0 +1,145 @@
+"""The ``dvar`` command.
+
+``dvar`` and ``dvar FILE.dvar`` open the editor; ``dvar eval FILE [--json]`` prints
+values, derivatives and the chain rule without a display.  This module imports no
+Qt at load time, so ``dvar eval`` and ``dvar --version`` load only ``core``.
+
+Bad input on any command: exit status 2 and one line on stderr starting
+``dvar: error:``; never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+BAD_INPUT = 2
+SUBCOMMANDS = ("eval",)
+
+
+class UsageError(Exception):
+    """A command line that dvar cannot act on."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, no usage dump
+        raise UsageError(f"{message} (see {self.prog} --help)")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``dvar`` command; returns the exit status."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    _prefer_utf8()
+    try:
+        if args and args[0] in SUBCOMMANDS:
+            return _eval(args[1:])
+        return _open(args)
+    except UsageError as error:
+        return _fail(str(error))
+    except BrokenPipeError:  # `dvar eval big.dvar | head`
+        sys.stderr.close()
+        return 0
+    except KeyboardInterrupt:
+        return 130
+
+
+def _fail(message: str) -> int:
+    print(f"dvar: error: {message}", file=sys.stderr)
+    return BAD_INPUT
+
+
+def _prefer_utf8() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None and hasattr(stream, "reconfigure"):
+            encoding = (getattr(stream, "encoding", "") or "").lower().replace("-", "")
+            if encoding != "utf8":
+                stream.reconfigure(errors="backslashreplace")
+
+
+def _version() -> str:
+    import core
+
+    return f"dvar {core.__version__}"
+
+
+def _open(args: list[str]) -> int:
+    parser = _Parser(
+        prog="dvar",
+        description="See backpropagation: build a computation graph and watch dJ/dnode.",
+        epilog="Commands: dvar eval FILE [--json]  prints values, derivatives and the chain rule.",
+    )
+    parser.add_argument("file", nargs="?", help="a .dvar file to open (default: the lecture graph)")
+    parser.add_argument("--version", action="version", version=_version())
+    options = parser.parse_args(args)
+    try:
+        from gui.app import run
+    except ModuleNotFoundError as error:
+        if error.name != "gui.app":
+            raise
+        return _fail(
+            "this build of dvar has no editor window yet; "
+            "`dvar eval FILE` prints a graph's values and derivatives"
+        )
+    return run(options.file)
+
+
+def _eval(args: list[str]) -> int:
+    parser = _Parser(
+        prog="dvar eval",
+        description="Print every node's value and derivative dJ/dnode, with the chain rule.",
+    )
+    parser.add_argument("file", help="the .dvar file to evaluate")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    options = parser.parse_args(args)
+
+    import core
+
+    try:
+        graph = core.load(options.file)
+    except core.FileFormatError as error:
+        return _fail(str(error))
+    evaluation = core.evaluate(graph)
+    if options.json:
+        json.dump(evaluation.to_json(), sys.stdout, ensure_ascii=False, allow_nan=False)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(report(evaluation, options.file))
+    return 0
+
+
+def report(evaluation, name: str) -> str:
+    """The readable form of ``dvar eval``: a table, then the chain rule, then the errors."""
+    from core import format_number
+
+    ev = evaluation
+    order = ev.order
+    out = ev.output
+    lines = [f"{name}: {out} = {format_number(ev.values[out])}" if out else f"{name}: no output"]
+    rows = [("node", "op", "value", "derivative")]
+    for node in order:
+        grad = ev.grads[node]
+        rows.append(
+            (node, ev.op(node), format_number(ev.values[node]), f"d{node} = {format_number(grad)}")
+        )
+    widths = [max(len(row[c]) for row in rows) for c in range(3)]
+    lines.append("")
+    for row in rows:
+        lines.append(
+            "  ".join(cell.ljust(w) for cell, w in zip(row[:3], widths, strict=True))
+            + "  "
+            + row[3]
+        )
+    if out:
+        lines += ["", "Chain rule, in backward order:"]
+        lines += [f"  {ev.breakdown(node)}" for node in order]
+    errors = ev.errors
+    if errors:
+        lines += ["", "Missing values and derivatives:"]
+        lines += [f"  {node}: {message}" for node, message in errors.items()]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
