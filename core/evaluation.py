@@ -7,6 +7,7 @@ graph do not change it.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -112,6 +113,23 @@ class Evaluation:
         return self._plan.index[ref] if isinstance(ref, str) else self._plan.pos[ref]
 
     # ------------------------------------------------------------- chain rule
+    def partial(self, consumer: str | int, slot: int) -> float | None:
+        """The local derivative ∂consumer/∂(operand in ``slot``) at the current values."""
+        plan = self._plan
+        c = self._position(consumer)
+        operands = plan.args[c]
+        if operands[slot] is None:
+            return None
+        xs = [self._values[a] for a in operands]
+        y = self._values[c]
+        if None in xs or y is None:
+            return None
+        try:
+            value = plan.ops[c].dfns[slot](xs[0], xs[-1], y)
+        except (ArithmeticError, ValueError):
+            return None
+        return value if math.isfinite(value) else None
+
     def terms(self, ref: str | int) -> list[Term]:
         """The chain-rule terms whose sum is dJ/dnode: one per use of the node on the way to J."""
         plan = self._plan
@@ -119,20 +137,14 @@ class Evaluation:
         i = self._position(ref)
         if plan.out is None or i == plan.out:
             return []
-        values, grads = self._values, self._grads
+        grads = self._grads
         terms = []
         for c, slot in plan.uses()[i]:
             if not plan.reach[c]:
                 continue
             op, operands = plan.ops[c], plan.args[c]
-            xs = [values[a] for a in operands]
             g = grads[c]
-            partial = None
-            if None not in xs and values[c] is not None:
-                try:
-                    partial = op.dfns[slot](xs[0], xs[-1], values[c])
-                except (ArithmeticError, ValueError):
-                    partial = None
+            partial = self.partial(plan.keys[c], slot)
             product = None if partial is None or g is None else g * partial
             terms.append(
                 Term(

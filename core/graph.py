@@ -201,6 +201,18 @@ class Graph:
             key=lambda use: (self._rank[self._by_id[use[0]]], use[1]),
         )
 
+    def upstream(self, ref: NodeRef) -> set[int]:
+        """Keys of every node this node depends on (its ancestors)."""
+        import networkx as nx
+
+        return nx.ancestors(self.nx, self.key_of(ref))
+
+    def downstream(self, ref: NodeRef) -> set[int]:
+        """Keys of every node that depends on this node (its descendants)."""
+        import networkx as nx
+
+        return nx.descendants(self.nx, self.key_of(ref))
+
     def topological_keys(self) -> list[int]:
         """Node keys with every operand before its consumers."""
         if self._order is None:

@@ -1,0 +1,34 @@
+"""Starting the editor: the QApplication, the first window, and the file to open."""
+
+from __future__ import annotations
+
+import sys
+
+import core
+
+
+def run(path: str | None = None) -> int:
+    """Open the main window on ``path`` (or on the lecture graph) and run until it closes.
+
+    A file that cannot be opened is reported like any ``dvar`` error (exit 2) before
+    a window appears.
+    """
+    if path is not None:
+        try:
+            graph = core.load(path)
+        except core.FileFormatError as error:
+            print(f"dvar: error: {error}", file=sys.stderr)
+            return 2
+    from PySide6.QtWidgets import QApplication
+
+    from gui.document import Document
+    from gui.window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("dvar")
+    app.setOrganizationName("dvar")
+    app.setApplicationDisplayName("dvar")
+    document = Document(graph, path) if path is not None else Document.lecture()
+    window = MainWindow(document)
+    window.show()
+    return app.exec()

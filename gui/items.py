@@ -1,0 +1,375 @@
+"""What the canvas draws: node boxes and the edges between their ports.
+
+Items draw their own text in ``paint`` (no child text items), skip text that is
+too small to read when zoomed out, and repaint only when their text changes.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPainter,
+    QPainterPath,
+    QPainterPathStroker,
+    QPalette,
+    QPen,
+    QPolygonF,
+)
+from PySide6.QtWidgets import QApplication, QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+
+WIDTH = 156.0
+HEADER = 24.0
+LINE = 20.0
+HEIGHT = HEADER + 2 * LINE + 8.0
+PORT_RADIUS = 5.5
+GRID = 20.0
+#: Below this zoom, text is too small to read and is not drawn.
+TEXT_LOD = 0.35
+
+#: The lecture's red, for derivatives; backward edges use it too.
+RED = QColor("#c62828")
+RED_DARK_MODE = QColor("#ff6b6b")
+ERROR = QColor("#9e9e9e")
+OUTPUT = QColor("#f9a825")
+VALID_PORT = QColor("#2e7d32")
+
+
+def is_dark() -> bool:
+    """True when the system palette is a dark scheme."""
+    window = QApplication.palette().color(QPalette.ColorRole.Window)
+    return window.lightness() < 128
+
+
+def derivative_color() -> QColor:
+    return RED_DARK_MODE if is_dark() else RED
+
+
+class Fonts:
+    """The fonts items draw with, made once."""
+
+    _made: Fonts | None = None
+
+    def __init__(self) -> None:
+        base = QApplication.font()
+        self.title = QFont(base)
+        self.title.setBold(True)
+        self.body = QFont(base)
+        self.grad = QFont(base)
+        self.grad.setItalic(True)  # a cue besides colour, for colour-blind readers
+        self.small = QFont(base)
+        self.small.setPointSizeF(max(6.0, base.pointSizeF() * 0.8))
+        self.metrics = QFontMetricsF(self.body)
+
+    @classmethod
+    def get(cls) -> Fonts:
+        if cls._made is None:
+            cls._made = Fonts()
+        return cls._made
+
+
+class NodeItem(QGraphicsItem):
+    """A rounded box: name and op symbol, value, and the derivative in red."""
+
+    def __init__(self, key: int, arity: int) -> None:
+        super().__init__()
+        self.key = key
+        self.arity = arity
+        self.state: tuple = ()  # what the texts were made from, to skip needless updates
+        self.title = ""
+        self.symbol = ""
+        self.value_text = ""
+        self.grad_text = ""
+        self.nudge_text = ""
+        self.has_error = False
+        self.is_output = False
+        self.is_leaf = arity == 0
+        self.highlighted = False
+        self.valid_ports: set[int] = set()
+        self.hover_port: tuple[str, int] | None = None
+        self.edges: list[EdgeItem] = []
+        self.setFlags(
+            QGraphicsItem.GraphicsItemFlag.ItemIsMovable
+            | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
+            | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges
+        )
+        self.setAcceptHoverEvents(True)
+        self.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+        self.snap = True
+
+    # ---------------------------------------------------------------- geometry
+    def boundingRect(self) -> QRectF:
+        return QRectF(-PORT_RADIUS - 2, -2, WIDTH + 2 * PORT_RADIUS + 4, HEIGHT + 4)
+
+    def shape(self) -> QPainterPath:
+        path = QPainterPath()
+        path.addRoundedRect(QRectF(-PORT_RADIUS, 0, WIDTH + 2 * PORT_RADIUS, HEIGHT), 8, 8)
+        return path
+
+    def input_port(self, slot: int) -> QPointF:
+        """Where the edge into operand ``slot`` ends, in item coordinates."""
+        step = (HEIGHT - HEADER) / (self.arity + 1)
+        return QPointF(0.0, HEADER + step * (slot + 1))
+
+    def output_port(self) -> QPointF:
+        return QPointF(WIDTH, HEADER + (HEIGHT - HEADER) / 2)
+
+    def port_at(self, pos: QPointF) -> tuple[str, int] | None:
+        """("in", slot) or ("out", 0) for a point (item coordinates) on a port, else None."""
+        grab = PORT_RADIUS + 5
+        if (pos - self.output_port()).manhattanLength() <= grab * 1.4:
+            return ("out", 0)
+        for slot in range(self.arity):
+            if (pos - self.input_port(slot)).manhattanLength() <= grab * 1.4:
+                return ("in", slot)
+        return None
+
+    def value_rect(self) -> QRectF:
+        return QRectF(10, HEADER + 2, WIDTH - 20, LINE)
+
+    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value):
+        if change == QGraphicsItem.GraphicsItemChange.ItemPositionChange and self.snap:
+            return QPointF(round(value.x() / GRID) * GRID, round(value.y() / GRID) * GRID)
+        if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
+            for edge in self.edges:
+                edge.adjust()
+        return super().itemChange(change, value)
+
+    # ------------------------------------------------------------------- texts
+    def set_texts(
+        self, title: str, symbol: str, value: str, grad: str, error: str | None, is_output: bool
+    ) -> None:
+        """Show new texts; repaints only when something differs."""
+        state = (title, symbol, value, grad, error is not None, is_output)
+        if state != (
+            self.title,
+            self.symbol,
+            self.value_text,
+            self.grad_text,
+            self.has_error,
+            self.is_output,
+        ):
+            self.title, self.symbol, self.value_text, self.grad_text = title, symbol, value, grad
+            self.has_error, self.is_output = error is not None, is_output
+            self.update()
+        if (error or "") != self.toolTip():
+            self.setToolTip(error or "")
+
+    def set_nudge(self, text: str) -> None:
+        if text != self.nudge_text:
+            self.nudge_text = text
+            self.update()
+
+    # ------------------------------------------------------------------- paint
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        palette = QApplication.palette()
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        rect = QRectF(0, 0, WIDTH, HEIGHT)
+        base = palette.color(QPalette.ColorRole.Base)
+        text = palette.color(QPalette.ColorRole.Text)
+        border = palette.color(QPalette.ColorRole.Mid)
+        if self.is_output:
+            border = OUTPUT
+        if self.isSelected():
+            border = palette.color(QPalette.ColorRole.Highlight)
+        pen = QPen(
+            border, 2.6 if (self.isSelected() or self.is_output or self.highlighted) else 1.3
+        )
+        if self.has_error:
+            pen.setStyle(Qt.PenStyle.DashLine)
+            pen.setColor(ERROR if not self.isSelected() else border)
+        if self.highlighted:
+            pen.setColor(derivative_color())
+        painter.setPen(pen)
+        painter.setBrush(base)
+        if lod < TEXT_LOD:
+            painter.drawRect(rect)
+            return
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.drawRoundedRect(rect, 8, 8)
+
+        header = QRectF(0, 0, WIDTH, HEADER)
+        fill = QColor(OUTPUT if self.is_output else border)
+        fill.setAlpha(70 if self.is_output else 40)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(fill)
+        path = QPainterPath()
+        path.addRoundedRect(header.adjusted(1, 1, -1, 0), 7, 7)
+        path.addRect(QRectF(1, HEADER / 2, WIDTH - 2, HEADER / 2))
+        painter.drawPath(path.simplified())
+
+        fonts = Fonts.get()
+        muted = palette.color(QPalette.ColorRole.PlaceholderText)
+        painter.setPen(muted if self.has_error else text)
+        painter.setFont(fonts.title)
+        painter.drawText(
+            header.adjusted(10, 0, -50, 0),
+            Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+            fonts.metrics.elidedText(self.title, Qt.TextElideMode.ElideRight, WIDTH - 60),
+        )
+        painter.setFont(fonts.small if len(self.symbol) > 2 else fonts.title)
+        painter.setPen(muted)
+        painter.drawText(
+            header.adjusted(0, 0, -10, 0),
+            Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
+            ("output  " if self.is_output else "") + self.symbol,
+        )
+
+        painter.setFont(fonts.body)
+        painter.setPen(muted if self.has_error else text)
+        value_line = self.nudge_text or self.value_text
+        painter.drawText(
+            self.value_rect(),
+            Qt.AlignmentFlag.AlignVCenter,
+            fonts.metrics.elidedText(value_line, Qt.TextElideMode.ElideRight, WIDTH - 20),
+        )
+        painter.setFont(fonts.grad)
+        painter.setPen(derivative_color() if not self.has_error else muted)
+        painter.drawText(
+            QRectF(10, HEADER + LINE + 2, WIDTH - 20, LINE),
+            Qt.AlignmentFlag.AlignVCenter,
+            fonts.metrics.elidedText(self.grad_text, Qt.TextElideMode.ElideRight, WIDTH - 20),
+        )
+        self._paint_ports(painter, palette)
+
+    def _paint_ports(self, painter: QPainter, palette: QPalette) -> None:
+        ring = palette.color(QPalette.ColorRole.Text)
+        painter.setPen(QPen(ring, 1.2))
+        for slot in range(self.arity):
+            valid = slot in self.valid_ports
+            hovered = self.hover_port == ("in", slot)
+            painter.setBrush(VALID_PORT if valid else palette.color(QPalette.ColorRole.Base))
+            radius = PORT_RADIUS + (2 if hovered or valid else 0)
+            painter.drawEllipse(self.input_port(slot), radius, radius)
+        hovered = self.hover_port == ("out", 0)
+        painter.setBrush(ring)
+        radius = PORT_RADIUS + (2 if hovered else 0)
+        painter.drawEllipse(self.output_port(), radius, radius)
+
+    # ------------------------------------------------------------------- hover
+    def hoverMoveEvent(self, event) -> None:
+        port = self.port_at(event.pos())
+        if port != self.hover_port:
+            self.hover_port = port
+            self.setCursor(Qt.CursorShape.CrossCursor if port else Qt.CursorShape.ArrowCursor)
+            self.update()
+
+    def hoverLeaveEvent(self, event) -> None:
+        if self.hover_port is not None:
+            self.hover_port = None
+            self.update()
+        self.unsetCursor()
+
+
+class EdgeItem(QGraphicsItem):
+    """A curve from a node's output port to another node's input slot.
+
+    Forward: an arrowhead at the consumer.  Backward view: red, the arrow at the
+    source (derivatives flow right to left), labelled with the local derivative.
+    """
+
+    def __init__(self, source: NodeItem, consumer: NodeItem, slot: int) -> None:
+        super().__init__()
+        self.source, self.consumer, self.slot = source, consumer, slot
+        self.backward = False
+        self.highlighted = False
+        self.label = ""
+        self._path = QPainterPath()
+        self._bounds = QRectF()
+        self.setZValue(-1)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        self.adjust()
+
+    def ends(self) -> tuple[QPointF, QPointF]:
+        return (
+            self.source.mapToScene(self.source.output_port()),
+            self.consumer.mapToScene(self.consumer.input_port(self.slot)),
+        )
+
+    def adjust(self) -> None:
+        """Re-route after either end moved."""
+        start, end = self.ends()
+        self.prepareGeometryChange()
+        self._path = curve(start, end)
+        self._bounds = self._path.boundingRect().adjusted(-12, -12, 12, 12)
+        if self.label:
+            mid = self._path.pointAtPercent(0.5)
+            self._bounds = self._bounds.united(QRectF(mid.x() - 40, mid.y() - 24, 80, 26))
+
+    def set_style(self, backward: bool, label: str, highlighted: bool) -> None:
+        if (backward, label, highlighted) != (self.backward, self.label, self.highlighted):
+            self.backward, self.label, self.highlighted = backward, label, highlighted
+            self.adjust()
+            self.update()
+
+    def boundingRect(self) -> QRectF:
+        return self._bounds
+
+    def shape(self) -> QPainterPath:
+        stroker = QPainterPathStroker()
+        stroker.setWidth(10)
+        return stroker.createStroke(self._path)
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        palette = QApplication.palette()
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        color = (
+            derivative_color()
+            if (self.backward or self.highlighted)
+            else palette.color(QPalette.ColorRole.Text)
+        )
+        if self.isSelected():
+            color = palette.color(QPalette.ColorRole.Highlight)
+        width = 2.8 if (self.highlighted or self.isSelected()) else 1.5
+        if lod >= TEXT_LOD:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(color, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(self._path)
+        if lod < TEXT_LOD:
+            return
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(color)
+        if self.backward:
+            tip, angle = self._path.pointAtPercent(0.0), self._path.angleAtPercent(0.02) + 180
+            tip = QPointF(tip.x() + PORT_RADIUS + 1, tip.y())
+        else:
+            tip, angle = self._path.pointAtPercent(1.0), self._path.angleAtPercent(0.98)
+            tip = QPointF(tip.x() - PORT_RADIUS - 1, tip.y())
+        painter.drawPolygon(arrowhead(tip, angle))
+        if self.label and self.backward:
+            mid = self._path.pointAtPercent(0.5)
+            fonts = Fonts.get()
+            painter.setFont(fonts.grad)
+            box = QRectF(mid.x() - 40, mid.y() - 22, 80, 18)
+            painter.setBrush(palette.color(QPalette.ColorRole.Base))
+            text_width = fonts.metrics.horizontalAdvance(self.label) + 10
+            pill = QRectF(mid.x() - text_width / 2, box.top(), text_width, 18)
+            painter.drawRoundedRect(pill, 6, 6)
+            painter.setPen(color)
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, self.label)
+
+
+def curve(start: QPointF, end: QPointF) -> QPainterPath:
+    """A smooth S-curve leaving ``start`` to the right and entering ``end`` from the left."""
+    path = QPainterPath(start)
+    reach = max(40.0, abs(end.x() - start.x()) * 0.5)
+    path.cubicTo(QPointF(start.x() + reach, start.y()), QPointF(end.x() - reach, end.y()), end)
+    return path
+
+
+def arrowhead(tip: QPointF, angle_degrees: float, size: float = 9.0) -> QPolygonF:
+    """A filled triangle at ``tip`` pointing along ``angle_degrees`` (Qt's counter-clockwise)."""
+    angle = math.radians(angle_degrees)
+    dx, dy = math.cos(angle), -math.sin(angle)
+    back = QPointF(tip.x() - dx * size, tip.y() - dy * size)
+    side = QPointF(-dy * size * 0.5, dx * size * 0.5)
+    return QPolygonF([tip, back + side, back - side])

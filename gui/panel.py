@@ -1,0 +1,205 @@
+"""The derivative panel: one row per node in backward order, each expanding into its chain rule."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QBrush, QFont, QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QMenu,
+    QTreeWidget,
+    QTreeWidgetItem,
+)
+
+from core import Evaluation, derivative_symbol
+from core.numbers import format_full, format_number
+from gui.document import Document
+from gui.items import derivative_color
+
+KEY_ROLE = Qt.ItemDataRole.UserRole
+
+
+class DerivativePanel(QTreeWidget):
+    """Rows ``db  6``; expanding one shows ``db = du · ∂u/∂b = du · c = 3 · 2 = 6``
+    and then one line per term."""
+
+    #: A row was clicked: select this node on the canvas.
+    node_activated = Signal(int)
+
+    def __init__(self, document: Document, parent=None) -> None:
+        super().__init__(parent)
+        self.document = document
+        self.notation = "d"
+        self.rows: dict[int, QTreeWidgetItem] = {}
+        self._order: list[int] = []
+        self._syncing = False
+        self.setColumnCount(2)
+        self.setHeaderLabels(["derivative", "value"])
+        self.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setUniformRowHeights(False)
+        self.setWordWrap(True)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._menu)
+        self.itemExpanded.connect(self._fill)
+        self.itemSelectionChanged.connect(self._on_selection)
+        self.setAccessibleName("Derivative panel")
+        self.copy_text_action = QAction("Copy breakdown as text", self)
+        self.copy_text_action.triggered.connect(lambda: self.copy_breakdown(latex=False))
+        self.copy_latex_action = QAction("Copy breakdown as LaTeX", self)
+        self.copy_latex_action.triggered.connect(lambda: self.copy_breakdown(latex=True))
+        document.changed.connect(lambda events, evaluation: self.refresh(evaluation))
+        self.refresh(document.evaluation)
+
+    # ---------------------------------------------------------------- contents
+    def refresh(self, evaluation: Evaluation) -> None:
+        """Rebuild rows only when the order changed; otherwise just update their text."""
+        graph = self.document.graph
+        order = [graph.key_of(node_id) for node_id in evaluation.order]
+        if order != self._order:
+            selected = self.current_key()
+            expanded = {k for k, row in self.rows.items() if row.isExpanded()}
+            self.clear()
+            self.rows = {}
+            for key in order:
+                row = QTreeWidgetItem(self)
+                row.setData(0, KEY_ROLE, key)
+                row.setChildIndicatorPolicy(QTreeWidgetItem.ChildIndicatorPolicy.ShowIndicator)
+                self.rows[key] = row
+            self._order = order
+            for key in expanded & set(self.rows):
+                self.rows[key].setExpanded(True)
+            if selected in self.rows:
+                self._select_row(selected)
+        red = QBrush(derivative_color())
+        italic = QFont(self.font())
+        italic.setItalic(True)
+        output = evaluation.output
+        for key, row in self.rows.items():
+            node_id = graph.id_of(key)
+            grad = evaluation.grads[key]
+            symbol = derivative_symbol(node_id, output, self.notation)
+            error = evaluation.error(key) if grad is None else None
+            row.setText(0, symbol if error is None else f"{symbol}   ({error})")
+            row.setText(1, format_number(grad))
+            row.setForeground(0, red)
+            row.setFont(0, italic)
+            row.setToolTip(0, self.explain(node_id, output))
+            row.setToolTip(1, format_full(grad))
+            if row.isExpanded():
+                self._fill(row)
+            elif row.childCount():
+                row.takeChildren()
+
+    def explain(self, node_id: str, output: str | None) -> str:
+        """The hover text: what the derivative means."""
+        out = output or "J"
+        symbol = derivative_symbol(node_id, output, self.notation)
+        return f"{symbol} ≡ ∂{out}/∂{node_id}: how much {out} moves per unit nudge of {node_id}"
+
+    def _fill(self, row: QTreeWidgetItem) -> None:
+        key = row.data(0, KEY_ROLE)
+        evaluation = self.document.evaluation
+        lines = [evaluation.breakdown(key, self.notation)]
+        node_id = self.document.graph.id_of(key)
+        for term in evaluation.terms(key):
+            d = derivative_symbol(term.consumer, evaluation.output, self.notation)
+            lines.append(
+                f"via {term.consumer}: {d} · {term.partial_symbol(node_id)} = "
+                f"{format_number(term.consumer_grad)} · {format_number(term.partial)} = "
+                f"{format_number(term.product)}"
+            )
+        existing = [row.child(i).text(0) for i in range(row.childCount())]
+        if existing == lines:
+            return
+        row.takeChildren()
+        for index, line in enumerate(lines):
+            child = QTreeWidgetItem(row, [line])
+            child.setData(0, KEY_ROLE, key)
+            child.setFirstColumnSpanned(True)
+            child.setToolTip(0, line)
+            if index == 0:
+                font = QFont(self.font())
+                font.setBold(True)
+                child.setFont(0, font)
+
+    def set_notation(self, notation: str) -> None:
+        self.notation = notation
+        self.refresh(self.document.evaluation)
+
+    # --------------------------------------------------------------- selection
+    def current_key(self) -> int | None:
+        item = self.currentItem()
+        return None if item is None else item.data(0, KEY_ROLE)
+
+    def _on_selection(self) -> None:
+        if self._syncing:
+            return
+        key = self.current_key()
+        if key is not None:
+            self.node_activated.emit(key)
+
+    def select_node(self, key: int | None) -> None:
+        """Follow a selection made on the canvas."""
+        self._syncing = True
+        try:
+            if key is None:
+                self.clearSelection()
+            elif key in self.rows:
+                self._select_row(key)
+        finally:
+            self._syncing = False
+
+    def _select_row(self, key: int) -> None:
+        row = self.rows[key]
+        self.setCurrentItem(row)
+        self.scrollToItem(row)
+
+    # ----------------------------------------------------------------- copying
+    def breakdown_text(self, key: int, latex: bool) -> str:
+        text = self.document.evaluation.breakdown(key, self.notation)
+        return to_latex(text) if latex else text
+
+    def copy_breakdown(self, latex: bool) -> None:
+        key = self.current_key()
+        if key is None:
+            self.document.message.emit("Select a row to copy its breakdown")
+            return
+        QGuiApplication.clipboard().setText(self.breakdown_text(key, latex))
+        self.document.message.emit("Copied the breakdown as " + ("LaTeX" if latex else "text"))
+
+    def _menu(self, point) -> None:
+        if self.itemAt(point) is None:
+            return
+        menu = QMenu(self)
+        menu.addAction(self.copy_text_action)
+        menu.addAction(self.copy_latex_action)
+        menu.exec(self.viewport().mapToGlobal(point))
+
+
+_LATEX = {
+    "·": r" \cdot ",
+    "∂": r"\partial ",
+    "²": "^{2}",
+    "√": r"\sqrt",
+    "σ": r"\sigma",
+    "≡": r"\equiv",
+    "—": r"\text{undefined}",
+}
+
+
+def to_latex(text: str) -> str:
+    """A breakdown line as LaTeX math, for slides: ``db = du \\cdot \\frac{\\partial u}{...}``."""
+    import re
+
+    def fraction(match: re.Match) -> str:
+        return rf"\frac{{\partial {match.group(1)}}}{{\partial {match.group(2)}}}"
+
+    out = re.sub(r"∂(\w+)/∂(\w+(?:\[\d\])?)", fraction, text)
+    out = out.replace("_", r"\_")
+    for plain, tex in _LATEX.items():
+        out = out.replace(plain, tex)
+    out = re.sub(r" {2,}", " ", out)
+    return f"${out.strip()}$"

@@ -1,0 +1,370 @@
+"""The canvas scene: one item per node and per edge, kept in step with the document.
+
+The scene never edits the graph itself; gestures build commands and hand them
+to ``document.run``.  After each change it creates or removes only the items
+that changed, then refreshes texts from the new evaluation.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QPainterPath, QPen, QTransform
+from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsScene, QGraphicsSceneMouseEvent
+
+from core import Evaluation, Event, derivative_symbol
+from core.numbers import format_number
+from gui.commands import AddNodes, Connect, Disconnect, MoveNodes
+from gui.document import Document
+from gui.items import GRID, EdgeItem, NodeItem, curve, derivative_color
+
+_STRUCTURE = frozenset({"node_added", "node_removed", "connected", "disconnected"})
+
+
+class GraphScene(QGraphicsScene):
+    """Items for the document's graph, plus the mouse gestures that edit it."""
+
+    #: A node's value was double-clicked: the view opens an editor over it.
+    edit_value_requested = Signal(int)
+
+    def __init__(self, document: Document, parent=None) -> None:
+        super().__init__(parent)
+        self.document = document
+        self.graph = document.graph
+        self.nodes: dict[int, NodeItem] = {}
+        self.edges: dict[tuple[int, int], EdgeItem] = {}
+        self.backward_view = False
+        self.notation = "d"
+        self.snap = True
+        self.highlight: set[tuple[int, int]] = set()
+        self._gesture: ConnectGesture | None = None
+        self._press_positions: dict[int, QPointF] = {}
+        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
+        self._build()
+        document.changed.connect(self._on_changed)
+
+    # ------------------------------------------------------------ keeping step
+    def _build(self) -> None:
+        for index, node in enumerate(self.graph.topological_keys()):
+            self._add_node_item(node, index)
+        for node in self.graph:
+            for slot, source in enumerate(node.inputs):
+                if source is not None:
+                    self._add_edge_item(source, node.key, slot)
+        self.refresh(self.document.evaluation)
+
+    def _add_node_item(self, key: int, index: int = 0) -> NodeItem:
+        node = self.graph.node(key)
+        item = NodeItem(key, node.op.arity)
+        item.snap = self.snap
+        if node.x is None or node.y is None:
+            item.setPos(self._free_spot(index))
+        else:
+            item.setPos(node.x, node.y)
+        self.addItem(item)
+        self.nodes[key] = item
+        return item
+
+    def _free_spot(self, index: int) -> QPointF:
+        return QPointF(240.0 * (index // 8), 100.0 * (index % 8))
+
+    def _add_edge_item(self, source: int, consumer: int, slot: int) -> None:
+        edge = EdgeItem(self.nodes[source], self.nodes[consumer], slot)
+        self.nodes[source].edges.append(edge)
+        self.nodes[consumer].edges.append(edge)
+        self.addItem(edge)
+        self.edges[(consumer, slot)] = edge
+
+    def _remove_edge_item(self, consumer: int, slot: int) -> None:
+        edge = self.edges.pop((consumer, slot), None)
+        if edge is None:
+            return
+        for end in (edge.source, edge.consumer):
+            if edge in end.edges:
+                end.edges.remove(edge)
+        self.removeItem(edge)
+
+    def _on_changed(self, events: list[Event], evaluation: Evaluation) -> None:
+        graph = self.graph
+        structural = False
+        for event in events:
+            kind, key = event.kind, event.key
+            if kind == "node_added" and key in graph and key not in self.nodes:
+                self._add_node_item(key, len(self.nodes))
+                structural = True
+            elif kind == "node_removed" and key in self.nodes:
+                item = self.nodes.pop(key)
+                for edge in list(item.edges):
+                    self._remove_edge_item(edge.consumer.key, edge.slot)
+                self.removeItem(item)
+                structural = True
+            elif kind in ("connected", "disconnected"):
+                self._remove_edge_item(key, event.slot)
+                structural = True
+            elif kind == "moved" and key in self.nodes:
+                node = graph.node(key)
+                item = self.nodes[key]
+                if node.x is not None and (item.x(), item.y()) != (node.x, node.y):
+                    item.setPos(node.x, node.y)
+        if structural:  # re-create edges of the slots that now hold a source
+            for event in events:
+                if event.kind == "connected" and event.key in graph:
+                    source = graph.node(event.key).inputs[event.slot]
+                    if source is not None and (event.key, event.slot) not in self.edges:
+                        self._add_edge_item(source, event.key, event.slot)
+        if any(event.kind != "moved" for event in events):
+            self.refresh(evaluation)
+
+    def refresh(self, evaluation: Evaluation) -> None:
+        """Show the evaluation's numbers on every node (and on edges in the backward view)."""
+        graph, notation = self.graph, self.notation
+        output, output_key = evaluation.output, graph.output_key
+        values, grads = evaluation.values, evaluation.grads
+        for key, item in self.nodes.items():
+            node = graph.node(key)
+            value, grad = values[key], grads[key]
+            error = evaluation.error(key) if value is None or grad is None else None
+            state = (node.id, node.label, value, grad, error, key == output_key, notation)
+            if state == item.state:
+                continue
+            item.state = state
+            name = node.id
+            item.set_texts(
+                node.label or name,
+                node.op.symbol if not node.op.is_leaf else node.op.name,
+                f"{name} = {format_number(value)}",
+                f"{derivative_symbol(name, output, notation)} = {format_number(grad)}",
+                error,
+                key == output_key,
+            )
+        self._style_edges(evaluation)
+
+    def _style_edges(self, evaluation: Evaluation) -> None:
+        backward = self.backward_view
+        for (consumer, slot), edge in self.edges.items():
+            label = ""
+            if backward:
+                label = format_number(evaluation.partial(consumer, slot))
+            edge.set_style(backward, label, (consumer, slot) in self.highlight)
+
+    def set_backward_view(self, on: bool) -> None:
+        self.backward_view = on
+        self._style_edges(self.document.evaluation)
+
+    def set_notation(self, notation: str) -> None:
+        self.notation = notation
+        self.refresh(self.document.evaluation)
+
+    def set_snap(self, on: bool) -> None:
+        self.snap = on
+        for item in self.nodes.values():
+            item.snap = on
+
+    def highlight_terms(self, key: int | None) -> None:
+        """Highlight the edges that carry a node's chain-rule terms (its uses), or none."""
+        old = self.highlight
+        self.highlight = set()
+        if key is not None and key in self.graph:
+            for consumer_id, slot in self.graph.consumers(key):
+                self.highlight.add((self.graph.key_of(consumer_id), slot))
+        for slot_key in old | self.highlight:
+            edge = self.edges.get(slot_key)
+            if edge is not None:
+                edge.set_style(edge.backward, edge.label, slot_key in self.highlight)
+
+    def selected_keys(self) -> list[int]:
+        return [item.key for item in self.selectedItems() if isinstance(item, NodeItem)]
+
+    def selected_edges(self) -> list[tuple[int, int]]:
+        return [
+            (item.consumer.key, item.slot)
+            for item in self.selectedItems()
+            if isinstance(item, EdgeItem)
+        ]
+
+    def select_keys(self, keys: list[int]) -> None:
+        self.clearSelection()
+        for key in keys:
+            item = self.nodes.get(key)
+            if item is not None:
+                item.setSelected(True)
+
+    def diagram_rect(self) -> QRectF:
+        """The bounding box of all nodes and edges (no grid or margins)."""
+        return self.itemsBoundingRect()
+
+    # ---------------------------------------------------------------- gestures
+    def node_at(self, scene_pos: QPointF) -> NodeItem | None:
+        for item in self.items(
+            scene_pos,
+            Qt.ItemSelectionMode.IntersectsItemShape,
+            Qt.SortOrder.DescendingOrder,
+            QTransform(),
+        ):
+            if isinstance(item, NodeItem):
+                return item
+        return None
+
+    def port_at(self, scene_pos: QPointF) -> tuple[NodeItem, str, int] | None:
+        item = self.node_at(scene_pos)
+        if item is None:
+            return None
+        port = item.port_at(item.mapFromScene(scene_pos))
+        return None if port is None else (item, port[0], port[1])
+
+    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            hit = self.port_at(event.scenePos())
+            if hit is not None:
+                item, side, slot = hit
+                if side == "out":
+                    self._gesture = ConnectGesture(self, item.key, None, event.scenePos())
+                    event.accept()
+                    return
+                source = self.graph.node(item.key).inputs[slot]
+                if source is not None:  # pick up the edge's end
+                    self._gesture = ConnectGesture(self, source, (item.key, slot), event.scenePos())
+                    event.accept()
+                    return
+        super().mousePressEvent(event)
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._press_positions = {
+                item.key: item.pos() for item in self.selectedItems() if isinstance(item, NodeItem)
+            }
+
+    def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if self._gesture is not None:
+            self._gesture.move(event.scenePos())
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if self._gesture is not None:
+            gesture, self._gesture = self._gesture, None
+            gesture.finish(event.scenePos())
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+        self._push_move()
+
+    def _push_move(self) -> None:
+        moves = {}
+        for key, old in self._press_positions.items():
+            item = self.nodes.get(key)
+            if item is not None and item.pos() != old:
+                moves[key] = ((old.x(), old.y()), (item.x(), item.y()))
+        self._press_positions = {}
+        if moves:
+            self.document.run(MoveNodes(self.graph, moves))
+
+    def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        hit = self.port_at(event.scenePos())
+        if (
+            hit is not None
+            and hit[1] == "in"
+            and self.graph.node(hit[0].key).inputs[hit[2]] is None
+        ):
+            self.add_constant_into(hit[0].key, hit[2])
+            event.accept()
+            return
+        item = self.node_at(event.scenePos())
+        if item is not None and self.graph.node(item.key).op.is_leaf:
+            self.edit_value_requested.emit(item.key)
+            event.accept()
+            return
+        super().mouseDoubleClickEvent(event)
+
+    def add_constant_into(self, consumer: int, slot: int) -> None:
+        """Create a constant wired into an empty slot, then open its value for typing."""
+        item = self.nodes[consumer]
+        port = item.mapToScene(item.input_port(slot))
+        x = round((port.x() - 200) / GRID) * GRID
+        y = round((port.y() - 40) / GRID) * GRID
+        record = {"id": "k", "op": "const", "value": 1.0, "x": x, "y": y}
+        command = AddNodes(self.graph, [record], "Add constant", connect=[(consumer, slot, 0)])
+        command.setText(f"Add constant into {self.graph.id_of(consumer)}")
+        if self.document.run(command):
+            self.select_keys(command.keys)
+            self.edit_value_requested.emit(command.keys[0])
+
+
+class ConnectGesture:
+    """Dragging a new edge from an output port, or an existing edge's end off its slot.
+
+    While dragging, the slots that would accept the edge are highlighted.  Dropping
+    on one connects; dropping a picked-up end on empty canvas disconnects it;
+    dropping where the edge cannot go is refused with a status-bar message.
+    """
+
+    def __init__(
+        self, scene: GraphScene, source: int, picked: tuple[int, int] | None, start: QPointF
+    ) -> None:
+        self.scene, self.source, self.picked = scene, source, picked
+        graph = scene.graph
+        self.blocked = {source} | graph.upstream(source)
+        self.marked: list[NodeItem] = []
+        for key, item in scene.nodes.items():
+            if key in self.blocked:
+                continue
+            node = graph.node(key)
+            free = {
+                slot for slot, s in enumerate(node.inputs) if s is None or (key, slot) == picked
+            }
+            if free:
+                item.valid_ports = free
+                item.update()
+                self.marked.append(item)
+        origin = scene.nodes[source]
+        self.start = origin.mapToScene(origin.output_port())
+        self.line = QGraphicsPathItem()
+        self.line.setPen(QPen(derivative_color(), 2, Qt.PenStyle.DashLine))
+        self.line.setZValue(10)
+        scene.addItem(self.line)
+        if picked is not None:
+            edge = scene.edges.get(picked)
+            if edge is not None:
+                edge.setVisible(False)
+        self.move(start)
+
+    def move(self, pos: QPointF) -> None:
+        self.line.setPath(
+            curve(self.start, pos) if pos.x() >= self.start.x() else _straight(self.start, pos)
+        )
+
+    def finish(self, pos: QPointF) -> None:
+        scene, graph = self.scene, self.scene.graph
+        self.scene.removeItem(self.line)
+        for item in self.marked:
+            item.valid_ports = set()
+            item.update()
+        if self.picked is not None and self.picked in scene.edges:
+            scene.edges[self.picked].setVisible(True)
+        hit = scene.port_at(pos)
+        document = scene.document
+        if hit is None or hit[1] != "in":
+            if self.picked is not None:
+                document.run(Disconnect(graph, *self.picked))
+            return
+        item, _, slot = hit
+        if (item.key, slot) == self.picked:
+            return
+        if item.key in self.blocked:
+            why = "cannot feed itself" if item.key == self.source else "would close a cycle"
+            document.message.emit(
+                f"Refused: {graph.id_of(self.source)} → {graph.id_of(item.key)} {why}"
+            )
+            return
+        taken = graph.node(item.key).inputs[slot]
+        if taken is not None:
+            document.message.emit(
+                f"Refused: slot {slot + 1} of {graph.id_of(item.key)} is already fed by "
+                f"{graph.id_of(taken)}; drag that edge away first"
+            )
+            return
+        document.run(Connect(graph, self.source, item.key, slot, self.picked))
+
+
+def _straight(a: QPointF, b: QPointF) -> QPainterPath:
+    path = QPainterPath(a)
+    path.lineTo(b)
+    return path

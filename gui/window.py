@@ -1,0 +1,580 @@
+"""The main window: palette, canvas, derivative panel, inspector, history, menus."""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+from PySide6.QtCore import QPointF, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QDockWidget,
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QUndoView,
+    QVBoxLayout,
+)
+
+import core
+from core.numbers import format_number
+from gui.clipboard import copy_nodes, paste_records
+from gui.commands import AddNodes, RemoveItems, SetOutput
+from gui.document import Document
+from gui.inspector import Inspector
+from gui.items import NodeItem
+from gui.palette import Palette
+from gui.panel import DerivativePanel
+from gui.scene import GraphScene
+from gui.view import GraphView, QuickAdd
+
+#: Actions whose shortcuts are single keys: they work while the canvas has focus.
+CANVAS_KEYS = ("fit", "backward", "minimap", "edit_value", "delete", "add_node")
+
+NOTATION_LABELS = {"d": "db  (the lecture's)", "partial": "∂J/∂b", "grad": "b.grad"}
+
+
+class MainWindow(QMainWindow):
+    """One window editing one document."""
+
+    def __init__(self, document: Document | None = None) -> None:
+        super().__init__()
+        self.settings = QSettings("dvar", "dvar")
+        self.document: Document = None  # type: ignore[assignment]
+        self.actions: dict[str, QAction] = {}
+        self.resize(1280, 800)
+        self._build_actions()
+        self._build_menus()
+        self.value_label = QLabel()
+        self.statusBar().addPermanentWidget(self.value_label)
+        self.set_document(document if document is not None else Document.lecture())
+
+    # -------------------------------------------------------------- documents
+    def set_document(self, document: Document) -> None:
+        """Show a document, replacing the current one and its views."""
+        old = self.document
+        self.document = document
+        document.setParent(self)
+        self.scene = GraphScene(document, self)
+        self.view = GraphView(self.scene, self)
+        self.quick_add = QuickAdd(self.view)
+        self.setCentralWidget(self.view)
+        self._build_docks()
+        self.scene.set_notation(self.notation())
+        self.panel.set_notation(self.notation())
+        self.scene.set_snap(self.actions["snap"].isChecked())
+        self.scene.set_backward_view(self.actions["backward"].isChecked())
+        self.view.show_grid = self.actions["grid"].isChecked()
+        self.view.minimap.enabled = self.actions["minimap"].isChecked()
+        document.message.connect(self.show_message)
+        document.changed.connect(self._after_change)
+        document.undo_stack.cleanChanged.connect(self._update_title)
+        self.scene.selectionChanged.connect(self._on_canvas_selection)
+        self.panel.node_activated.connect(self._on_panel_row)
+        self.view.quick_add_requested.connect(self.quick_add.open)
+        self.view.customContextMenuRequested.connect(self._canvas_menu)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        for name in CANVAS_KEYS:
+            self.view.addAction(self.actions[name])
+        self._wire_undo(document)
+        self._update_title()
+        self._after_change([], document.evaluation)
+        if old is not None:
+            old.deleteLater()
+        self.view.setFocus()
+        QTimer.singleShot(0, self.view.fit)
+
+    def _build_docks(self) -> None:
+        for dock in self.findChildren(QDockWidget):
+            self.removeDockWidget(dock)
+            dock.deleteLater()
+        self.palette = Palette()
+        self.palette.op_chosen.connect(self._add_from_palette)
+        self.panel = DerivativePanel(self.document)
+        self.inspector = Inspector(self.document)
+        self.history = QUndoView(self.document.undo_stack)
+        self.history.setEmptyLabel("Start")
+        docks = [
+            ("palette", "Operations", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea),
+            ("panel", "Derivatives", self.panel, Qt.DockWidgetArea.RightDockWidgetArea),
+            ("inspector", "Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea),
+            ("history", "History", self.history, Qt.DockWidgetArea.LeftDockWidgetArea),
+        ]
+        self.panels_menu.clear()
+        for name, title, widget, area in docks:
+            dock = QDockWidget(title, self)
+            dock.setObjectName(name)
+            dock.setWidget(widget)
+            self.addDockWidget(area, dock)
+            self.panels_menu.addAction(dock.toggleViewAction())
+        self.resizeDocks([self.findChild(QDockWidget, "palette")], [170], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.findChild(QDockWidget, "panel")], [400], Qt.Orientation.Horizontal)
+        self.resizeDocks(
+            [self.findChild(QDockWidget, "panel"), self.findChild(QDockWidget, "inspector")],
+            [520, 240],
+            Qt.Orientation.Vertical,
+        )
+
+    def _wire_undo(self, document: Document) -> None:
+        stack = document.undo_stack
+        undo, redo = self.actions["undo"], self.actions["redo"]
+        for action in (undo, redo):
+            with contextlib.suppress(RuntimeError, TypeError):
+                action.triggered.disconnect()
+        undo.triggered.connect(stack.undo)
+        redo.triggered.connect(stack.redo)
+        stack.canUndoChanged.connect(undo.setEnabled)
+        stack.canRedoChanged.connect(redo.setEnabled)
+        stack.undoTextChanged.connect(lambda t: undo.setText(f"&Undo {t}".strip()))
+        stack.redoTextChanged.connect(lambda t: redo.setText(f"&Redo {t}".strip()))
+        undo.setEnabled(stack.canUndo())
+        redo.setEnabled(stack.canRedo())
+
+    def _update_title(self, *_) -> None:
+        self.setWindowTitle(f"{self.document.name}[*] — dvar")
+        self.setWindowModified(not self.document.undo_stack.isClean())
+
+    def _after_change(self, events, evaluation: core.Evaluation) -> None:
+        out = evaluation.output
+        if out is None:
+            self.value_label.setText("No output chosen: right-click a node → Set as output")
+        else:
+            value = evaluation.values[out]
+            self.value_label.setText(
+                f"{out} = {format_number(value)}"
+                if value is not None
+                else f"{out} has no value: {evaluation.error(out)}"
+            )
+        self._update_title()
+
+    def show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 6000)
+
+    # ---------------------------------------------------------------- actions
+    def _action(
+        self,
+        name: str,
+        text: str,
+        slot,
+        shortcut=None,
+        checkable: bool = False,
+        checked: bool = False,
+        tip: str = "",
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            shortcuts = shortcut if isinstance(shortcut, list) else [shortcut]
+            action.setShortcuts([QKeySequence(s) for s in shortcuts])
+        if checkable:
+            action.setCheckable(True)
+            action.setChecked(checked)
+            action.toggled.connect(slot)
+        else:
+            action.triggered.connect(slot)
+        if tip:
+            action.setStatusTip(tip)
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.addAction(action)
+        self.actions[name] = action
+        return action
+
+    def _build_actions(self) -> None:
+        key = QKeySequence.StandardKey
+        self._action("new", "&New", self.new_document, key.New)
+        self._action("open", "&Open…", self.open_dialog, key.Open)
+        self._action("save", "&Save", self.save, key.Save)
+        self._action("save_as", "Save &As…", self.save_as, key.SaveAs)
+        self._action("quit", "&Quit", self.close, key.Quit)
+        self._action("undo", "&Undo", lambda: None, key.Undo)
+        self._action(
+            "redo",
+            "&Redo",
+            lambda: None,
+            [QKeySequence(key.Redo).toString() or "Ctrl+Shift+Z", "Ctrl+Y"],
+        )
+        self._action("cut", "Cu&t", self.cut, key.Cut)
+        self._action("copy", "&Copy", self.copy, key.Copy)
+        self._action("paste", "&Paste", self.paste, key.Paste)
+        self._action("duplicate", "D&uplicate", self.duplicate, "Ctrl+D")
+        self._action("delete", "&Delete", self.delete_selection, ["Del", "Backspace"])
+        self._action("select_all", "Select &All", self.select_all, key.SelectAll)
+        self._action(
+            "add_node",
+            "&Add Node…",
+            self.open_quick_add,
+            "Tab",
+            tip="Search the operations and add one at the cursor",
+        )
+        self._action("edit_value", "Edit &Value", self.edit_value, "Return")
+        self._action("rename", "Re&name…", self.rename, "F2")
+        self._action("set_output", "Set as &Output", self.set_output, "Ctrl+J")
+        self._action("find", "&Find Node…", self.find_node, key.Find)
+        self._action("zoom_in", "Zoom &In", lambda: self.view.zoom_by(1.25), [key.ZoomIn, "Ctrl+="])
+        self._action("zoom_out", "Zoom &Out", lambda: self.view.zoom_by(0.8), key.ZoomOut)
+        self._action("fit", "&Fit to View", lambda: self.view.fit(), ["F", "Ctrl+0"])
+        self._action(
+            "backward",
+            "&Backward View",
+            self._set_backward,
+            "B",
+            checkable=True,
+            tip="Red edges pointing right to left, labelled with local derivatives",
+        )
+        self._action("grid", "Show &Grid", self._set_grid, checkable=True, checked=True)
+        self._action("snap", "&Snap to Grid", self._set_snap, checkable=True, checked=True)
+        self._action("minimap", "&Minimap", self._set_minimap, "M", checkable=True, checked=True)
+        self._action("shortcuts", "&Keyboard Shortcuts", self.show_shortcuts, key.HelpContents)
+        self._action("about", "&About dvar", self.show_about)
+        # Single-key shortcuts belong to the canvas, so they never fire while typing in a field.
+        for name in CANVAS_KEYS:
+            self.removeAction(self.actions[name])
+            self.actions[name].setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        a = self.actions
+        file = bar.addMenu("&File")
+        file.addActions([a["new"], a["open"]])
+        examples = file.addMenu("&Examples")
+        for name in core.examples():
+            examples.addAction(name.replace("_", " "), lambda n=name: self.open_example(n))
+        file.addSeparator()
+        file.addActions([a["save"], a["save_as"]])
+        file.addSeparator()
+        file.addAction(a["quit"])
+        edit = bar.addMenu("&Edit")
+        edit.addActions([a["undo"], a["redo"]])
+        edit.addSeparator()
+        edit.addActions([a["cut"], a["copy"], a["paste"], a["duplicate"], a["delete"]])
+        edit.addSeparator()
+        edit.addActions([a["select_all"], a["find"]])
+        node = bar.addMenu("&Node")
+        node.addActions([a["add_node"], a["edit_value"], a["rename"], a["set_output"]])
+        view = bar.addMenu("&View")
+        view.addActions([a["zoom_in"], a["zoom_out"], a["fit"]])
+        view.addSeparator()
+        view.addActions([a["backward"], a["grid"], a["snap"], a["minimap"]])
+        notation = view.addMenu("Derivative &Notation")
+        group = QActionGroup(self)
+        current = self.notation()
+        for value, label in NOTATION_LABELS.items():
+            action = notation.addAction(label)
+            action.setCheckable(True)
+            action.setChecked(value == current)
+            action.triggered.connect(lambda _=False, v=value: self.set_notation(v))
+            group.addAction(action)
+        self.panels_menu = view.addMenu("&Panels")
+        help_menu = bar.addMenu("&Help")
+        help_menu.addActions([a["shortcuts"], a["about"]])
+
+    # ------------------------------------------------------------- file menu
+    def new_document(self) -> None:
+        if self._confirm_discard():
+            self.set_document(Document(untitled_name="untitled.dvar"))
+
+    def open_dialog(self) -> None:
+        if not self._confirm_discard():
+            return
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open graph", "", "dvar graphs (*.dvar);;All files (*)"
+        )
+        if path:
+            self.open_path(path)
+
+    def open_path(self, path: str) -> bool:
+        """Open a file; a bad file gets a dialog and the current document stays."""
+        try:
+            document = Document.open(path)
+        except core.FileFormatError as error:
+            QMessageBox.warning(self, "Cannot open file", str(error))
+            return False
+        self.set_document(document)
+        return True
+
+    def open_example(self, name: str) -> None:
+        if self._confirm_discard():
+            self.set_document(Document.example(name))
+
+    def save(self) -> bool:
+        if self.document.path is None:
+            return self.save_as()
+        return self._save_to(self.document.path)
+
+    def save_as(self) -> bool:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save graph", self.document.name, "dvar graphs (*.dvar)"
+        )
+        if not path:
+            return False
+        if not path.endswith(".dvar"):
+            path += ".dvar"
+        return self._save_to(Path(path))
+
+    def _save_to(self, path: Path) -> bool:
+        try:
+            self.document.save(path)
+        except OSError as error:
+            QMessageBox.warning(self, "Cannot save", f"{path}: {error.strerror or error}")
+            return False
+        self._update_title()
+        self.show_message(f"Saved {path}")
+        return True
+
+    def _confirm_discard(self) -> bool:
+        if self.document is None or self.document.undo_stack.isClean():
+            return True
+        answer = QMessageBox.question(
+            self,
+            "Unsaved changes",
+            f"Save the changes to {self.document.name}?",
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save,
+        )
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        return answer == QMessageBox.StandardButton.Discard
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._confirm_discard():
+            event.accept()
+        else:
+            event.ignore()
+
+    # -------------------------------------------------------------- edit menu
+    def selected_keys(self) -> list[int]:
+        return self.scene.selected_keys()
+
+    def copy(self) -> bool:
+        keys = self.selected_keys()
+        if not keys:
+            self.show_message("Nothing selected to copy")
+            return False
+        QGuiApplication.clipboard().setMimeData(copy_nodes(self.document.graph, keys))
+        self.show_message(f"Copied {len(keys)} node{'s' * (len(keys) != 1)}")
+        return True
+
+    def cut(self) -> None:
+        if self.copy():
+            self.delete_selection()
+
+    def paste(self) -> None:
+        records = paste_records(QGuiApplication.clipboard().mimeData())
+        if not records:
+            self.show_message("The clipboard holds no dvar nodes")
+            return
+        self._add_records(records, f"Paste {len(records)} node{'s' * (len(records) != 1)}")
+
+    def duplicate(self) -> None:
+        keys = self.selected_keys()
+        if not keys:
+            self.show_message("Select nodes to duplicate")
+            return
+        records = paste_records(copy_nodes(self.document.graph, keys))
+        self._add_records(records, f"Duplicate {len(records)} node{'s' * (len(records) != 1)}")
+
+    def _add_records(self, records: list[dict], text: str) -> None:
+        command = AddNodes(self.document.graph, records, text)
+        if self.document.run(command):
+            self.scene.select_keys(command.keys)
+
+    def delete_selection(self) -> None:
+        keys, edges = self.selected_keys(), self.scene.selected_edges()
+        if not keys and not edges:
+            self.show_message("Nothing selected to delete")
+            return
+        self.document.run(RemoveItems(self.document.graph, keys, edges))
+
+    def select_all(self) -> None:
+        for item in self.scene.nodes.values():
+            item.setSelected(True)
+
+    def find_node(self) -> None:
+        ids = sorted(node.id for node in self.document.graph)
+        if not ids:
+            return
+        text, ok = QInputDialog.getItem(self, "Find node", "Name:", ids, 0, True)
+        if not ok or not text:
+            return
+        if text not in self.document.graph:
+            self.show_message(f"No node named {text!r}")
+            return
+        key = self.document.graph.key_of(text)
+        self.scene.select_keys([key])
+        self.view.center_on_node(key)
+
+    # -------------------------------------------------------------- node menu
+    def open_quick_add(self) -> None:
+        self.quick_add.open(self.view.cursor_scene_pos())
+
+    def _add_from_palette(self, op: str) -> None:
+        center = self.view.mapToScene(self.view.viewport().rect().center())
+        self.view.add_node(op, center - QPointF(78, 36))
+        self.view.setFocus()
+
+    def _single_selected(self) -> int | None:
+        keys = self.selected_keys()
+        if len(keys) != 1:
+            self.show_message("Select one node first")
+            return None
+        return keys[0]
+
+    def edit_value(self) -> None:
+        key = self._single_selected()
+        if key is None:
+            return
+        if not self.document.graph.node(key).op.is_leaf:
+            self.show_message(
+                f"{self.document.graph.id_of(key)} is computed; only inputs and "
+                "constants have a value to edit"
+            )
+            return
+        self.view.edit_value(key)
+
+    def rename(self) -> None:
+        key = self._single_selected()
+        if key is not None:
+            self.findChild(QDockWidget, "inspector").show()
+            self.inspector.focus_name()
+
+    def set_output(self) -> None:
+        key = self._single_selected()
+        if key is not None and key != self.document.graph.output_key:
+            self.document.run(SetOutput(self.document.graph, key))
+
+    # -------------------------------------------------------------- view menu
+    def notation(self) -> str:
+        value = self.settings.value("notation", "d")
+        return value if value in NOTATION_LABELS else "d"
+
+    def set_notation(self, notation: str) -> None:
+        self.settings.setValue("notation", notation)
+        self.scene.set_notation(notation)
+        self.panel.set_notation(notation)
+
+    def _set_backward(self, on: bool) -> None:
+        self.scene.set_backward_view(on)
+
+    def _set_grid(self, on: bool) -> None:
+        self.view.show_grid = on
+        self.view.viewport().update()
+
+    def _set_snap(self, on: bool) -> None:
+        self.scene.set_snap(on)
+
+    def _set_minimap(self, on: bool) -> None:
+        self.view.minimap.enabled = on
+        self.view.minimap.setVisible(False)
+        self.view.minimap.schedule()
+
+    # --------------------------------------------------------------- selection
+    def _on_canvas_selection(self) -> None:
+        keys = self.scene.selected_keys()
+        key = keys[0] if len(keys) == 1 else None
+        self.inspector.show_node(key)
+        self.panel.select_node(key)
+        self.scene.highlight_terms(key)
+
+    def _on_panel_row(self, key: int) -> None:
+        self.scene.blockSignals(True)
+        self.scene.select_keys([key])
+        self.scene.blockSignals(False)
+        self.inspector.show_node(key)
+        self.scene.highlight_terms(key)
+        self.view.ensureVisible(self.scene.nodes[key], 40, 40)
+
+    # ------------------------------------------------------------ context menu
+    def _canvas_menu(self, point) -> None:
+        scene_pos = self.view.mapToScene(point)
+        item = self.scene.node_at(scene_pos)
+        menu = QMenu(self)
+        if isinstance(item, NodeItem):
+            if not item.isSelected():
+                self.scene.select_keys([item.key])
+            node = self.document.graph.node(item.key)
+            if node.op.is_leaf:
+                menu.addAction(self.actions["edit_value"])
+            menu.addAction(self.actions["rename"])
+            menu.addAction(self.actions["set_output"])
+            menu.addSeparator()
+            menu.addActions(
+                [self.actions["copy"], self.actions["duplicate"], self.actions["delete"]]
+            )
+        else:
+            add = menu.addMenu("Add Node")
+            for op in core.OPS.values():
+                add.addAction(
+                    f"{op.name}  {op.symbol}", lambda o=op.name: self.view.add_node(o, scene_pos)
+                )
+            menu.addAction(self.actions["paste"])
+            menu.addSeparator()
+            menu.addAction(self.actions["fit"])
+        menu.exec(self.view.viewport().mapToGlobal(point))
+
+    # -------------------------------------------------------------------- help
+    def show_shortcuts(self) -> None:
+        ShortcutSheet(self).exec()
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About dvar",
+            f"<h3>dvar {core.__version__}</h3>"
+            "<p>Build a computation graph and watch backpropagation: every node shows its "
+            "value and, in red, its derivative <i>dnode</i> = ∂J/∂node. The derivative "
+            "panel explains each one with the chain rule.</p>"
+            "<p>Opens with the lecture's example J = 3(a + bc).</p>",
+        )
+
+
+class ShortcutSheet(QDialog):
+    """Every action with its keys, plus the mouse gestures."""
+
+    GESTURES = [
+        ("Drag from an output port to an input port", "Connect"),
+        ("Drag an edge's end off its port", "Disconnect (drop on another port to reconnect)"),
+        ("Double-click a value", "Edit it in place"),
+        ("Double-click an empty input port", "Add a constant wired into it"),
+        ("Wheel", "Zoom around the cursor"),
+        ("Middle-drag, or Space + drag", "Pan"),
+        ("Drag on empty canvas", "Rubber-band selection"),
+        ("Right-click", "Node or canvas menu"),
+    ]
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.setWindowTitle("Keyboard shortcuts — dvar")
+        layout = QVBoxLayout(self)
+        rows = [
+            (
+                a.text().replace("&", ""),
+                ", ".join(
+                    s.toString(QKeySequence.SequenceFormat.NativeText) for s in a.shortcuts()
+                ),
+            )
+            for a in window.actions.values()
+            if a.shortcuts()
+        ]
+        rows += [(what, how) for how, what in self.GESTURES]
+        table = QTableWidget(len(rows), 2, self)
+        table.setHorizontalHeaderLabels(["Action", "Keys / gesture"])
+        for r, (action, keys) in enumerate(rows):
+            table.setItem(r, 0, QTableWidgetItem(action))
+            table.setItem(r, 1, QTableWidgetItem(keys))
+        table.resizeColumnsToContents()
+        table.horizontalHeader().setStretchLastSection(True)
+        table.verticalHeader().hide()
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        layout.addWidget(table)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(560, 620)
