@@ -17,7 +17,8 @@ from gui.commands import AddNodes, Connect, Disconnect, MoveNodes
 from gui.document import Document
 from gui.items import GRID, EdgeItem, NodeItem, curve, derivative_color
 
-_STRUCTURE = frozenset({"node_added", "node_removed", "connected", "disconnected"})
+#: Half the canvas size in scene units.
+CANVAS = 200_000.0
 
 
 class GraphScene(QGraphicsScene):
@@ -39,6 +40,8 @@ class GraphScene(QGraphicsScene):
         self._gesture: ConnectGesture | None = None
         self._press_positions: dict[int, QPointF] = {}
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
+        # A fixed, roomy canvas: the view never jumps when nodes are added or removed.
+        self.setSceneRect(-CANVAS, -CANVAS, 2 * CANVAS, 2 * CANVAS)
         self._build()
         document.changed.connect(self._on_changed)
 

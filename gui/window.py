@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 
 from PySide6.QtCore import QPointF, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QGuiApplication,
+    QKeySequence,
+    QUndoGroup,
+)
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -83,10 +89,12 @@ class MainWindow(QMainWindow):
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         for name in CANVAS_KEYS:
             self.view.addAction(self.actions[name])
-        self._wire_undo(document)
+        self.undo_group.addStack(document.undo_stack)
+        self.undo_group.setActiveStack(document.undo_stack)
         self._update_title()
         self._after_change([], document.evaluation)
         if old is not None:
+            self.undo_group.removeStack(old.undo_stack)
             old.deleteLater()
         self.view.setFocus()
         QTimer.singleShot(0, self.view.fit)
@@ -99,7 +107,7 @@ class MainWindow(QMainWindow):
         self.palette.op_chosen.connect(self._add_from_palette)
         self.panel = DerivativePanel(self.document)
         self.inspector = Inspector(self.document)
-        self.history = QUndoView(self.document.undo_stack)
+        self.history = QUndoView(self.undo_group)
         self.history.setEmptyLabel("Start")
         docks = [
             ("palette", "Operations", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea),
@@ -121,21 +129,6 @@ class MainWindow(QMainWindow):
             [520, 240],
             Qt.Orientation.Vertical,
         )
-
-    def _wire_undo(self, document: Document) -> None:
-        stack = document.undo_stack
-        undo, redo = self.actions["undo"], self.actions["redo"]
-        for action in (undo, redo):
-            with contextlib.suppress(RuntimeError, TypeError):
-                action.triggered.disconnect()
-        undo.triggered.connect(stack.undo)
-        redo.triggered.connect(stack.redo)
-        stack.canUndoChanged.connect(undo.setEnabled)
-        stack.canRedoChanged.connect(redo.setEnabled)
-        stack.undoTextChanged.connect(lambda t: undo.setText(f"&Undo {t}".strip()))
-        stack.redoTextChanged.connect(lambda t: redo.setText(f"&Redo {t}".strip()))
-        undo.setEnabled(stack.canUndo())
-        redo.setEnabled(stack.canRedo())
 
     def _update_title(self, *_) -> None:
         self.setWindowTitle(f"{self.document.name}[*] — dvar")
@@ -192,13 +185,14 @@ class MainWindow(QMainWindow):
         self._action("save", "&Save", self.save, key.Save)
         self._action("save_as", "Save &As…", self.save_as, key.SaveAs)
         self._action("quit", "&Quit", self.close, key.Quit)
-        self._action("undo", "&Undo", lambda: None, key.Undo)
-        self._action(
-            "redo",
-            "&Redo",
-            lambda: None,
-            [QKeySequence(key.Redo).toString() or "Ctrl+Shift+Z", "Ctrl+Y"],
-        )
+        self.undo_group = QUndoGroup(self)
+        for name, action, keys in (
+            ("undo", self.undo_group.createUndoAction(self, "&Undo"), [key.Undo]),
+            ("redo", self.undo_group.createRedoAction(self, "&Redo"), [key.Redo, "Ctrl+Y"]),
+        ):
+            action.setShortcuts([QKeySequence(k) for k in keys])
+            self.addAction(action)
+            self.actions[name] = action
         self._action("cut", "Cu&t", self.cut, key.Cut)
         self._action("copy", "&Copy", self.copy, key.Copy)
         self._action("paste", "&Paste", self.paste, key.Paste)

@@ -1,0 +1,67 @@
+"""GUI tests run offscreen: this must be set before any QApplication exists."""
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+
+from gui.document import Document  # noqa: E402
+from gui.window import MainWindow  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(tmp_path, monkeypatch):
+    """Keep QSettings (notation, recent files) out of the user's real config."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    from PySide6.QtCore import QSettings
+
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
+
+
+@pytest.fixture(autouse=True)
+def dialogs(monkeypatch):
+    """Message boxes never block a test: they are recorded, and questions answer Discard."""
+    from PySide6.QtWidgets import QMessageBox
+
+    shown: list[tuple[str, str]] = []
+
+    def record(kind, answer):
+        def show(parent, title, text, *args, **kwargs):
+            shown.append((kind, text))
+            return answer
+
+        return show
+
+    monkeypatch.setattr(QMessageBox, "question", record("question", QMessageBox.StandardButton.Discard))
+    monkeypatch.setattr(QMessageBox, "warning", record("warning", QMessageBox.StandardButton.Ok))
+    monkeypatch.setattr(QMessageBox, "critical", record("critical", QMessageBox.StandardButton.Ok))
+    return shown
+
+
+@pytest.fixture
+def window(qtbot):
+    """The main window on the lecture graph, shown and sized."""
+    win = MainWindow(Document.lecture())
+    qtbot.addWidget(win)
+    win.resize(1280, 800)
+    win.show()
+    qtbot.waitExposed(win)
+    win.view.resetTransform()
+    win.document.undo_stack.setClean()
+    yield win
+    win.document.undo_stack.setClean()  # no "save changes?" prompt on teardown
+
+
+@pytest.fixture
+def empty_window(qtbot):
+    """A main window on an empty, untitled graph."""
+    win = MainWindow(Document())
+    qtbot.addWidget(win)
+    win.resize(1280, 800)
+    win.show()
+    qtbot.waitExposed(win)
+    win.view.resetTransform()
+    yield win
+    win.document.undo_stack.setClean()
