@@ -13,7 +13,7 @@ notebook and the tests all use it the same way::
     core.save(g, "out.dvar")             # atomic
 """
 
-from core.engine import Nudge, evaluate, nudge
+from core.engine import Nudge, evaluate, nudge, prepare
 from core.evaluation import NOTATIONS, Evaluation, Term, derivative_symbol
 from core.fileformat import FileFormatError, dumps, from_dict, load, loads, save, to_dict
 from core.graph import Event, Graph, GraphError, Node
@@ -47,6 +47,7 @@ __all__ = [
     "loads",
     "nudge",
     "parse_number",
+    "prepare",
     "save",
     "to_dict",
 ]

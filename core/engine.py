@@ -20,14 +20,22 @@ _FAILURES = (ArithmeticError, ValueError)
 isfinite = math.isfinite
 
 
-def evaluate(graph: Graph) -> Evaluation:
+def evaluate(graph: Graph, compile: bool = True) -> Evaluation:
     """Every node's value and its derivative dJ/dnode, where J is the graph's output.
 
     Never raises for anything a graph can hold: a missing value is None, with a
     message in ``errors`` saying why.
+
+    The second evaluation of an unchanged structure compiles the plan, which makes
+    every later value edit several times faster but takes a moment on big graphs.
+    An interactive caller passes ``compile=False`` and calls :func:`prepare` when idle.
     """
     plan = plan_for(graph)
     leaf_values = [node.value for node in plan.leaf_nodes]
+    if compile:
+        plan.runs += 1
+        if plan.runs >= COMPILE_AFTER:
+            _compile(plan)
     result = _run_fast(plan, leaf_values) if plan.complete else None
     if result is not None:
         values, grads = result
@@ -36,10 +44,17 @@ def evaluate(graph: Graph) -> Evaluation:
     return Evaluation(plan, values, grads, errors)
 
 
-def _run_fast(plan: Plan, leaf_values: list[float]) -> tuple[list, list] | None:
-    plan.runs += 1
-    if plan.compiled is None and plan.runs >= COMPILE_AFTER and len(plan.keys) <= COMPILE_LIMIT:
+def prepare(graph: Graph) -> None:
+    """Compile the graph's evaluation plan now (for a quiet moment), if it is worth it."""
+    _compile(plan_for(graph))
+
+
+def _compile(plan: Plan) -> None:
+    if plan.compiled is None and plan.complete and len(plan.keys) <= COMPILE_LIMIT:
         plan.compiled = plan.compile()
+
+
+def _run_fast(plan: Plan, leaf_values: list[float]) -> tuple[list, list] | None:
     try:
         if plan.compiled is not None:
             return plan.compiled(leaf_values)

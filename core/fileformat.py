@@ -33,7 +33,7 @@ class FileFormatError(GraphError):
 
 def load(path: str | os.PathLike[str]) -> Graph:
     """Read a ``.dvar`` file into a Graph; FileFormatError (one clear line) if it is bad."""
-    where = str(path)
+    where = _printable(str(path))
     file = Path(path)
     try:
         if file.is_dir():
@@ -45,12 +45,13 @@ def load(path: str | os.PathLike[str]) -> Graph:
     except OSError as error:
         raise FileFormatError(f"{where}: cannot read: {error.strerror or error}") from None
     if len(data) > MAX_BYTES:
-        raise FileFormatError(f"{where}: larger than {MAX_BYTES // 2**20} MB; refusing to read it")
+        raise FileFormatError(f"{where}: larger than {MAX_BYTES // 2**20} MiB; refusing to read it")
     return loads(data, where)
 
 
 def loads(data: bytes | str, where: str = "<data>") -> Graph:
     """Read ``.dvar`` content (bytes or text); ``where`` names it in error messages."""
+    where = _printable(where)
     if isinstance(data, bytes):
         try:
             text = data.decode("utf-8-sig")
@@ -77,6 +78,7 @@ def loads(data: bytes | str, where: str = "<data>") -> Graph:
 
 def from_dict(document: Any, where: str = "<data>") -> Graph:
     """Build a Graph from a parsed ``.dvar`` document, checking every field."""
+    where = _printable(where)
     if not isinstance(document, dict):
         raise FileFormatError(f"{where}: not a dvar file: expected a JSON object at the top")
     if document.get("format") != FORMAT:
@@ -170,7 +172,8 @@ def _read_node(record: Any, index: int, where: str) -> tuple[Node, list]:
         inputs = record.get("inputs")
         if not isinstance(inputs, list):
             raise FileFormatError(
-                f"{at}: field 'inputs': expected a list of {op.arity} ids, found {_show(inputs)}"
+                f"{at}: field 'inputs': expected a list of {op.arity} "
+                f"id{'s' * (op.arity != 1)}, found {_show(inputs)}"
             )
         if len(inputs) != op.arity:
             raise FileFormatError(
@@ -193,6 +196,9 @@ def _read_node(record: Any, index: int, where: str) -> tuple[Node, list]:
         raise FileFormatError(f"{at}: field 'param': only inputs can be parameters")
     x = _number(record["x"], at, "x") if record.get("x") is not None else None
     y = _number(record["y"], at, "y") if record.get("y") is not None else None
+    if (x is None) != (y is None):
+        given, missing = ("x", "y") if x is not None else ("y", "x")
+        raise FileFormatError(f"{at}: field {missing!r} is missing ({given} is given)")
     extra = {k: v for k, v in record.items() if k not in _NODE_FIELDS}
     node = Node(-1, node_id, op, value, [None] * op.arity, label or None, param, x, y, extra)
     return node, inputs
@@ -242,6 +248,11 @@ def _ranks(nodes: list[Node], where: str) -> list[int]:
             f"{where}: node {loop[0]!r}: field 'inputs': a cycle: " + " → ".join(loop)
         )
     return ranks
+
+
+def _printable(text: str) -> str:
+    """The text with line breaks and other control characters escaped: messages stay one line."""
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode() for ch in text)
 
 
 def _show(value: Any) -> str:

@@ -36,20 +36,18 @@ class Plan:
 
     def __init__(self, graph: Graph) -> None:
         nodes = graph._nodes
-        keys = graph.topological_keys()
-        pos = {k: i for i, k in enumerate(keys)}
+        keys = list(graph.topological_keys())
+        pos = dict(zip(keys, range(len(keys)), strict=True))
+        in_order = list(map(nodes.__getitem__, keys))
         self.structure_version = graph.structure_version
-        self.keys: list[int] = list(keys)
+        self.keys: list[int] = keys
         self.pos: dict[int, int] = pos
-        self.ops: list[Op] = [nodes[k].op for k in keys]
+        self.ops: list[Op] = [node.op for node in in_order]
         where = pos.get  # an empty slot (None) maps to EMPTY (None)
-        self.args: list[tuple[int | None, ...]] = [tuple(map(where, nodes[k].inputs)) for k in keys]
-        self.leaf_nodes: list[Node] = []
-        self.leaf_pos: list[int] = []
-        for i, k in enumerate(keys):
-            if not self.ops[i].arity:
-                self.leaf_nodes.append(nodes[k])
-                self.leaf_pos.append(i)
+        self.args: list[tuple[int | None, ...]] = [tuple(map(where, n.inputs)) for n in in_order]
+        leaves = [(i, node) for i, node in enumerate(in_order) if not node.op.arity]
+        self.leaf_pos: list[int] = [i for i, _ in leaves]
+        self.leaf_nodes: list[Node] = [node for _, node in leaves]
         self.out: int | None = where(graph._output)
         self.complete = self.out is not None and all(None not in a for a in self.args)
         self.reach = self._reaching()

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
 import core
 from core import Event, Graph
 from gui.commands import GraphCommand
+
+#: Quiet time after an edit before the evaluation plan is compiled.
+PREPARE_DELAY_MS = 700
 
 #: Events that cannot change any value or derivative.
 _COSMETIC = frozenset({"moved", "label_changed", "param_changed"})
@@ -41,9 +44,16 @@ class Document(QObject):
         self.path: Path | None = Path(path) if path else None
         self.untitled_name = untitled_name
         self.undo_stack = QUndoStack(self)
-        self.evaluation: core.Evaluation = core.evaluate(self.graph)
+        self.evaluation: core.Evaluation = core.evaluate(self.graph, compile=False)
         self.evaluations = 1  # how many times this document has evaluated (for tests/benchmarks)
         self.graph.subscribe(self._on_graph_changed)
+        # Compiling the evaluation plan makes value edits on big graphs several times
+        # faster, but takes a moment: do it when the user pauses, never mid-gesture.
+        self._prepare_timer = QTimer(self)
+        self._prepare_timer.setSingleShot(True)
+        self._prepare_timer.setInterval(PREPARE_DELAY_MS)
+        self._prepare_timer.timeout.connect(lambda: core.prepare(self.graph))
+        self._prepare_timer.start()
 
     @classmethod
     def open(cls, path: str | Path, parent: QObject | None = None) -> Document:
@@ -81,6 +91,7 @@ class Document(QObject):
 
     def _on_graph_changed(self, events: list[Event]) -> None:
         if any(event.kind not in _COSMETIC for event in events):
-            self.evaluation = core.evaluate(self.graph)
+            self.evaluation = core.evaluate(self.graph, compile=False)
             self.evaluations += 1
+            self._prepare_timer.start()
         self.changed.emit(events, self.evaluation)

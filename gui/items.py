@@ -22,9 +22,9 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication, QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
-WIDTH = 156.0
-HEADER = 24.0
-LINE = 20.0
+WIDTH = 168.0
+HEADER = 26.0
+LINE = 22.0
 HEIGHT = HEADER + 2 * LINE + 8.0
 PORT_RADIUS = 5.5
 GRID = 20.0
@@ -55,14 +55,15 @@ class Fonts:
     _made: Fonts | None = None
 
     def __init__(self) -> None:
-        base = QApplication.font()
+        base = QFont(QApplication.font())
+        base.setPointSizeF(max(10.5, base.pointSizeF()))
         self.title = QFont(base)
         self.title.setBold(True)
         self.body = QFont(base)
         self.grad = QFont(base)
         self.grad.setItalic(True)  # a cue besides colour, for colour-blind readers
         self.small = QFont(base)
-        self.small.setPointSizeF(max(6.0, base.pointSizeF() * 0.8))
+        self.small.setPointSizeF(base.pointSizeF() * 0.8)
         self.metrics = QFontMetricsF(self.body)
 
     @classmethod
