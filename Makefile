@@ -1,4 +1,4 @@
-# make run   - set up .venv if needed and start dvar
+# make run   - set up .venv if needed and start dvar (ARGS="file.dvar" to open a file)
 # make test  - set up .venv with the test tools and run the whole suite
 # make bench - run the benchmarks against micrograd
 # make lint  - ruff
@@ -6,7 +6,6 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
 
 .PHONY: run test bench lint system-deps clean
 
@@ -17,21 +16,24 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e '.[test,bench]'
-	touch $(STAMP)
+# One stamp per set of extras, redone when pyproject.toml changes.
+$(VENV)/.installed-%: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '$(if $(filter base,$*),.,.[$*])'
+	touch $@
 
-run: system-deps $(STAMP)
+run: system-deps $(VENV)/.installed-base
 	$(BIN)/dvar $(ARGS)
 
-test: system-deps $(STAMP)
-	$(BIN)/python -m ruff check core gui tests benchmarks
+test: system-deps $(VENV)/.installed-test
+	$(BIN)/python -m ruff check core gui tests benchmarks scripts/screenshots
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 
-bench: system-deps $(STAMP)
+bench: system-deps $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/engine.py
+	$(BIN)/python benchmarks/files.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/gui.py
 
-lint: $(STAMP)
+lint: $(VENV)/.installed-test
 	$(BIN)/python -m ruff check core gui tests benchmarks
 	$(BIN)/python -m ruff format --check core gui tests benchmarks
 

@@ -30,7 +30,10 @@ def format_full(x: float | None) -> str:
     """Full precision, for tooltips: the shortest text that reads back as the same float."""
     if x is None:
         return MISSING
-    return repr(float(x))
+    x = float(x)
+    if x.is_integer() and abs(x) < 1e16:
+        return str(int(x))
+    return repr(x)
 
 
 def parse_number(text: str) -> float:

@@ -18,7 +18,7 @@ class Inspector(QWidget):
         super().__init__(parent)
         self.document = document
         self.key: int | None = None
-        form = QFormLayout(self)
+        form = self.form = QFormLayout(self)
         self.name = QLineEdit()
         self.name.setToolTip("The node's id: the name used in formulas and breakdowns (F2)")
         self.label = QLineEdit()
@@ -68,7 +68,7 @@ class Inspector(QWidget):
             if not edit.hasFocus():
                 edit.setText(text)
         self.op.setText(f"{node.op.name}  {node.op.symbol}  — {node.op.title}")
-        self.value.setVisible(node.op.is_leaf)
+        self.form.setRowVisible(self.value, node.op.is_leaf)
         if node.op.is_leaf and not self.value.hasFocus():
             self.value.setText(format_full(node.value))
         value = evaluation.values[key]

@@ -81,8 +81,8 @@ class DerivativePanel(QTreeWidget):
             node_id = graph.id_of(key)
             grad = evaluation.grads[key]
             symbol = derivative_symbol(node_id, output, self.notation)
-            error = evaluation.error(key) if grad is None else None
-            row.setText(0, symbol if error is None else f"{symbol}   ({error})")
+            error = evaluation.error(key)
+            row.setText(0, symbol if error is None else f"{symbol}   ({node_id}: {error})")
             row.setText(1, format_number(grad))
             row.setForeground(0, red)
             row.setFont(0, italic)
