@@ -22,7 +22,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication, QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
-WIDTH = 168.0
+WIDTH = 184.0
 HEADER = 26.0
 LINE = 22.0
 HEIGHT = HEADER + 2 * LINE + 8.0
@@ -187,11 +187,13 @@ class NodeItem(QGraphicsItem):
             pen.setColor(ERROR if not self.isSelected() else border)
         if self.highlighted:
             pen.setColor(derivative_color())
-        painter.setPen(pen)
-        painter.setBrush(base)
-        if lod < TEXT_LOD:
+        if lod < TEXT_LOD:  # too small to read: a solid block, visible in the minimap too
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(border if not self.has_error else ERROR)
             painter.drawRect(rect)
             return
+        painter.setPen(pen)
+        painter.setBrush(base)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.drawRoundedRect(rect, 8, 8)
 
