@@ -16,7 +16,7 @@ import sys
 from collections.abc import Sequence
 
 BAD_INPUT = 2
-SUBCOMMANDS = ("eval",)
+SUBCOMMANDS = ("eval", "export")
 
 
 class UsageError(Exception):
@@ -33,8 +33,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     _prefer_utf8()
     try:
-        if args and args[0] in SUBCOMMANDS:
+        if args and args[0] == "eval":
             return _eval(args[1:])
+        if args and args[0] == "export":
+            return _export(args[1:])
         return _open(args)
     except UsageError as error:
         return _fail(str(error))
@@ -68,11 +70,31 @@ def _open(args: list[str]) -> int:
     parser = _Parser(
         prog="dvar",
         description="See backpropagation: build a computation graph and watch dJ/dnode.",
-        epilog="Commands: dvar eval FILE [--json]  prints values, derivatives and the chain rule.",
+        epilog="Commands: 'dvar eval FILE [--json]' prints values, derivatives and the chain "
+        "rule; 'dvar export FILE -o OUT.png|svg|pdf' draws the diagram.",
     )
     parser.add_argument("file", nargs="?", help="a .dvar file to open (default: the lecture graph)")
     parser.add_argument("--version", action="version", version=_version())
+    desktop = parser.add_mutually_exclusive_group()
+    desktop.add_argument(
+        "--install-desktop",
+        action="store_true",
+        help="add dvar to the desktop menu and open .dvar files with it",
+    )
+    desktop.add_argument(
+        "--uninstall-desktop", action="store_true", help="remove what --install-desktop added"
+    )
     options = parser.parse_args(args)
+    if options.install_desktop or options.uninstall_desktop:
+        from gui import desktop
+
+        try:
+            done = desktop.install() if options.install_desktop else desktop.uninstall()
+        except desktop.DesktopError as error:
+            return _fail(str(error))
+        for line in done:
+            print(line)
+        return 0
     try:
         from gui.app import run
     except ModuleNotFoundError as error:
@@ -107,6 +129,57 @@ def _eval(args: list[str]) -> int:
     else:
         sys.stdout.write(report(evaluation, options.file))
     return 0
+
+
+def _export(args: list[str]) -> int:
+    parser = _Parser(
+        prog="dvar export",
+        description="Render a graph's diagram to PNG, SVG or PDF, without a display.",
+    )
+    parser.add_argument("file", help="the .dvar file to draw")
+    parser.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="OUT",
+        help="the image to write: OUT.png, OUT.svg or OUT.pdf",
+    )
+    parser.add_argument(
+        "--scale", type=float, default=2.0, help="pixels per canvas unit for PNG (default 2)"
+    )
+    parser.add_argument(
+        "--no-values", action="store_true", help="draw formulas instead of values and derivatives"
+    )
+    parser.add_argument("--transparent", action="store_true", help="no background (PNG, SVG)")
+    options = parser.parse_args(args)
+
+    import core
+
+    try:
+        graph = core.load(options.file)
+    except core.FileFormatError as error:
+        return _fail(str(error))
+    _use_offscreen_without_display()
+    from gui import export
+
+    try:
+        export.export_graph(
+            graph,
+            options.output,
+            scale=options.scale,
+            values=not options.no_values,
+            transparent=options.transparent,
+        )
+    except export.ExportError as error:
+        return _fail(str(error))
+    return 0
+
+
+def _use_offscreen_without_display() -> None:
+    import os
+
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 def report(evaluation, name: str) -> str:

@@ -12,6 +12,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QFontInfo,
     QFontMetricsF,
     QPainter,
     QPainterPath,
@@ -56,6 +57,9 @@ class Fonts:
 
     def __init__(self) -> None:
         base = QFont(QApplication.font())
+        # Name the family that is really used (e.g. "DejaVu Sans"), not an alias such
+        # as "Sans Serif": exported SVG files name it, and other viewers must know it.
+        base.setFamily(QFontInfo(base).family())
         base.setPointSizeF(max(10.5, base.pointSizeF()))
         self.title = QFont(base)
         self.title.setBold(True)
@@ -85,6 +89,7 @@ class NodeItem(QGraphicsItem):
         self.symbol = ""
         self.value_text = ""
         self.grad_text = ""
+        self.formula_text = ""  # "u = b × c": shown instead of the numbers in a blank diagram
         self.nudge_text = ""
         self.has_error = False
         self.is_output = False
@@ -142,9 +147,17 @@ class NodeItem(QGraphicsItem):
 
     # ------------------------------------------------------------------- texts
     def set_texts(
-        self, title: str, symbol: str, value: str, grad: str, error: str | None, is_output: bool
+        self,
+        title: str,
+        symbol: str,
+        value: str,
+        grad: str,
+        error: str | None,
+        is_output: bool,
+        formula: str = "",
     ) -> None:
         """Show new texts; repaints only when something differs."""
+        self.formula_text = formula
         state = (title, symbol, value, grad, error is not None, is_output)
         if state != (
             self.title,
@@ -226,12 +239,16 @@ class NodeItem(QGraphicsItem):
 
         painter.setFont(fonts.body)
         painter.setPen(muted if self.has_error else text)
-        value_line = self.nudge_text or self.value_text
+        numbers = getattr(self.scene(), "show_numbers", True)
+        value_line = (self.nudge_text or self.value_text) if numbers else self.formula_text
         painter.drawText(
             self.value_rect(),
             Qt.AlignmentFlag.AlignVCenter,
             fonts.metrics.elidedText(value_line, Qt.TextElideMode.ElideRight, WIDTH - 20),
         )
+        if not numbers:
+            self._paint_ports(painter, palette)
+            return
         painter.setFont(fonts.grad)
         painter.setPen(derivative_color() if not self.has_error else muted)
         painter.drawText(

@@ -36,6 +36,8 @@ class GraphScene(QGraphicsScene):
         self.backward_view = False
         self.notation = "d"
         self.snap = True
+        #: False draws a blank diagram: formulas instead of values and derivatives.
+        self.show_numbers = True
         self.highlight: set[tuple[int, int]] = set()
         self._gesture: ConnectGesture | None = None
         self._press_positions: dict[int, QPointF] = {}
@@ -126,7 +128,17 @@ class GraphScene(QGraphicsScene):
             node = graph.node(key)
             value, grad = values[key], grads[key]
             error = evaluation.error(key) if value is None or grad is None else None
-            state = (node.id, node.label, value, grad, error, key == output_key, notation)
+            state = (
+                node.id,
+                node.label,
+                value,
+                grad,
+                error,
+                key == output_key,
+                notation,
+                tuple(node.inputs),
+                graph.names_version,
+            )
             if state == item.state:
                 continue
             item.state = state
@@ -138,6 +150,7 @@ class GraphScene(QGraphicsScene):
                 f"{derivative_symbol(name, output, notation)} = {format_number(grad)}",
                 error,
                 key == output_key,
+                formula(graph, node),
             )
         self._style_edges(evaluation)
 
@@ -289,6 +302,21 @@ class GraphScene(QGraphicsScene):
         if self.document.run(command):
             self.select_keys(command.keys)
             self.edit_value_requested.emit(command.keys[0])
+
+
+def formula(graph, node) -> str:
+    """``u = b × c``: how a node is computed, for diagrams without numbers."""
+    if node.op.is_leaf:
+        return f"{node.id} = {format_number(node.value)}" if node.op.name == "const" else node.id
+    names = [graph.id_of(k) if k is not None else "□" for k in node.inputs]
+    symbol = node.op.symbol
+    if node.op.arity == 2 and len(symbol) == 1:
+        body = f"{names[0]} {symbol} {names[1]}"
+    elif node.op.name == "neg":
+        body = f"−{names[0]}"
+    else:
+        body = f"{node.op.name}({', '.join(names)})"
+    return f"{node.id} = {body}"
 
 
 class ConnectGesture:
