@@ -19,6 +19,7 @@ def run(path: str | None = None) -> int:
         except core.FileFormatError as error:
             print(f"dvar: error: {error}", file=sys.stderr)
             return 2
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from gui.document import Document
@@ -31,4 +32,7 @@ def run(path: str | None = None) -> int:
     document = Document(graph, path) if path is not None else Document.lecture()
     window = MainWindow(document)
     window.show()
+    if path is not None:
+        window.remember(path)
+    QTimer.singleShot(0, window.offer_recovery)
     return app.exec()

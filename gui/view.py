@@ -184,13 +184,13 @@ class GraphView(QGraphicsView):
         if event.mimeData().hasFormat(OP_MIME):
             event.acceptProposedAction()
         else:
-            super().dragEnterEvent(event)
+            event.ignore()  # files are for the window: dropping a .dvar opens it
 
     def dragMoveEvent(self, event) -> None:
         if event.mimeData().hasFormat(OP_MIME):
             event.acceptProposedAction()
         else:
-            super().dragMoveEvent(event)
+            event.ignore()
 
     def dropEvent(self, event) -> None:
         if event.mimeData().hasFormat(OP_MIME):
@@ -198,7 +198,7 @@ class GraphView(QGraphicsView):
             self.add_node(op, self.mapToScene(event.position().toPoint()))
             event.acceptProposedAction()
         else:
-            super().dropEvent(event)
+            event.ignore()
 
     def add_node(self, op: str, at: QPointF) -> int | None:
         """Add a node of this op with its top-left near ``at``; returns its key."""

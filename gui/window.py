@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 import core
 from core.numbers import format_number
+from gui.autosave import Autosaver
 from gui.clipboard import copy_nodes, paste_records
 from gui.commands import AddNodes, RemoveItems, SetOutput
 from gui.document import Document
@@ -40,6 +41,8 @@ from gui.palette import Palette
 from gui.panel import DerivativePanel
 from gui.scene import GraphScene
 from gui.view import GraphView, QuickAdd
+
+RECENT_LIMIT = 10
 
 #: Actions whose shortcuts are single keys: they work while the canvas has focus.
 CANVAS_KEYS = ("fit", "backward", "minimap", "edit_value", "delete", "add_node")
@@ -60,6 +63,8 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.value_label = QLabel()
         self.statusBar().addPermanentWidget(self.value_label)
+        self.setAcceptDrops(True)
+        self.autosaver = Autosaver(self)
         self.set_document(document if document is not None else Document.lecture())
 
     # -------------------------------------------------------------- documents
@@ -89,6 +94,7 @@ class MainWindow(QMainWindow):
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         for name in CANVAS_KEYS:
             self.view.addAction(self.actions[name])
+        self.autosaver.watch(document)
         self.undo_group.addStack(document.undo_stack)
         self.undo_group.setActiveStack(document.undo_stack)
         self._update_title()
@@ -100,34 +106,46 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self.view.fit)
 
     def _build_docks(self) -> None:
-        for dock in self.findChildren(QDockWidget):
-            self.removeDockWidget(dock)
-            dock.deleteLater()
-        self.palette = Palette()
-        self.palette.op_chosen.connect(self._add_from_palette)
+        """Dock the panels for the current document; the docks themselves are made once."""
+        first = not hasattr(self, "docks")
+        if first:
+            self.palette = Palette()
+            self.palette.op_chosen.connect(self._add_from_palette)
+            self.history = QUndoView(self.undo_group)
+            self.history.setEmptyLabel("Start")
+        for old in (getattr(self, "panel", None), getattr(self, "inspector", None)):
+            if old is not None:
+                old.deleteLater()
         self.panel = DerivativePanel(self.document)
         self.inspector = Inspector(self.document)
-        self.history = QUndoView(self.undo_group)
-        self.history.setEmptyLabel("Start")
-        docks = [
-            ("palette", "Operations", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea),
-            ("panel", "Derivatives", self.panel, Qt.DockWidgetArea.RightDockWidgetArea),
-            ("inspector", "Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea),
-            ("history", "History", self.history, Qt.DockWidgetArea.LeftDockWidgetArea),
+        widgets = {
+            "palette": self.palette,
+            "panel": self.panel,
+            "inspector": self.inspector,
+            "history": self.history,
+        }
+        if not first:
+            for name, widget in widgets.items():
+                self.docks[name].setWidget(widget)
+            return
+        self.docks: dict[str, QDockWidget] = {}
+        layout = [
+            ("palette", "Operations", Qt.DockWidgetArea.LeftDockWidgetArea),
+            ("panel", "Derivatives", Qt.DockWidgetArea.RightDockWidgetArea),
+            ("inspector", "Inspector", Qt.DockWidgetArea.RightDockWidgetArea),
+            ("history", "History", Qt.DockWidgetArea.LeftDockWidgetArea),
         ]
-        self.panels_menu.clear()
-        for name, title, widget, area in docks:
+        for name, title, area in layout:
             dock = QDockWidget(title, self)
             dock.setObjectName(name)
-            dock.setWidget(widget)
+            dock.setWidget(widgets[name])
             self.addDockWidget(area, dock)
             self.panels_menu.addAction(dock.toggleViewAction())
-        self.resizeDocks([self.findChild(QDockWidget, "palette")], [170], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.findChild(QDockWidget, "panel")], [400], Qt.Orientation.Horizontal)
+            self.docks[name] = dock
+        self.resizeDocks([self.docks["palette"]], [170], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.docks["panel"]], [400], Qt.Orientation.Horizontal)
         self.resizeDocks(
-            [self.findChild(QDockWidget, "panel"), self.findChild(QDockWidget, "inspector")],
-            [520, 240],
-            Qt.Orientation.Vertical,
+            [self.docks["panel"], self.docks["inspector"]], [520, 240], Qt.Orientation.Vertical
         )
 
     def _update_title(self, *_) -> None:
@@ -182,6 +200,8 @@ class MainWindow(QMainWindow):
         key = QKeySequence.StandardKey
         self._action("new", "&New", self.new_document, key.New)
         self._action("open", "&Open…", self.open_dialog, key.Open)
+        self._action("close", "&Close", self.close_document, key.Close)
+        self._action("print", "&Print…", self.print_diagram, key.Print)
         self._action("save", "&Save", self.save, key.Save)
         self._action("save_as", "Save &As…", self.save_as, key.SaveAs)
         self._action("quit", "&Quit", self.close, key.Quit)
@@ -236,13 +256,15 @@ class MainWindow(QMainWindow):
         a = self.actions
         file = bar.addMenu("&File")
         file.addActions([a["new"], a["open"]])
+        self.recent_menu = file.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         examples = file.addMenu("&Examples")
         for name in core.examples():
             examples.addAction(name.replace("_", " "), lambda n=name: self.open_example(n))
         file.addSeparator()
         file.addActions([a["save"], a["save_as"]])
         file.addSeparator()
-        file.addAction(a["quit"])
+        file.addActions([a["print"], a["close"], a["quit"]])
         edit = bar.addMenu("&Edit")
         edit.addActions([a["undo"], a["redo"]])
         edit.addSeparator()
@@ -290,6 +312,7 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Cannot open file", str(error))
             return False
         self.set_document(document)
+        self.remember(path)
         return True
 
     def open_example(self, name: str) -> None:
@@ -318,6 +341,7 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Cannot save", f"{path}: {error.strerror or error}")
             return False
         self._update_title()
+        self.remember(path)
         self.show_message(f"Saved {path}")
         return True
 
@@ -337,11 +361,138 @@ class MainWindow(QMainWindow):
             return self.save()
         return answer == QMessageBox.StandardButton.Discard
 
+    def print_diagram(self) -> None:
+        """Print the diagram, fitted to the page (Ctrl+P)."""
+        from PySide6.QtGui import QPainter
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setDocName(self.document.name)
+        dialog = QPrintDialog(printer, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        painter = QPainter()
+        if not painter.begin(printer):
+            QMessageBox.warning(self, "Cannot print", "The printer could not be started.")
+            return
+        try:
+            self.render_diagram(
+                painter, printer.pageLayout().paintRectPixels(printer.resolution()).toRectF()
+            )
+        finally:
+            painter.end()
+
+    def render_diagram(self, painter, target) -> None:
+        """Draw the diagram into ``target`` without selection, hover or highlight marks."""
+        scene = self.scene
+        selected = scene.selected_keys()
+        scene.clearSelection()
+        highlighted = self.panel.current_key()
+        scene.highlight_terms(None)
+        try:
+            source = scene.diagram_rect().adjusted(-24, -24, 24, 24)
+            scene.render(painter, target, source)
+        finally:
+            scene.select_keys(selected)
+            scene.highlight_terms(highlighted)
+
+    def close_document(self) -> None:
+        """Close the document (asking first if it has unsaved changes); an empty one remains."""
+        if self._confirm_discard():
+            self.set_document(Document(untitled_name="untitled.dvar"))
+
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._confirm_discard():
+            self.autosaver.finish()
             event.accept()
         else:
             event.ignore()
+
+    # ----------------------------------------------------------- recent files
+    def recent_files(self) -> list[str]:
+        value = self.settings.value("recent_files", [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(v) for v in value or []][:RECENT_LIMIT]
+
+    def remember(self, path: str | Path) -> None:
+        full = str(Path(path).resolve())
+        recent = [full] + [p for p in self.recent_files() if p != full]
+        self.settings.setValue("recent_files", recent[:RECENT_LIMIT])
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = self.recent_files()
+        if not recent:
+            self.recent_menu.addAction("No recent files").setEnabled(False)
+            return
+        for index, path in enumerate(recent, 1):
+            action = self.recent_menu.addAction(
+                f"&{index} {Path(path).name}", lambda p=path: self._open_recent(p)
+            )
+            action.setStatusTip(path)
+            action.setToolTip(path)
+        self.recent_menu.addSeparator()
+        self.recent_menu.addAction("Clear List", lambda: self.settings.setValue("recent_files", []))
+
+    def _open_recent(self, path: str) -> None:
+        if not Path(path).exists():
+            self.settings.setValue("recent_files", [p for p in self.recent_files() if p != path])
+            QMessageBox.warning(
+                self, "Cannot open file", f"{path}: no such file; removed it from the recent files"
+            )
+            return
+        if self._confirm_discard():
+            self.open_path(path)
+
+    # ------------------------------------------------------- dropping a file
+    def dragEnterEvent(self, event) -> None:
+        if _dropped_graph(event.mimeData()) is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        path = _dropped_graph(event.mimeData())
+        if path is not None:
+            event.acceptProposedAction()
+            if self._confirm_discard():
+                self.open_path(path)
+
+    # -------------------------------------------------------------- recovery
+    def offer_recovery(self) -> None:
+        """After a crash or a kill: offer the unsaved work other dvar sessions left behind."""
+        from gui import autosave
+
+        for found in autosave.orphans(self.autosaver.folder):
+            answer = QMessageBox.question(
+                self,
+                "Recover unsaved work?",
+                f"dvar did not close normally last time. Unsaved work was kept:\n\n"
+                f"{found.describe()}\n\nRecover it?",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.Yes,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                found.discard()
+                continue
+            try:
+                graph = found.load()
+            except core.FileFormatError as error:
+                kept = found.set_aside()
+                QMessageBox.warning(
+                    self,
+                    "Cannot recover",
+                    f"The autosave could not be read and was set aside as {kept}: {error}",
+                )
+                continue
+            document = Document(graph, found.source, untitled_name=found.name)
+            document.undo_stack.resetClean()  # recovered work is not saved anywhere yet
+            found.discard()
+            target = self if self.document.undo_stack.isClean() else MainWindow(document)
+            if target is self:
+                self.set_document(document)
+            else:
+                target.show()
+            target.show_message(f"Recovered {found.name}")
 
     # -------------------------------------------------------------- edit menu
     def selected_keys(self) -> list[int]:
@@ -436,7 +587,7 @@ class MainWindow(QMainWindow):
     def rename(self) -> None:
         key = self._single_selected()
         if key is not None:
-            self.findChild(QDockWidget, "inspector").show()
+            self.docks["inspector"].show()
             self.inspector.focus_name()
 
     def set_output(self) -> None:
@@ -527,6 +678,16 @@ class MainWindow(QMainWindow):
             "panel explains each one with the chain rule.</p>"
             "<p>Opens with the lecture's example J = 3(a + bc).</p>",
         )
+
+
+def _dropped_graph(data) -> str | None:
+    """The first local ``.dvar`` file in dropped data, if any."""
+    if data is None or not data.hasUrls():
+        return None
+    for url in data.urls():
+        if url.isLocalFile() and url.toLocalFile().lower().endswith(".dvar"):
+            return url.toLocalFile()
+    return None
 
 
 class ShortcutSheet(QDialog):

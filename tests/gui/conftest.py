@@ -14,6 +14,7 @@ from gui.window import MainWindow  # noqa: E402
 def _isolated_settings(tmp_path, monkeypatch):
     """Keep QSettings (notation, recent files) out of the user's real config."""
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # autosaves go here
     from PySide6.QtCore import QSettings
 
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
