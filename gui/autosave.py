@@ -1,7 +1,7 @@
 """Autosave and recovery: nothing a user made is lost to a crash or a kill.
 
 While a document has unsaved changes, its window writes it every few seconds to
-``<app data>/autosave/<id>.dvar`` (atomically, with ``core.save``), beside a small
+``<data folder>/dvar/autosave/<id>.dvar`` (atomically, with ``core.save``), beside a small
 ``<id>.json`` saying what it was.  A ``QLockFile`` held for the life of the window
 marks the autosave as someone's: another dvar process never takes over a live
 one's work.  When the owner dies, the lock goes stale and the next dvar start
@@ -26,9 +26,10 @@ INTERVAL_MS = 4000
 
 
 def folder() -> Path:
-    """Where autosaves live: the platform's app-data folder (XDG_DATA_HOME/dvar on Linux)."""
-    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
-    return Path(base or Path.home() / ".dvar") / "autosave"
+    """Where autosaves live: dvar's folder in the platform's data location
+    (``$XDG_DATA_HOME/dvar/autosave`` on Linux), whatever the running program is called."""
+    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.GenericDataLocation)
+    return Path(base or Path.home() / ".local" / "share") / "dvar" / "autosave"
 
 
 def _lock(path: Path) -> QLockFile:
