@@ -20,8 +20,10 @@ def run(path: str | None = None) -> int:
             print(f"dvar: error: {error}", file=sys.stderr)
             return 2
     from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
+    from gui.desktop import APP_ID, icon_path
     from gui.document import Document
     from gui.window import MainWindow
 
@@ -29,6 +31,8 @@ def run(path: str | None = None) -> int:
     app.setApplicationName("dvar")
     app.setOrganizationName("dvar")
     app.setApplicationDisplayName("dvar")
+    app.setDesktopFileName(APP_ID)  # matches dvar.desktop, for the taskbar (Wayland app id)
+    app.setWindowIcon(QIcon(str(icon_path())))
     document = Document(graph, path) if path is not None else Document.lecture()
     window = MainWindow(document)
     window.show()

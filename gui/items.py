@@ -173,6 +173,12 @@ class NodeItem(QGraphicsItem):
         if (error or "") != self.toolTip():
             self.setToolTip(error or "")
 
+    def set_current(self, on: bool) -> None:
+        """Mark the node the step-through is at."""
+        if on != self.highlighted:
+            self.highlighted = on
+            self.update()
+
     def set_nudge(self, text: str) -> None:
         if text != self.nudge_text:
             self.nudge_text = text

@@ -32,6 +32,10 @@ class DerivativePanel(QTreeWidget):
         self.document = document
         self.notation = "d"
         self.rows: dict[int, QTreeWidgetItem] = {}
+        #: Extra text after a row's value (the nudge's ΔJ/Δx), by node key.
+        self.annotations: dict[int, str] = {}
+        #: While stepping backward: the rows whose derivative is known so far (None: all).
+        self.revealed: set[int] | None = None
         self._order: list[int] = []
         self._syncing = False
         self.setColumnCount(2)
@@ -83,7 +87,11 @@ class DerivativePanel(QTreeWidget):
             symbol = derivative_symbol(node_id, output, self.notation)
             error = evaluation.error(key)
             row.setText(0, symbol if error is None else f"{symbol}   ({node_id}: {error})")
-            row.setText(1, format_number(grad))
+            shown = self.revealed is None or key in self.revealed
+            value_text = format_number(grad) if shown else ""
+            if key in self.annotations:
+                value_text += f"   {self.annotations[key]}"
+            row.setText(1, value_text)
             row.setForeground(0, red)
             row.setFont(0, italic)
             row.setToolTip(0, self.explain(node_id, output))
@@ -124,6 +132,16 @@ class DerivativePanel(QTreeWidget):
                 font = QFont(self.font())
                 font.setBold(True)
                 child.setFont(0, font)
+
+    def annotate(self, annotations: dict[int, str]) -> None:
+        """Show extra text beside some rows' values (e.g. ΔJ/Δa during a nudge)."""
+        self.annotations = dict(annotations)
+        self.refresh(self.document.evaluation)
+
+    def set_reveal(self, keys: set[int] | None) -> None:
+        """Blank the derivatives not reached yet while stepping; None shows all."""
+        self.revealed = None if keys is None else set(keys)
+        self.refresh(self.document.evaluation)
 
     def set_notation(self, notation: str) -> None:
         self.notation = notation

@@ -38,6 +38,9 @@ class GraphScene(QGraphicsScene):
         self.snap = True
         #: False draws a blank diagram: formulas instead of values and derivatives.
         self.show_numbers = True
+        #: While stepping through a pass: the keys whose value / derivative is known so far
+        #: (None: all).  Set with ``set_reveal``.
+        self.reveal: tuple[set[int] | None, set[int] | None] = (None, None)
         self.highlight: set[tuple[int, int]] = set()
         self._gesture: ConnectGesture | None = None
         self._press_positions: dict[int, QPointF] = {}
@@ -124,10 +127,13 @@ class GraphScene(QGraphicsScene):
         graph, notation = self.graph, self.notation
         output, output_key = evaluation.output, graph.output_key
         values, grads = evaluation.values, evaluation.grads
+        shown_values, shown_grads = self.reveal
         for key, item in self.nodes.items():
             node = graph.node(key)
             value, grad = values[key], grads[key]
             error = evaluation.error(key) if value is None or grad is None else None
+            value_shown = shown_values is None or key in shown_values
+            grad_shown = shown_grads is None or key in shown_grads
             state = (
                 node.id,
                 node.label,
@@ -138,6 +144,8 @@ class GraphScene(QGraphicsScene):
                 notation,
                 tuple(node.inputs),
                 graph.names_version,
+                value_shown,
+                grad_shown,
             )
             if state == item.state:
                 continue
@@ -146,8 +154,9 @@ class GraphScene(QGraphicsScene):
             item.set_texts(
                 node.label or name,
                 node.op.symbol if not node.op.is_leaf else node.op.name,
-                f"{name} = {format_number(value)}",
-                f"{derivative_symbol(name, output, notation)} = {format_number(grad)}",
+                f"{name} = {format_number(value) if value_shown else ''}",
+                f"{derivative_symbol(name, output, notation)} = "
+                f"{format_number(grad) if grad_shown else ''}",
                 error,
                 key == output_key,
                 formula(graph, node),
@@ -166,6 +175,15 @@ class GraphScene(QGraphicsScene):
         self.backward_view = on
         self._style_edges(self.document.evaluation)
 
+    def set_reveal(
+        self, values: set[int] | None, grads: set[int] | None, current: int | None = None
+    ) -> None:
+        """Show only these values and derivatives (stepping); (None, None) shows everything."""
+        self.reveal = (values, grads)
+        for key, item in self.nodes.items():
+            item.set_current(key == current)
+        self.refresh(self.document.evaluation)
+
     def set_notation(self, notation: str) -> None:
         self.notation = notation
         self.refresh(self.document.evaluation)
@@ -177,11 +195,23 @@ class GraphScene(QGraphicsScene):
 
     def highlight_terms(self, key: int | None) -> None:
         """Highlight the edges that carry a node's chain-rule terms (its uses), or none."""
-        old = self.highlight
-        self.highlight = set()
+        edges = set()
         if key is not None and key in self.graph:
             for consumer_id, slot in self.graph.consumers(key):
-                self.highlight.add((self.graph.key_of(consumer_id), slot))
+                edges.add((self.graph.key_of(consumer_id), slot))
+        self.highlight_edges(edges)
+
+    def highlight_inputs(self, key: int | None) -> None:
+        """Highlight the edges feeding a node (what its forward step reads)."""
+        edges = set()
+        if key is not None and key in self.graph:
+            node = self.graph.node(key)
+            edges = {(key, slot) for slot, s in enumerate(node.inputs) if s is not None}
+        self.highlight_edges(edges)
+
+    def highlight_edges(self, edges: set[tuple[int, int]]) -> None:
+        """Draw exactly these edges (consumer key, slot) highlighted."""
+        old, self.highlight = self.highlight, set(edges)
         for slot_key in old | self.highlight:
             edge = self.edges.get(slot_key)
             if edge is not None:

@@ -40,12 +40,22 @@ from gui.items import NodeItem
 from gui.palette import Palette
 from gui.panel import DerivativePanel
 from gui.scene import GraphScene
+from gui.teaching import TeachingPanel
 from gui.view import GraphView, QuickAdd
 
 RECENT_LIMIT = 10
 
 #: Actions whose shortcuts are single keys: they work while the canvas has focus.
-CANVAS_KEYS = ("fit", "backward", "minimap", "edit_value", "delete", "add_node")
+CANVAS_KEYS = (
+    "fit",
+    "backward",
+    "minimap",
+    "edit_value",
+    "delete",
+    "add_node",
+    "nudge",
+    "clear_preview",
+)
 
 NOTATION_LABELS = {"d": "db  (the lecture's)", "partial": "∂J/∂b", "grad": "b.grad"}
 
@@ -113,16 +123,21 @@ class MainWindow(QMainWindow):
             self.palette.op_chosen.connect(self._add_from_palette)
             self.history = QUndoView(self.undo_group)
             self.history.setEmptyLabel("Start")
-        for old in (getattr(self, "panel", None), getattr(self, "inspector", None)):
+        old_teaching = getattr(self, "teaching", None)
+        if old_teaching is not None:
+            old_teaching.clear()
+        for old in (getattr(self, "panel", None), getattr(self, "inspector", None), old_teaching):
             if old is not None:
                 old.deleteLater()
         self.panel = DerivativePanel(self.document)
         self.inspector = Inspector(self.document)
+        self.teaching = TeachingPanel(self.document, self.scene, self.panel)
         widgets = {
             "palette": self.palette,
             "panel": self.panel,
             "inspector": self.inspector,
             "history": self.history,
+            "teach": self.teaching,
         }
         if not first:
             for name, widget in widgets.items():
@@ -134,6 +149,7 @@ class MainWindow(QMainWindow):
             ("panel", "Derivatives", Qt.DockWidgetArea.RightDockWidgetArea),
             ("inspector", "Inspector", Qt.DockWidgetArea.RightDockWidgetArea),
             ("history", "History", Qt.DockWidgetArea.LeftDockWidgetArea),
+            ("teach", "Teach", Qt.DockWidgetArea.RightDockWidgetArea),
         ]
         for name, title, area in layout:
             dock = QDockWidget(title, self)
@@ -142,10 +158,12 @@ class MainWindow(QMainWindow):
             self.addDockWidget(area, dock)
             self.panels_menu.addAction(dock.toggleViewAction())
             self.docks[name] = dock
+        self.tabifyDockWidget(self.docks["inspector"], self.docks["teach"])
+        self.docks["inspector"].raise_()
         self.resizeDocks([self.docks["palette"]], [170], Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["panel"]], [400], Qt.Orientation.Horizontal)
         self.resizeDocks(
-            [self.docks["panel"], self.docks["inspector"]], [520, 240], Qt.Orientation.Vertical
+            [self.docks["panel"], self.docks["inspector"]], [420, 380], Qt.Orientation.Vertical
         )
 
     def _update_title(self, *_) -> None:
@@ -244,6 +262,25 @@ class MainWindow(QMainWindow):
         self._action("grid", "Show &Grid", self._set_grid, checkable=True, checked=True)
         self._action("snap", "&Snap to Grid", self._set_snap, checkable=True, checked=True)
         self._action("minimap", "&Minimap", self._set_minimap, "M", checkable=True, checked=True)
+        self._action(
+            "nudge",
+            "&Nudge",
+            self.nudge,
+            "N",
+            tip="Bump the selected node by h and watch what moves",
+        )
+        self._action("clear_preview", "&Clear Nudge / Steps", self.clear_preview, "Esc")
+        self._action(
+            "step_backward", "Step Through &Backward Pass", self.step_backward, "Ctrl+Shift+B"
+        )
+        self._action(
+            "step_forward", "Step Through &Forward Pass", self.step_forward, "Ctrl+Shift+F"
+        )
+        self._action("next_step", "Ne&xt Step", lambda: self.teaching.next_step(), "F10")
+        self._action(
+            "previous_step", "&Previous Step", lambda: self.teaching.previous_step(), "Shift+F10"
+        )
+        self._action("play_steps", "P&lay / Pause", lambda: self.teaching.toggle_play(), "F9")
         self._action("shortcuts", "&Keyboard Shortcuts", self.show_shortcuts, key.HelpContents)
         self._action("about", "&About dvar", self.show_about)
         # Single-key shortcuts belong to the canvas, so they never fire while typing in a field.
@@ -287,6 +324,18 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, v=value: self.set_notation(v))
             group.addAction(action)
         self.panels_menu = view.addMenu("&Panels")
+        teach = bar.addMenu("&Teach")
+        teach.addActions([a["nudge"], a["clear_preview"]])
+        teach.addSeparator()
+        teach.addActions(
+            [
+                a["step_backward"],
+                a["step_forward"],
+                a["next_step"],
+                a["previous_step"],
+                a["play_steps"],
+            ]
+        )
         help_menu = bar.addMenu("&Help")
         help_menu.addActions([a["shortcuts"], a["about"]])
 
@@ -595,6 +644,28 @@ class MainWindow(QMainWindow):
         if key is not None and key != self.document.graph.output_key:
             self.document.run(SetOutput(self.document.graph, key))
 
+    # ------------------------------------------------------------- teach menu
+    def nudge(self) -> None:
+        self.docks["teach"].show()
+        self.docks["teach"].raise_()
+        self.teaching.nudge_selected()
+
+    def clear_preview(self) -> None:
+        if self.teaching.active:
+            self.teaching.clear()
+        else:
+            self.scene.clearSelection()
+
+    def step_backward(self) -> None:
+        self.docks["teach"].show()
+        self.docks["teach"].raise_()
+        self.teaching.start_steps(backward=True)
+
+    def step_forward(self) -> None:
+        self.docks["teach"].show()
+        self.docks["teach"].raise_()
+        self.teaching.start_steps(backward=False)
+
     # -------------------------------------------------------------- view menu
     def notation(self) -> str:
         value = self.settings.value("notation", "d")
@@ -649,6 +720,7 @@ class MainWindow(QMainWindow):
                 menu.addAction(self.actions["edit_value"])
             menu.addAction(self.actions["rename"])
             menu.addAction(self.actions["set_output"])
+            menu.addAction(self.actions["nudge"])
             menu.addSeparator()
             menu.addActions(
                 [self.actions["copy"], self.actions["duplicate"], self.actions["delete"]]
