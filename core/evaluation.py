@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from core.numbers import format_number
 
 if TYPE_CHECKING:
-    from core.plan import Plan
+    from core.plan import Names, Plan
 
 #: How a derivative is written: the lecture's ``db``, Leibniz's ``∂J/∂b``, or PyTorch's ``b.grad``.
 NOTATIONS = ("d", "partial", "grad")
@@ -33,24 +33,24 @@ def derivative_symbol(node: str, output: str | None, notation: str = "d") -> str
 class Column(Mapping):
     """One number (or None) per node, looked up by id or by key, read from the plan's array."""
 
-    __slots__ = ("_plan", "_data")
+    __slots__ = ("_naming", "_pos", "_data")
 
-    def __init__(self, plan: Plan, data: list) -> None:
-        self._plan, self._data = plan, data
+    def __init__(self, naming: Names, pos: dict[int, int], data: list) -> None:
+        self._naming, self._pos, self._data = naming, pos, data
 
     def __getitem__(self, ref: str | int) -> float | None:
         if isinstance(ref, str):
-            return self._data[self._plan.index[ref]]
-        return self._data[self._plan.pos[ref]]
+            return self._data[self._naming.index[ref]]
+        return self._data[self._pos[ref]]
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._plan.names)
+        return iter(self._naming.ids)
 
     def __len__(self) -> int:
         return len(self._data)
 
     def __contains__(self, ref: object) -> bool:
-        return ref in self._plan.index if isinstance(ref, str) else ref in self._plan.pos
+        return ref in self._naming.index if isinstance(ref, str) else ref in self._pos
 
 
 @dataclass(frozen=True)
@@ -78,21 +78,22 @@ class Evaluation:
 
     def __init__(self, plan: Plan, values: list, grads: list, errors: dict[int, str]) -> None:
         self._plan = plan
+        self._naming = plan.naming  # the ids as they are now: later renames don't change them
         self._values = values
         self._grads = grads
         self._errors = errors
-        self.values: Mapping[str | int, float | None] = Column(plan, values)
-        self.grads: Mapping[str | int, float | None] = Column(plan, grads)
+        self.values: Mapping[str | int, float | None] = Column(self._naming, plan.pos, values)
+        self.grads: Mapping[str | int, float | None] = Column(self._naming, plan.pos, grads)
 
     @property
     def output(self) -> str | None:
         """The id of the node differentiated (J), or None."""
-        return None if self._plan.out is None else self._plan.names[self._plan.out]
+        return None if self._plan.out is None else self._naming.ids[self._plan.out]
 
     @property
     def errors(self) -> dict[str, str]:
         """Why a value or a derivative is missing, by node id."""
-        names = self._plan.names
+        names = self._naming.ids
         return {names[i]: message for i, message in sorted(self._errors.items())}
 
     def op(self, ref: str | int) -> str:
@@ -106,11 +107,11 @@ class Evaluation:
     @property
     def order(self) -> list[str]:
         """Node ids in the backward order every view shares: J first (see Plan.backward_order)."""
-        names = self._plan.names
+        names = self._naming.ids
         return [names[i] for i in self._plan.backward_order()]
 
     def _position(self, ref: str | int) -> int:
-        return self._plan.index[ref] if isinstance(ref, str) else self._plan.pos[ref]
+        return self._naming.index[ref] if isinstance(ref, str) else self._plan.pos[ref]
 
     # ------------------------------------------------------------- chain rule
     def partial(self, consumer: str | int, slot: int) -> float | None:
@@ -133,7 +134,7 @@ class Evaluation:
     def terms(self, ref: str | int) -> list[Term]:
         """The chain-rule terms whose sum is dJ/dnode: one per use of the node on the way to J."""
         plan = self._plan
-        names = plan.names
+        names = self._naming.ids
         i = self._position(ref)
         if plan.out is None or i == plan.out:
             return []
@@ -167,7 +168,7 @@ class Evaluation:
         """
         plan = self._plan
         i = self._position(ref)
-        node = plan.names[i]
+        node = self._naming.ids[i]
 
         def d(name: str) -> str:
             return derivative_symbol(name, self.output, notation)
@@ -195,7 +196,7 @@ class Evaluation:
 
     def to_json(self) -> dict:
         """``{"output", "values", "grads", "errors"}``, as ``dvar eval --json`` prints it."""
-        names = self._plan.names
+        names = self._naming.ids
         return {
             "output": self.output,
             "values": dict(zip(names, self._values, strict=True)),
@@ -206,7 +207,12 @@ class Evaluation:
 
 def _group(text: str) -> str:
     """Parenthesise a partial's text when it is more than one factor."""
-    return f"({text})" if any(ch in text for ch in " +-/·") and not text.startswith("[") else text
+    return f"({text})" if any(ch in text for ch in " +-/·") and not _is_bracket(text) else text
+
+
+def _is_bracket(text: str) -> bool:
+    """``[x > 0]``: one Iverson bracket, already a single factor."""
+    return text.startswith("[") and text.endswith("]") and text.count("[") == 1
 
 
 def _factor(x: float | None) -> str:

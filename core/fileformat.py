@@ -292,12 +292,17 @@ def to_dict(graph: Graph) -> dict[str, Any]:
     return document
 
 
-def dumps(graph: Graph) -> str:
-    """The graph as ``.dvar`` text: one node per line, so files diff well."""
+def dumps(graph: Graph, ascii_only: bool = False) -> str:
+    """The graph as ``.dvar`` text: one node per line, so files diff well.
+
+    ``ascii_only`` escapes every non-ASCII character (JSON ``\\uXXXX``), which also
+    carries text that is not valid Unicode (a lone surrogate read from a file).
+    """
     document = to_dict(graph)
     records = document.pop("nodes")
-    head = json.dumps(document, ensure_ascii=False, indent=2)[:-2]  # drop the closing "\n}"
-    body = ",\n".join("    " + json.dumps(r, ensure_ascii=False) for r in records)
+    head = json.dumps(document, ensure_ascii=ascii_only, indent=2)[:-2]  # drop the "\n}"
+    body = ",\n".join("    " + json.dumps(r, ensure_ascii=ascii_only) for r in records)
+
     return (
         f'{head},\n  "nodes": [\n{body}\n  ]\n}}\n' if records else f'{head},\n  "nodes": []\n}}\n'
     )
@@ -306,7 +311,10 @@ def dumps(graph: Graph) -> str:
 def save(graph: Graph, path: str | os.PathLike[str]) -> None:
     """Write the graph to ``path`` atomically: the old file survives any failure."""
     target = Path(path)
-    text = dumps(graph).encode("utf-8")
+    try:
+        text = dumps(graph).encode("utf-8")
+    except UnicodeEncodeError:  # text that is not valid Unicode: keep it as JSON escapes
+        text = dumps(graph, ascii_only=True).encode("ascii")
     fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
     try:
         with os.fdopen(fd, "wb") as stream:

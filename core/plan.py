@@ -31,6 +31,22 @@ _TERMS_PER_LINE = 32
 EMPTY = None  # the operand position of an empty slot
 
 
+class Names:
+    """The ids of a plan's nodes by position, and positions by id (built on first use)."""
+
+    __slots__ = ("ids", "_index")
+
+    def __init__(self, ids: list[str]) -> None:
+        self.ids = ids
+        self._index: dict[str, int] | None = None
+
+    @property
+    def index(self) -> dict[str, int]:
+        if self._index is None:
+            self._index = dict(zip(self.ids, range(len(self.ids)), strict=True))
+        return self._index
+
+
 class Plan:
     """A graph's structure as flat arrays, in topological order."""
 
@@ -51,10 +67,8 @@ class Plan:
         self.out: int | None = where(graph._output)
         self.complete = self.out is not None and all(None not in a for a in self.args)
         self.reach = self._reaching()
-        self._graph = graph
-        self._names: list[str] | None = None
-        self._index: dict[str, int] | None = None
-        self._names_version = -1
+        self.naming = Names([node.id for node in in_order])
+        self.names_version = graph.names_version
         self.runs = 0
         self.compiled: Callable[[list[float]], tuple[list[float], list[float]] | None] | None = None
         self._uses: list[list[tuple[int, int]]] | None = None
@@ -63,22 +77,21 @@ class Plan:
 
     @property
     def names(self) -> list[str]:
-        """The current id of the node at each position (built on demand, kept until a rename)."""
-        graph = self._graph
-        if self._names is None or self._names_version != graph.names_version:
-            nodes = graph._nodes
-            self._names = [nodes[k].id for k in self.keys]
-            self._index = None
-            self._names_version = graph.names_version
-        return self._names
+        """The current id of the node at each position."""
+        return self.naming.ids
 
     @property
     def index(self) -> dict[str, int]:
-        """Position by id."""
-        names = self.names
-        if self._index is None:
-            self._index = dict(zip(names, range(len(names)), strict=True))
-        return self._index
+        """Position by current id."""
+        return self.naming.index
+
+    def rename_from(self, graph: Graph) -> None:
+        """Take the graph's ids after a rename.  A new Names object: evaluations made
+        before the rename keep the ids they were made with."""
+        if self.names_version != graph.names_version:
+            nodes = graph._nodes
+            self.naming = Names([nodes[k].id for k in self.keys])
+            self.names_version = graph.names_version
 
     def _reaching(self) -> list[bool]:
         reach = [False] * len(self.keys)
@@ -207,4 +220,6 @@ def plan_for(graph: Graph) -> Plan:
     if plan is None or plan.structure_version != graph.structure_version:
         plan = Plan(graph)
         graph._plan = plan
+    else:
+        plan.rename_from(graph)
     return plan
