@@ -2,12 +2,14 @@
 # make test  - set up .venv with the test tools and run the whole suite
 # make bench - run the benchmarks against micrograd
 # make lint  - ruff
+# make bundle - a one-folder app in dist/dvar/ (PyInstaller) that runs without Python,
+#               then scripts/check-bundle; not part of make test
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test bench lint system-deps clean
+.PHONY: run test bench lint bundle system-deps clean
 
 system-deps:
 	scripts/system-deps
@@ -25,7 +27,7 @@ run: system-deps $(VENV)/.installed-base
 	$(BIN)/dvar $(ARGS)
 
 test: system-deps $(VENV)/.installed-test
-	$(BIN)/python -m ruff check core gui tests benchmarks scripts/screenshots
+	$(BIN)/python -m ruff check core gui tests benchmarks scripts/screenshots scripts/bundle-entry.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 
 bench: system-deps $(VENV)/.installed-bench
@@ -36,6 +38,17 @@ bench: system-deps $(VENV)/.installed-bench
 lint: $(VENV)/.installed-test
 	$(BIN)/python -m ruff check core gui tests benchmarks
 	$(BIN)/python -m ruff format --check core gui tests benchmarks
+
+# The resources are data files of the `resources` packages, found at run time with
+# importlib.resources; the generated spec stays in build/bundle.
+bundle: system-deps $(VENV)/.installed-dev
+	rm -rf build/bundle dist/dvar
+	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN --onedir --name dvar \
+		--distpath dist --workpath build/bundle --specpath build/bundle \
+		--paths $(CURDIR) --collect-submodules core --collect-submodules gui \
+		--collect-submodules resources --collect-data resources \
+		scripts/bundle-entry.py
+	scripts/check-bundle dist/dvar
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache .hypothesis

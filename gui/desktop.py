@@ -127,7 +127,7 @@ def _is_executable(path: Path) -> bool:
 
 
 def _runs_this_python(script: Path) -> bool:
-    """Whether a script found on PATH is a launcher for this very interpreter."""
+    """Whether a script (on PATH, or in the user scheme) launches this very interpreter."""
     try:
         with script.open("rb") as stream:
             first = stream.readline(4096)
@@ -166,7 +166,7 @@ def _string_value(text: str) -> str:
 
 def desktop_entry(command: list[str]) -> str:
     """The shipped desktop entry, with ``Exec`` and ``TryExec`` pointing at ``command``."""
-    template = resources.files("resources").joinpath(DESKTOP_FILE).read_text(encoding="utf-8")
+    template = _resource_bytes("resources", DESKTOP_FILE).decode("utf-8")
     lines = []
     for line in template.splitlines():
         if line.startswith("Exec="):
@@ -184,8 +184,15 @@ def install() -> list[str]:
     """
     layout = Layout(data_home())
     command = launch_command()
+    try:
+        entry = desktop_entry(command).encode("utf-8")
+    except UnicodeEncodeError:
+        raise DesktopError(
+            f"cannot write a desktop entry running {_printable(command[0])}: "
+            "its path is not valid UTF-8, which desktop entries require"
+        ) from None
     contents = {
-        layout.desktop_entry: desktop_entry(command).encode("utf-8"),
+        layout.desktop_entry: entry,
         layout.icon: _resource_bytes("resources.icons", f"{APP_ID}.svg"),
         layout.mime_package: _resource_bytes("resources", f"{APP_ID}-mime.xml"),
     }
@@ -203,7 +210,7 @@ def install() -> list[str]:
         lines.append("dvar is now the default application for .dvar files (xdg-mime).")
     else:
         lines += [problem, "dvar could not be made the default for .dvar files."]
-    return lines
+    return [_printable(line) for line in lines]
 
 
 def uninstall() -> list[str]:
@@ -220,10 +227,10 @@ def uninstall() -> list[str]:
             lines.append(f"Not installed: {path}")
             continue
         except OSError as error:
-            raise DesktopError(f"cannot remove {path}: {_reason(error)}") from None
+            raise DesktopError(f"cannot remove {_printable(str(path))}: {_reason(error)}") from None
         lines.append(f"Removed {path}")
     lines += _refresh(layout)
-    return lines
+    return [_printable(line) for line in lines]
 
 
 def _resource_bytes(package: str, name: str) -> bytes:
@@ -245,7 +252,12 @@ def _write(path: Path, data: bytes) -> None:
     except OSError as error:
         with contextlib.suppress(OSError):
             temporary.unlink(missing_ok=True)
-        raise DesktopError(f"cannot write {path}: {_reason(error)}") from None
+        raise DesktopError(f"cannot write {_printable(str(path))}: {_reason(error)}") from None
+
+
+def _printable(text: str) -> str:
+    """Text whose undecodable bytes (from odd file names) show as escapes."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _reason(error: BaseException) -> str:

@@ -1,0 +1,8 @@
+"""The program PyInstaller freezes for `make bundle`: the `dvar` command itself."""
+
+import sys
+
+from gui.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())
