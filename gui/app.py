@@ -2,22 +2,33 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import core
+
+
+def _show_error(title: str, text: str) -> None:
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])  # noqa: F841 - keeps it alive
+    QMessageBox.critical(None, f"{title} — dvar", text)
 
 
 def run(path: str | None = None) -> int:
     """Open the main window on ``path`` (or on the lecture graph) and run until it closes.
 
     A file that cannot be opened is reported like any ``dvar`` error (exit 2) before
-    a window appears.
+    a window appears; when a desktop launched dvar (a double-click), where nobody reads
+    stderr, the same line is also shown in a dialog.
     """
     if path is not None:
         try:
             graph = core.load(path)
         except core.FileFormatError as error:
             print(f"dvar: error: {error}", file=sys.stderr)
+            if os.environ.get("GIO_LAUNCHED_DESKTOP_FILE"):
+                _show_error("Cannot open file", str(error))
             return 2
     from PySide6.QtCore import QTimer
     from PySide6.QtGui import QIcon
