@@ -9,6 +9,7 @@ field at fault.  Saves are atomic: a temporary file in the same folder, then
 from __future__ import annotations
 
 import contextlib
+import heapq
 import json
 import math
 import os
@@ -267,11 +268,12 @@ def _plain(value: Any) -> bool:
 
 
 def to_dict(graph: Graph) -> dict[str, Any]:
-    """The graph as a ``.dvar`` document, nodes in topological order, unknown fields kept."""
+    """The graph as a ``.dvar`` document, nodes in a canonical topological order (operands
+    first, then by key), unknown fields kept."""
     document: dict[str, Any] = {"format": FORMAT, "version": VERSION, "output": graph.output}
     nodes = graph._nodes
     records = []
-    for key in graph.topological_keys():
+    for key in _canonical_order(graph):
         node = nodes[key]
         record: dict[str, Any] = {"id": node.id, "op": node.op.name}
         if node.label:
@@ -290,6 +292,29 @@ def to_dict(graph: Graph) -> dict[str, Any]:
     for field, value in graph.extra.items():
         document.setdefault(field, value)
     return document
+
+
+def _canonical_order(graph: Graph) -> list[int]:
+    """Operands before consumers, ties broken by the stable keys: the same graph always
+    writes the same file, whatever order its edits (and their undos) came in."""
+    nodes = graph._nodes
+    waiting = {key: sum(s is not None for s in node.inputs) for key, node in nodes.items()}
+    consumers: dict[int, list[int]] = {key: [] for key in nodes}
+    for key, node in nodes.items():
+        for source in node.inputs:
+            if source is not None:
+                consumers[source].append(key)
+    ready = [key for key, count in waiting.items() if count == 0]
+    heapq.heapify(ready)
+    order = []
+    while ready:
+        key = heapq.heappop(ready)
+        order.append(key)
+        for consumer in consumers[key]:
+            waiting[consumer] -= 1
+            if waiting[consumer] == 0:
+                heapq.heappush(ready, consumer)
+    return order
 
 
 def dumps(graph: Graph, ascii_only: bool = False) -> str:

@@ -430,11 +430,13 @@ class Graph:
             raise GraphError(f"only inputs can be parameters, and {node.id} is a {node.op.name}")
         self._set_field(node, "param", bool(param))
 
-    def set_position(self, ref: NodeRef, x: float, y: float) -> None:
-        """Place a node on the canvas."""
+    def set_position(self, ref: NodeRef, x: float | None, y: float | None) -> None:
+        """Place a node on the canvas; ``(None, None)`` makes it "not placed yet" again."""
         node = self.node(ref)
-        px = check_value(x, f"the x position of {node.id}")
-        py = check_value(y, f"the y position of {node.id}")
+        if (x is None) != (y is None):
+            raise GraphError(f"a position for {node.id} needs both x and y, or neither")
+        px = _check_position(x, f"the x position of {node.id}")
+        py = _check_position(y, f"the y position of {node.id}")
         old = (node.x, node.y)
 
         def put(pos: tuple[float | None, float | None]) -> None:

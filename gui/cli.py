@@ -163,7 +163,7 @@ def _export(args: list[str]) -> int:
     from gui import export
 
     try:
-        export.export_graph(
+        result = export.export_graph(
             graph,
             options.output,
             scale=options.scale,
@@ -172,6 +172,8 @@ def _export(args: list[str]) -> int:
         )
     except export.ExportError as error:
         return _fail(str(error))
+    if result.warning:
+        print(f"dvar: warning: {result.path}: {result.warning}", file=sys.stderr)
     return 0
 
 

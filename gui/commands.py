@@ -163,8 +163,11 @@ class RemoveItems(GraphCommand):
                 consumer = graph.key_of(consumer_id)
                 if consumer not in removed:
                     self.outgoing.append((record.key, consumer, slot))
+        # Edges touching a removed node go (and come back) with it.
         self.edges = [
-            (dst, slot, graph.node(dst).inputs[slot]) for dst, slot in edges if dst not in removed
+            (dst, slot, source)
+            for dst, slot in edges
+            if dst not in removed and (source := graph.node(dst).inputs[slot]) not in removed
         ]
         self.output = graph.output_key
 
@@ -325,5 +328,4 @@ class MoveNodes(GraphCommand):
 
     def revert(self) -> None:
         for key, (old, _) in self.moves.items():
-            if old[0] is not None:
-                self.graph.set_position(key, *old)
+            self.graph.set_position(key, *old)  # (None, None): back to "not placed yet"

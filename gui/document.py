@@ -83,6 +83,11 @@ class Document(QObject):
             return False
         return True
 
+    def detach(self) -> None:
+        """Stop following the graph (for a document made only to draw it once)."""
+        self._prepare_timer.stop()
+        self.graph.unsubscribe(self._on_graph_changed)
+
     def save(self, path: str | Path) -> None:
         """Write the graph atomically; OSError propagates with the reason."""
         core.save(self.graph, path)

@@ -29,6 +29,8 @@ LINE = 22.0
 HEIGHT = HEADER + 2 * LINE + 8.0
 PORT_RADIUS = 5.5
 GRID = 20.0
+#: Where value and derivative text starts: clear of the input ports.
+TEXT_LEFT = 16.0
 #: Below this zoom, text is too small to read and is not drawn.
 TEXT_LOD = 0.35
 
@@ -135,7 +137,7 @@ class NodeItem(QGraphicsItem):
         return None
 
     def value_rect(self) -> QRectF:
-        return QRectF(10, HEADER + 2, WIDTH - 20, LINE)
+        return QRectF(TEXT_LEFT, HEADER + 2, WIDTH - TEXT_LEFT - 8, LINE)
 
     def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value):
         if change == QGraphicsItem.GraphicsItemChange.ItemPositionChange and self.snap:
@@ -224,6 +226,7 @@ class NodeItem(QGraphicsItem):
         path = QPainterPath()
         path.addRoundedRect(header.adjusted(1, 1, -1, 0), 7, 7)
         path.addRect(QRectF(1, HEADER / 2, WIDTH - 2, HEADER / 2))
+        path.setFillRule(Qt.FillRule.WindingFill)  # the overlap is filled, not cut out
         painter.drawPath(path.simplified())
 
         fonts = Fonts.get()
@@ -250,7 +253,9 @@ class NodeItem(QGraphicsItem):
         painter.drawText(
             self.value_rect(),
             Qt.AlignmentFlag.AlignVCenter,
-            fonts.metrics.elidedText(value_line, Qt.TextElideMode.ElideRight, WIDTH - 20),
+            fonts.metrics.elidedText(
+                value_line, Qt.TextElideMode.ElideRight, WIDTH - TEXT_LEFT - 8
+            ),
         )
         if not numbers:
             self._paint_ports(painter, palette)
@@ -258,9 +263,11 @@ class NodeItem(QGraphicsItem):
         painter.setFont(fonts.grad)
         painter.setPen(derivative_color() if not self.has_error else muted)
         painter.drawText(
-            QRectF(10, HEADER + LINE + 2, WIDTH - 20, LINE),
+            QRectF(TEXT_LEFT, HEADER + LINE + 2, WIDTH - TEXT_LEFT - 8, LINE),
             Qt.AlignmentFlag.AlignVCenter,
-            fonts.metrics.elidedText(self.grad_text, Qt.TextElideMode.ElideRight, WIDTH - 20),
+            fonts.metrics.elidedText(
+                self.grad_text, Qt.TextElideMode.ElideRight, WIDTH - TEXT_LEFT - 8
+            ),
         )
         self._paint_ports(painter, palette)
 

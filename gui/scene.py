@@ -44,6 +44,7 @@ class GraphScene(QGraphicsScene):
         self.highlight: set[tuple[int, int]] = set()
         self._gesture: ConnectGesture | None = None
         self._press_positions: dict[int, QPointF] = {}
+        self._auto_positions: dict[int, QPointF] = {}
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
         # A fixed, roomy canvas: the view never jumps when nodes are added or removed.
         self.setSceneRect(-CANVAS, -CANVAS, 2 * CANVAS, 2 * CANVAS)
@@ -64,8 +65,9 @@ class GraphScene(QGraphicsScene):
         node = self.graph.node(key)
         item = NodeItem(key, node.op.arity)
         item.snap = self.snap
-        if node.x is None or node.y is None:
-            item.setPos(self._free_spot(index))
+        if node.x is None or node.y is None:  # not placed yet: a spot of the scene's own
+            self._auto_positions[key] = self._free_spot(index)
+            item.setPos(self._auto_positions[key])
         else:
             item.setPos(node.x, node.y)
         self.addItem(item)
@@ -111,7 +113,9 @@ class GraphScene(QGraphicsScene):
             elif kind == "moved" and key in self.nodes:
                 node = graph.node(key)
                 item = self.nodes[key]
-                if node.x is not None and (item.x(), item.y()) != (node.x, node.y):
+                if node.x is None:
+                    item.setPos(self._auto_positions.get(key, item.pos()))
+                elif (item.x(), item.y()) != (node.x, node.y):
                     item.setPos(node.x, node.y)
         if structural:  # re-create edges of the slots that now hold a source
             for event in events:
@@ -295,10 +299,11 @@ class GraphScene(QGraphicsScene):
 
     def _push_move(self) -> None:
         moves = {}
-        for key, old in self._press_positions.items():
+        for key, pressed in self._press_positions.items():
             item = self.nodes.get(key)
-            if item is not None and item.pos() != old:
-                moves[key] = ((old.x(), old.y()), (item.x(), item.y()))
+            if item is not None and item.pos() != pressed and key in self.graph:
+                node = self.graph.node(key)  # undo restores what the file had, even "no place"
+                moves[key] = ((node.x, node.y), (item.x(), item.y()))
         self._press_positions = {}
         if moves:
             self.document.run(MoveNodes(self.graph, moves))

@@ -222,6 +222,20 @@ class MainWindow(QMainWindow):
         self._action("print", "&Print…", self.print_diagram, key.Print)
         self._action("save", "&Save", self.save, key.Save)
         self._action("save_as", "Save &As…", self.save_as, key.SaveAs)
+        self._action(
+            "export_image",
+            "E&xport Image…",
+            self.export_image,
+            "Ctrl+E",
+            tip="Write the diagram as PNG, SVG or PDF",
+        )
+        self._action(
+            "copy_image",
+            "Copy as &Image",
+            self.copy_image,
+            "Ctrl+Shift+C",
+            tip="Put a picture of the diagram on the clipboard",
+        )
         self._action("quit", "&Quit", self.close, key.Quit)
         self.undo_group = QUndoGroup(self)
         for name, action, keys in (
@@ -300,6 +314,7 @@ class MainWindow(QMainWindow):
             examples.addAction(name.replace("_", " "), lambda n=name: self.open_example(n))
         file.addSeparator()
         file.addActions([a["save"], a["save_as"]])
+        file.addActions([a["export_image"], a["copy_image"]])
         file.addSeparator()
         file.addActions([a["print"], a["close"], a["quit"]])
         edit = bar.addMenu("&Edit")
@@ -410,6 +425,28 @@ class MainWindow(QMainWindow):
             return self.save()
         return answer == QMessageBox.StandardButton.Discard
 
+    def export_image(self) -> None:
+        """Export Image…: options, a file name, then PNG, SVG or PDF (Ctrl+E)."""
+        from gui import export
+
+        result = export.export_with_dialog(self, self.scene, self.document.name)
+        if result is not None:
+            self.show_message(f"Exported {result.path}")
+
+    def copy_image(self) -> None:
+        """Put a PNG picture of the diagram on the clipboard (Ctrl+Shift+C)."""
+        from gui import export
+
+        try:
+            result = export.copy_image(self.scene, values=self.scene.show_numbers)
+        except export.ExportError as error:
+            self.show_message(str(error))
+            return
+        if result.warning:
+            QMessageBox.warning(self, "Image reduced", result.warning)
+        width, height = result.size
+        self.show_message(f"Copied the diagram as a {width} × {height} px image")
+
     def print_diagram(self) -> None:
         """Print the diagram, fitted to the page (Ctrl+P)."""
         from PySide6.QtGui import QPainter
@@ -424,26 +461,15 @@ class MainWindow(QMainWindow):
         if not painter.begin(printer):
             QMessageBox.warning(self, "Cannot print", "The printer could not be started.")
             return
+        from gui import export
+
+        target = printer.pageLayout().paintRectPixels(printer.resolution()).toRectF()
         try:
-            self.render_diagram(
-                painter, printer.pageLayout().paintRectPixels(printer.resolution()).toRectF()
-            )
+            export.paint_diagram(self.scene, painter, target)
+        except export.ExportError as error:
+            QMessageBox.warning(self, "Cannot print", str(error))
         finally:
             painter.end()
-
-    def render_diagram(self, painter, target) -> None:
-        """Draw the diagram into ``target`` without selection, hover or highlight marks."""
-        scene = self.scene
-        selected = scene.selected_keys()
-        scene.clearSelection()
-        highlighted = self.panel.current_key()
-        scene.highlight_terms(None)
-        try:
-            source = scene.diagram_rect().adjusted(-24, -24, 24, 24)
-            scene.render(painter, target, source)
-        finally:
-            scene.select_keys(selected)
-            scene.highlight_terms(highlighted)
 
     def close_document(self) -> None:
         """Close the document (asking first if it has unsaved changes); an empty one remains."""

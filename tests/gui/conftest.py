@@ -35,10 +35,20 @@ def dialogs(monkeypatch):
 
         return show
 
-    monkeypatch.setattr(QMessageBox, "question", record("question", QMessageBox.StandardButton.Discard))
+    monkeypatch.setattr(
+        QMessageBox, "question", record("question", QMessageBox.StandardButton.Discard)
+    )
     monkeypatch.setattr(QMessageBox, "warning", record("warning", QMessageBox.StandardButton.Ok))
     monkeypatch.setattr(QMessageBox, "critical", record("critical", QMessageBox.StandardButton.Ok))
     return shown
+
+
+@pytest.fixture(autouse=True)
+def _empty_clipboard(qapp):
+    """Copying hands a QMimeData to the clipboard; if one is still there when the test
+    process exits, Qt's teardown segfaults (exit 139 after every test passed)."""
+    yield
+    qapp.clipboard().clear()
 
 
 @pytest.fixture
