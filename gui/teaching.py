@@ -173,10 +173,12 @@ class TeachingPanel(QWidget):
 
         step = QGroupBox("Step through")
         step_layout = QVBoxLayout(step)
-        row = QHBoxLayout()
+        top = QHBoxLayout()
         self.direction = QComboBox()
         self.direction.addItems(["Backward pass", "Forward pass"])
-        row.addWidget(self.direction)
+        top.addWidget(self.direction, 1)
+        step_layout.addLayout(top)
+        row = QHBoxLayout()
         self.first_button = QPushButton("|◀")
         self.prev_button = QPushButton("◀")
         self.play_button = QPushButton("▶ Play")
@@ -201,7 +203,10 @@ class TeachingPanel(QWidget):
             strict=True,
         ):
             button.setToolTip(tip)
-            row.addWidget(button)
+            if button is self.stop_button:
+                top.addWidget(button)
+            else:
+                row.addWidget(button)
         step_layout.addLayout(row)
         row = QHBoxLayout()
         row.addWidget(QLabel("Speed"))

@@ -54,6 +54,8 @@ class GraphView(QGraphicsView):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.show_grid = True
+        #: True until the user zooms or pans: resizing the window re-fits the graph.
+        self.auto_fit = True
         self._panning = False
         self._space_down = False
         self._pan_from = QPointF()
@@ -72,6 +74,7 @@ class GraphView(QGraphicsView):
         return self.transform().m11()
 
     def zoom_by(self, factor: float) -> None:
+        self.auto_fit = False
         target = min(MAX_ZOOM, max(MIN_ZOOM, self.zoom() * factor))
         factor = target / self.zoom()
         self.scale(factor, factor)
@@ -89,7 +92,7 @@ class GraphView(QGraphicsView):
             return
         self.fitInView(rect.adjusted(-40, -40, 40, 40), Qt.AspectRatioMode.KeepAspectRatio)
         if self.zoom() > 1.0:
-            self.zoom_by(1.0 / self.zoom())
+            self.scale(1.0 / self.zoom(), 1.0 / self.zoom())
         self.centerOn(rect.center())
 
     def center_on_node(self, key: int) -> None:
@@ -102,6 +105,7 @@ class GraphView(QGraphicsView):
             event.button() == Qt.MouseButton.LeftButton and self._space_down
         ):
             self._panning = True
+            self.auto_fit = False
             self._pan_from = event.position()
             self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
             event.accept()
@@ -235,6 +239,9 @@ class GraphView(QGraphicsView):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self.minimap.place()
+        if self.auto_fit:  # until the user zooms or pans, keep the whole graph in view
+            self.fit()
+            self.auto_fit = True
 
 
 OP_MIME = "application/x-dvar-op"
