@@ -16,7 +16,16 @@ notebook and the tests all use it the same way::
 from core.engine import Nudge, evaluate, nudge, prepare
 from core.evaluation import NOTATIONS, Evaluation, Term, derivative_symbol
 from core.fileformat import FileFormatError, dumps, from_dict, load, loads, save, to_dict
+from core.formula import (
+    BuildResult,
+    Formula,
+    FormulaError,
+    build_graph,
+    graph_from_formula,
+    parse_formula,
+)
 from core.graph import Event, Graph, GraphError, Node
+from core.layout import arrange, layered_layout
 from core.numbers import format_full, format_number, parse_number
 from core.ops import OPS, Op
 from core.resources import example_path, examples
@@ -26,15 +35,20 @@ __version__ = "0.1.0"
 __all__ = [
     "NOTATIONS",
     "OPS",
+    "BuildResult",
     "Evaluation",
     "Event",
     "FileFormatError",
+    "Formula",
+    "FormulaError",
     "Graph",
     "GraphError",
     "Node",
     "Nudge",
     "Op",
     "Term",
+    "arrange",
+    "build_graph",
     "derivative_symbol",
     "dumps",
     "evaluate",
@@ -43,9 +57,12 @@ __all__ = [
     "format_full",
     "format_number",
     "from_dict",
+    "graph_from_formula",
+    "layered_layout",
     "load",
     "loads",
     "nudge",
+    "parse_formula",
     "parse_number",
     "prepare",
     "save",

@@ -176,10 +176,10 @@ class Evaluation:
         grad = self._grads[i]
         if plan.out is None:
             return f"{d(node)} is undefined: no output chosen"
-        if i == plan.out:
-            return f"{d(node)} = 1"
         if grad is None:
             return f"{d(node)} is undefined: {self._errors.get(i, 'a value is missing')}"
+        if i == plan.out:
+            return f"{d(node)} = 1"
         terms = self.terms(i)
         if not terms:
             return f"{d(node)} = 0   ({self.output} does not depend on {node})"

@@ -50,4 +50,15 @@ def run(path: str | None = None) -> int:
     if path is not None:
         window.remember(path)
     QTimer.singleShot(0, window.offer_recovery)
+    app.aboutToQuit.connect(_release_clipboard)
     return app.exec()
+
+
+def _release_clipboard() -> None:
+    """Offscreen Qt crashes at exit while it still owns clipboard data: let go of it."""
+    from PySide6.QtGui import QGuiApplication
+
+    if QGuiApplication.platformName() == "offscreen":
+        clipboard = QGuiApplication.clipboard()
+        if clipboard.ownsClipboard():
+            clipboard.clear()

@@ -231,6 +231,30 @@ class Disconnect(GraphCommand):
         self.graph.connect(self.source, self.consumer, self.slot)
 
 
+class SetInput(GraphCommand):
+    """Feed a slot from a chosen node, or empty it (None): the keyboard's way to wire."""
+
+    def __init__(self, graph: Graph, consumer: int, slot: int, source: int | None) -> None:
+        self.old = graph.node(consumer).inputs[slot]
+        shown = source if source is not None else self.old
+        verb = "Connect" if source is not None else "Disconnect"
+        name = graph.id_of(shown) if shown is not None else "?"
+        super().__init__(graph, f"{verb} {name} → {graph.id_of(consumer)}")
+        self.consumer, self.slot, self.new = consumer, slot, source
+
+    def _put(self, source: int | None) -> None:
+        if self.graph.node(self.consumer).inputs[self.slot] is not None:
+            self.graph.disconnect(self.consumer, self.slot)
+        if source is not None:
+            self.graph.connect(source, self.consumer, self.slot)
+
+    def apply(self) -> None:
+        self._put(self.new)
+
+    def revert(self) -> None:
+        self._put(self.old)
+
+
 class SetValue(GraphCommand):
     """Set an input's or a constant's value."""
 

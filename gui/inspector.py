@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QFormLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 import core
 from core.numbers import format_full, format_number
-from gui.commands import Rename, SetLabel, SetOutput, SetParam, SetValue
+from gui.commands import Rename, SetInput, SetLabel, SetOutput, SetParam, SetValue
 from gui.document import Document
 from gui.view import parse_typed_number
 
@@ -36,6 +36,12 @@ class Inspector(QWidget):
         form.addRow("Label", self.label)
         form.addRow("Op", self.op)
         form.addRow("Value", self.value)
+        self.slots_box = QWidget()
+        self.slots_form = QFormLayout(self.slots_box)
+        self.slots_form.setContentsMargins(0, 0, 0, 0)
+        self.slot_combos: list[QComboBox] = []
+        self._slots_for: tuple | None = None
+        form.addRow("Inputs", self.slots_box)
         form.addRow("", self.computed)
         form.addRow("", self.param)
         form.addRow("", self.output)
@@ -56,6 +62,7 @@ class Inspector(QWidget):
         for widget in (self.name, self.label, self.value, self.param, self.output):
             widget.setEnabled(has)
         self.hint.setVisible(not has)
+        self.form.setRowVisible(self.slots_box, has and not graph.node(key).op.is_leaf)
         if not has:
             for edit in (self.name, self.label, self.value):
                 edit.clear()
@@ -69,6 +76,8 @@ class Inspector(QWidget):
                 edit.setText(text)
         self.op.setText(f"{node.op.name}  {node.op.symbol}  — {node.op.title}")
         self.form.setRowVisible(self.value, node.op.is_leaf)
+        self.form.setRowVisible(self.slots_box, not node.op.is_leaf)
+        self._show_slots(node)
         if node.op.is_leaf and not self.value.hasFocus():
             self.value.setText(format_full(node.value))
         value = evaluation.values[key]
@@ -86,6 +95,39 @@ class Inspector(QWidget):
         self.output.blockSignals(True)
         self.output.setChecked(graph.output_key == key)
         self.output.blockSignals(False)
+
+    def _show_slots(self, node) -> None:
+        """One drop-down per operand slot: wire the graph without the mouse."""
+        graph = self.document.graph
+        shape = (node.key, tuple(node.inputs), graph.structure_version, graph.names_version)
+        if shape == self._slots_for:
+            return
+        self._slots_for = shape
+        while self.slots_form.rowCount():
+            self.slots_form.removeRow(0)
+        self.slot_combos = []
+        if node.op.is_leaf:
+            return
+        blocked = {node.key} | graph.downstream(node.key)  # feeding these would close a cycle
+        choices = sorted((n.id, n.key) for n in graph if n.key not in blocked)
+        for slot, source in enumerate(node.inputs):
+            combo = QComboBox()
+            combo.setToolTip(f"What feeds slot {slot + 1} of {node.id}")
+            combo.addItem("(empty)", None)
+            for node_id, key in choices:
+                combo.addItem(node_id, key)
+            combo.setCurrentIndex(max(0, combo.findData(source)) if source is not None else 0)
+            combo.activated.connect(lambda index, s=slot, c=combo: self._set_input(s, c))
+            self.slots_form.addRow(f"slot {slot + 1}", combo)
+            self.slot_combos.append(combo)
+
+    def _set_input(self, slot: int, combo: QComboBox) -> None:
+        if self.key is None:
+            return
+        graph = self.document.graph
+        source = combo.currentData()
+        if source != graph.node(self.key).inputs[slot]:
+            self.document.run(SetInput(graph, self.key, slot, source))
 
     def focus_name(self) -> None:
         if self.key is not None:

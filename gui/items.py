@@ -32,7 +32,7 @@ GRID = 20.0
 #: Where value and derivative text starts: clear of the input ports.
 TEXT_LEFT = 16.0
 #: Below this zoom, text is too small to read and is not drawn.
-TEXT_LOD = 0.35
+TEXT_LOD = 0.3
 
 #: The lecture's red, for derivatives; backward edges use it too.
 RED = QColor("#c62828")
@@ -97,6 +97,8 @@ class NodeItem(QGraphicsItem):
         self.is_output = False
         self.is_leaf = arity == 0
         self.highlighted = False
+        #: Backward view: the node feeds several consumers, so its derivative is a sum.
+        self.sum_badge = False
         self.valid_ports: set[int] = set()
         self.hover_port: tuple[str, int] | None = None
         self.edges: list[EdgeItem] = []
@@ -269,7 +271,25 @@ class NodeItem(QGraphicsItem):
                 self.grad_text, Qt.TextElideMode.ElideRight, WIDTH - TEXT_LEFT - 8
             ),
         )
+        if self.sum_badge:
+            self._paint_sum_badge(painter)
         self._paint_ports(painter, palette)
+
+    def set_sum_badge(self, on: bool) -> None:
+        if on != self.sum_badge:
+            self.sum_badge = on
+            self.update()
+
+    def _paint_sum_badge(self, painter: QPainter) -> None:
+        """A red Σ by the output port: dnode sums one term per consumer."""
+        centre = QPointF(WIDTH - 18, HEADER + LINE * 1.5 + 2)
+        painter.setPen(QPen(derivative_color(), 1.2))
+        painter.setBrush(QApplication.palette().color(QPalette.ColorRole.Base))
+        painter.drawEllipse(centre, 9, 9)
+        painter.setFont(Fonts.get().title)
+        painter.drawText(
+            QRectF(centre.x() - 9, centre.y() - 9, 18, 18), Qt.AlignmentFlag.AlignCenter, "Σ"
+        )
 
     def _paint_ports(self, painter: QPainter, palette: QPalette) -> None:
         ring = palette.color(QPalette.ColorRole.Text)

@@ -169,6 +169,13 @@ class GraphScene(QGraphicsScene):
 
     def _style_edges(self, evaluation: Evaluation) -> None:
         backward = self.backward_view
+        uses: dict[int, int] = {}
+        if backward:  # Σ on every node whose derivative sums several terms
+            for edge in self.edges.values():
+                uses[edge.source.key] = uses.get(edge.source.key, 0) + 1
+        for key, item in self.nodes.items():
+            several = uses.get(key, 0) > 1 and len(evaluation.terms(key)) > 1
+            item.set_sum_badge(several)
         for (consumer, slot), edge in self.edges.items():
             label = ""
             if backward:
