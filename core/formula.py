@@ -634,6 +634,7 @@ def build_graph(
     chosen = _check_values(formula, values)
     warnings = list(formula.warnings)
 
+    by_name = {d.name: d for d in formula.definitions}
     names: dict[str, str] = {}  # formula name -> node id
     for d in formula.definitions:
         if d.name in graph:
@@ -694,7 +695,7 @@ def build_graph(
             created.append(graph.add_node("input", name, value=chosen.get(name, 1.0)))
             names[name] = name
 
-        for d in formula.order:
+        for d in formula.order or _dependency_order(list(formula.definitions), by_name):
             stack: list[tuple[Expr, bool]] = [(d.expr, False)]
             ids: list[str] = []
             while stack:

@@ -14,6 +14,7 @@ undoable move, the formula builder inside its batch).
 
 from __future__ import annotations
 
+from bisect import bisect_right, insort
 from collections.abc import Iterable
 
 from core.graph import Graph, NodeRef
@@ -271,26 +272,19 @@ def _crossings(layers: list[list[int]], down: list[list[int]], vlayer: list[int]
         for i, v in enumerate(row):
             index[v] = i
     for depth in range(len(layers) - 1):
-        upper, lower = layers[depth], layers[depth + 1]
-        if len(upper) < 2 or len(lower) < 2:
+        upper = layers[depth]
+        if len(upper) < 2 or len(layers[depth + 1]) < 2:
             continue
-        edges = sorted(
-            (index[u], index[w]) for u in upper for w in down[u] if vlayer[w] == depth + 1
-        )
-        # Count pairs (i1 < i2, j1 > j2) with a Fenwick tree over the lower layer.
-        size = len(lower)
-        tree = [0] * (size + 1)
-        for seen, (_, j) in enumerate(edges):
-            # Of the ``seen`` edges before this one, those ending at most at j do not cross it.
-            k, at_most = j + 1, 0
-            while k > 0:
-                at_most += tree[k]
-                k -= k & -k
-            total += seen - at_most
-            k = j + 1
-            while k <= size:
-                tree[k] += 1
-                k += k & -k
+        # Walk the upper layer top to bottom; an edge crosses every edge from a node above
+        # it that ends lower down.  ``ends`` holds those lower ends, sorted.
+        below = depth + 1
+        ends: list[int] = []
+        for u in upper:
+            near = down[u]
+            # one node's edges in increasing order never count as crossing each other
+            for j in sorted([index[w] for w in near if vlayer[w] == below]) if near else ():
+                total += len(ends) - bisect_right(ends, j)
+                insort(ends, j)
     return total
 
 
