@@ -16,7 +16,7 @@ import sys
 from collections.abc import Sequence
 
 BAD_INPUT = 2
-SUBCOMMANDS = ("eval", "export")
+SUBCOMMANDS = ("eval", "export", "new")
 
 
 class UsageError(Exception):
@@ -37,6 +37,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _eval(args[1:])
         if args and args[0] == "export":
             return _export(args[1:])
+        if args and args[0] == "new":
+            return _new(args[1:])
         return _open(args)
     except UsageError as error:
         return _fail(str(error))
@@ -71,7 +73,8 @@ def _open(args: list[str]) -> int:
         prog="dvar",
         description="See backpropagation: build a computation graph and watch dJ/dnode.",
         epilog="Commands: 'dvar eval FILE [--json]' prints values, derivatives and the chain "
-        "rule; 'dvar export FILE -o OUT.png|svg|pdf' draws the diagram.",
+        "rule; 'dvar export FILE -o OUT.png|svg|pdf' draws the diagram; "
+        "'dvar new --formula \"J = 3*(a + b*c)\" --set a=5 b=3 c=2 -o FILE.dvar' makes a file.",
     )
     parser.add_argument("file", nargs="?", help="a .dvar file to open (default: the lecture graph)")
     parser.add_argument("--version", action="version", version=_version())
@@ -174,6 +177,53 @@ def _export(args: list[str]) -> int:
         return _fail(str(error))
     if result.warning:
         print(f"dvar: warning: {result.path}: {result.warning}", file=sys.stderr)
+    return 0
+
+
+def _new(args: list[str]) -> int:
+    parser = _Parser(
+        prog="dvar new",
+        description="Make a .dvar file from a formula, laid out left to right.",
+    )
+    parser.add_argument(
+        "--formula",
+        required=True,
+        help='e.g. "J = 3*(a + b*c)", or lines separated by ";" or newlines',
+    )
+    parser.add_argument(
+        "--set",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="NAME=VALUE",
+        help="input values, e.g. --set a=5 b=3 c=2 (may be repeated)",
+    )
+    parser.add_argument(
+        "-o", "--output", required=True, metavar="FILE.dvar", help="the file to write"
+    )
+    options = parser.parse_args(args)
+
+    import core
+
+    values: dict[str, float] = {}
+    for pair in options.set:
+        name, sep, text = pair.partition("=")
+        try:
+            if not sep or not name.strip():
+                raise ValueError(f"{pair!r} is not NAME=VALUE")
+            values[name.strip()] = core.parse_number(text)
+        except ValueError as error:
+            return _fail(f"--set: {error}")
+    try:
+        result = core.build_graph(options.formula, values)
+    except core.GraphError as error:
+        return _fail(f"--formula: {error}")
+    for warning in result.warnings:
+        print(f"dvar: warning: {warning}", file=sys.stderr)
+    try:
+        core.save(result.graph, options.output)
+    except OSError as error:
+        return _fail(f"{options.output}: cannot write: {error.strerror or error}")
     return 0
 
 

@@ -353,3 +353,53 @@ class MoveNodes(GraphCommand):
     def revert(self) -> None:
         for key, (old, _) in self.moves.items():
             self.graph.set_position(key, *old)  # (None, None): back to "not placed yet"
+
+
+class BuildFromFormula(GraphCommand):
+    """Build a formula into the graph, or replace the graph with it: one undoable step.
+
+    The first redo parses and builds (core.build_graph); later redos re-create the
+    same nodes under the same keys, so commands after this one stay valid.
+    """
+
+    def __init__(self, graph: Graph, text: str, replace: bool) -> None:
+        super().__init__(graph, "Replace with formula" if replace else "Insert formula")
+        self.text, self.replace = text, replace
+        self.result: core.BuildResult | None = None
+        self.removed: list[NodeRecord] = []
+        self.created: list[NodeRecord] = []
+        self.old_output = graph.output_key
+        self.new_output: int | None = None
+        self.values: dict[int, tuple[float, float]] = {}  # key -> (old, new) of bound nodes
+
+    def apply(self) -> None:
+        graph = self.graph
+        if self.replace:
+            if not self.removed:
+                self.removed = [NodeRecord.of(graph.node(k)) for k in graph.topological_keys()]
+            for record in reversed(self.removed):
+                graph.remove_node(record.key)
+        if self.result is None:
+            self.result = core.build_graph(self.text, into=graph)
+            self.created = [NodeRecord.of(graph.node(k)) for k in self.result.created_keys]
+            self.values = {
+                graph.key_of(node_id): change
+                for node_id, change in self.result.changed_values.items()
+            }
+            self.new_output = graph.output_key
+            return
+        for record in self.created:
+            record.create(graph)
+        for key, (_, new) in self.values.items():
+            graph.set_value(key, new)
+        graph.set_output(self.new_output)
+
+    def revert(self) -> None:
+        graph = self.graph
+        for record in reversed(self.created):
+            graph.remove_node(record.key)
+        for key, (old, _) in self.values.items():
+            graph.set_value(key, old)
+        for record in self.removed:
+            record.create(graph)
+        graph.set_output(self.old_output)

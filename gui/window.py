@@ -33,7 +33,7 @@ import core
 from core.numbers import format_number
 from gui.autosave import Autosaver
 from gui.clipboard import copy_nodes, paste_records
-from gui.commands import AddNodes, RemoveItems, SetOutput
+from gui.commands import AddNodes, MoveNodes, RemoveItems, SetOutput
 from gui.document import Document
 from gui.inspector import Inspector
 from gui.items import NodeItem
@@ -277,6 +277,20 @@ class MainWindow(QMainWindow):
         self._action("snap", "&Snap to Grid", self._set_snap, checkable=True, checked=True)
         self._action("minimap", "&Minimap", self._set_minimap, "M", checkable=True, checked=True)
         self._action(
+            "formula",
+            "Build from &Formula…",
+            self.build_from_formula,
+            "Ctrl+Shift+N",
+            tip="Type J = 3*(a + b*c) and get the graph, laid out",
+        )
+        self._action(
+            "arrange",
+            "&Arrange",
+            self.arrange,
+            "Ctrl+Shift+L",
+            tip="Lay the graph out in layers, left to right (selection only if any)",
+        )
+        self._action(
             "nudge",
             "&Nudge",
             self.nudge,
@@ -325,6 +339,8 @@ class MainWindow(QMainWindow):
         edit.addActions([a["select_all"], a["find"]])
         node = bar.addMenu("&Node")
         node.addActions([a["add_node"], a["edit_value"], a["rename"], a["set_output"]])
+        node.addSeparator()
+        node.addActions([a["formula"], a["arrange"]])
         view = bar.addMenu("&View")
         view.addActions([a["zoom_in"], a["zoom_out"], a["fit"]])
         view.addSeparator()
@@ -669,6 +685,31 @@ class MainWindow(QMainWindow):
         key = self._single_selected()
         if key is not None and key != self.document.graph.output_key:
             self.document.run(SetOutput(self.document.graph, key))
+
+    def build_from_formula(self) -> None:
+        from gui.formula_dialog import FormulaDialog
+
+        dialog = FormulaDialog(self.document, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.command is not None:
+            self.scene.select_keys(list(dialog.command.result.created_keys))
+            self.view.fit()
+
+    def arrange(self) -> None:
+        """Lay out the selection (or everything) in layers; one undoable step."""
+        graph = self.document.graph
+        keys = self.selected_keys() or None
+        positions = core.arrange(graph, keys)
+        moves = {}
+        for key, (x, y) in positions.items():
+            node = graph.node(key)
+            if (node.x, node.y) != (x, y):
+                moves[key] = ((node.x, node.y), (x, y))
+        if not moves:
+            self.show_message("Already arranged")
+            return
+        self.document.run(MoveNodes(graph, moves, "Arrange"))
+        if keys is None:
+            self.view.fit()
 
     # ------------------------------------------------------------- teach menu
     def nudge(self) -> None:
