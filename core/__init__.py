@@ -24,11 +24,14 @@ from core.formula import (
     graph_from_formula,
     parse_formula,
 )
+from core.forward import ForwardResult, forward_derivatives
 from core.graph import Event, Graph, GraphError, Node
 from core.layout import arrange, layered_layout
 from core.numbers import format_full, format_number, parse_number
 from core.ops import OPS, Op
+from core.pyexport import to_python
 from core.resources import example_path, examples
+from core.train import TrainResult, descend, plan_descent
 
 __version__ = "0.1.0"
 
@@ -41,21 +44,25 @@ __all__ = [
     "FileFormatError",
     "Formula",
     "FormulaError",
+    "ForwardResult",
     "Graph",
     "GraphError",
     "Node",
     "Nudge",
     "Op",
     "Term",
+    "TrainResult",
     "arrange",
     "build_graph",
     "derivative_symbol",
+    "descend",
     "dumps",
     "evaluate",
     "example_path",
     "examples",
     "format_full",
     "format_number",
+    "forward_derivatives",
     "from_dict",
     "graph_from_formula",
     "layered_layout",
@@ -64,7 +71,9 @@ __all__ = [
     "nudge",
     "parse_formula",
     "parse_number",
+    "plan_descent",
     "prepare",
     "save",
     "to_dict",
+    "to_python",
 ]

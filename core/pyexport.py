@@ -21,9 +21,11 @@ anything that could end a line.
 from __future__ import annotations
 
 import keyword
+import os
 import symtable
 import unicodedata
 from collections.abc import Iterable
+from pathlib import PurePath
 
 from core.graph import Graph
 from core.plan import Plan, plan_for
@@ -359,8 +361,8 @@ def variable_names(ids: Iterable[str]) -> tuple[dict[str, str], dict[str, str]]:
 
     A value keeps its id and a derivative is ``d<id>``, the lecture's names, unless
     that would clash: with a keyword, a module or helper the script uses, a builtin
-    it calls, or another variable.  Then a value gets a trailing ``_`` (``math_``)
-    and a derivative becomes ``d_<id>`` (then ``d_<id>_``, ...).
+    it calls, or another variable.  Then a value gets a trailing ``_`` (``math_``,
+    then ``math_2``, ...) and a derivative becomes ``d_<id>`` (then ``d_<id>_``, ...).
     """
     ids = list(ids)
     taken = set(RESERVED)
@@ -372,9 +374,10 @@ def variable_names(ids: Iterable[str]) -> tuple[dict[str, str], dict[str, str]]:
             taken.add(_key(node_id))
     for node_id in ids:
         if node_id not in values:
-            name = node_id + "_"
+            name, n = node_id + "_", 1
             while _is_reserved(name) or _key(name) in taken:
-                name += "_"
+                n += 1
+                name = f"{node_id}_{n}"
             values[node_id] = name
             taken.add(_key(name))
     grads: dict[str, str] = {}
@@ -445,13 +448,14 @@ def _blocked(plan: Plan) -> list[str | None]:
     return why
 
 
-def to_python(graph: Graph, *, source: str | None = None) -> str:
+def to_python(graph: Graph, *, source: str | os.PathLike[str] | None = None) -> str:
     """A runnable Python script (standard library only) for the graph's two passes.
 
-    ``source`` names the file the graph came from, for the header.  Run, the script
-    prints every value and derivative dJ/dnode; run with ``--json``, it prints
-    ``{"output", "values", "grads", "errors"}`` exactly as ``dvar eval --json`` does,
-    with the same numbers and the same reasons for what is missing.
+    ``source`` is the file the graph came from; its name (not its folder) goes into
+    the header.  Run, the script prints every value and derivative dJ/dnode; run
+    with ``--json``, it prints ``{"output", "values", "grads", "errors"}`` as
+    ``dvar eval --json`` does, with the same numbers (to the last bit, against a
+    single :func:`core.evaluate`) and the same reasons for what is missing.
     """
     plan = plan_for(graph)
     names, ops = plan.names, plan.ops
@@ -482,18 +486,22 @@ def to_python(graph: Graph, *, source: str | None = None) -> str:
     return "\n\n\n".join([head, *(block.strip() for block in blocks)]) + "\n"
 
 
-def _header(graph: Graph, plan: Plan, source: str | None) -> str:
+def _header(graph: Graph, plan: Plan, source: str | os.PathLike[str] | None) -> str:
     title = _comment(graph.extra.get("title"))
-    origin = f" from {_comment(source)}" if source and _comment(source) else ""
+    name = _comment(PurePath(source).name) if source else ""
+    origin = f" from {name}" if name else ""
     out = None if plan.out is None else plan.names[plan.out]
-    lines = ["#!/usr/bin/env python3"]
+    # The first two lines are fixed: Python reads a "coding:" declaration there,
+    # and a title must not be able to choose how the rest of the file is decoded.
+    lines = [
+        "#!/usr/bin/env python3",
+        "# A computation graph's forward and backward passes, written out by dvar.",
+    ]
+    if origin:
+        lines.append(f"# The graph comes{origin}.")
+    lines += ["# The script needs nothing but Python's standard library.", "#"]
     if title:
         lines += [f"# {title}", "#"]
-    lines += [
-        f"# A computation graph's forward and backward passes, written out by dvar{origin}.",
-        "# It needs nothing but Python's standard library.",
-        "#",
-    ]
     if out is None:
         lines += [
             "# No output is chosen yet, so the script computes the values only: every",
