@@ -335,15 +335,21 @@ def dumps(graph: Graph, ascii_only: bool = False) -> str:
 
 def save(graph: Graph, path: str | os.PathLike[str]) -> None:
     """Write the graph to ``path`` atomically: the old file survives any failure."""
-    target = Path(path)
     try:
         text = dumps(graph).encode("utf-8")
     except UnicodeEncodeError:  # text that is not valid Unicode: keep it as JSON escapes
         text = dumps(graph, ascii_only=True).encode("ascii")
+    write_atomic(path, text)
+
+
+def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
+    """Write bytes through a temporary file in the same folder, then ``os.replace``:
+    the previous file survives any failure, and no half-written file is ever seen."""
+    target = Path(path)
     fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
     try:
         with os.fdopen(fd, "wb") as stream:
-            stream.write(text)
+            stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
         if target.exists():

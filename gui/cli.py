@@ -137,7 +137,8 @@ def _eval(args: list[str]) -> int:
 def _export(args: list[str]) -> int:
     parser = _Parser(
         prog="dvar export",
-        description="Render a graph's diagram to PNG, SVG or PDF, without a display.",
+        description="Render a graph's diagram to PNG, SVG or PDF without a display, or write "
+        "it as a Python script (OUT.py) with the forward and backward pass.",
     )
     parser.add_argument("file", help="the .dvar file to draw")
     parser.add_argument(
@@ -145,7 +146,7 @@ def _export(args: list[str]) -> int:
         "--output",
         required=True,
         metavar="OUT",
-        help="the image to write: OUT.png, OUT.svg or OUT.pdf",
+        help="what to write: OUT.png, OUT.svg, OUT.pdf, or OUT.py (a runnable script)",
     )
     parser.add_argument(
         "--scale", type=float, default=2.0, help="pixels per canvas unit for PNG (default 2)"
@@ -162,6 +163,15 @@ def _export(args: list[str]) -> int:
         graph = core.load(options.file)
     except core.FileFormatError as error:
         return _fail(str(error))
+    if options.output.lower().endswith(".py"):
+        from core.fileformat import write_atomic
+
+        try:
+            script = core.to_python(graph, source=options.file)
+            write_atomic(options.output, script.encode("utf-8"))
+        except OSError as error:
+            return _fail(f"{options.output}: cannot write: {error.strerror or error}")
+        return 0
     _use_offscreen_without_display()
     from gui import export
 
