@@ -110,6 +110,12 @@ class Evaluation:
         names = self._naming.ids
         return [names[i] for i in self._plan.backward_order()]
 
+    @property
+    def order_keys(self) -> list[int]:
+        """The same order as ``order``, as stable node keys."""
+        keys = self._plan.keys
+        return [keys[i] for i in self._plan.backward_order()]
+
     def _position(self, ref: str | int) -> int:
         return self._naming.index[ref] if isinstance(ref, str) else self._plan.pos[ref]
 

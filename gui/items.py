@@ -87,11 +87,11 @@ class NodeItem(QGraphicsItem):
         self.key = key
         self.arity = arity
         self.state: tuple = ()  # what the texts were made from, to skip needless updates
-        self.title = ""
-        self.symbol = ""
-        self.value_text = ""
-        self.grad_text = ""
-        self.formula_text = ""  # "u = b × c": shown instead of the numbers in a blank diagram
+        # Texts are made on demand (when painted or read) from ``state``: an edit that
+        # changes thousands of values formats only the nodes that are on screen.
+        self._title = self._symbol = self._value_text = self._grad_text = ""
+        self._formula_text = ""  # "u = b × c": shown instead of the numbers in a blank diagram
+        self._stale = False
         self.nudge_text = ""
         self.has_error = False
         self.is_output = False
@@ -150,32 +150,50 @@ class NodeItem(QGraphicsItem):
         return super().itemChange(change, value)
 
     # ------------------------------------------------------------------- texts
-    def set_texts(
-        self,
-        title: str,
-        symbol: str,
-        value: str,
-        grad: str,
-        error: str | None,
-        is_output: bool,
-        formula: str = "",
-    ) -> None:
-        """Show new texts; repaints only when something differs."""
-        self.formula_text = formula
-        state = (title, symbol, value, grad, error is not None, is_output)
-        if state != (
-            self.title,
-            self.symbol,
-            self.value_text,
-            self.grad_text,
-            self.has_error,
-            self.is_output,
-        ):
-            self.title, self.symbol, self.value_text, self.grad_text = title, symbol, value, grad
-            self.has_error, self.is_output = error is not None, is_output
-            self.update()
-        if (error or "") != self.toolTip():
-            self.setToolTip(error or "")
+    def mark_stale(self, has_error: bool, is_output: bool, tooltip: str) -> None:
+        """The node's numbers changed: repaint, and remake the texts when next needed."""
+        self.has_error, self.is_output = has_error, is_output
+        if tooltip != self.toolTip():
+            self.setToolTip(tooltip)
+        self._stale = True
+        self.update()
+
+    def _fresh(self) -> None:
+        if self._stale:
+            self._stale = False
+            scene = self.scene()
+            if scene is not None:
+                scene.fill_texts(self)
+
+    def set_texts(self, title: str, symbol: str, value: str, grad: str, formula: str) -> None:
+        """Store the texts to draw (called by the scene, on demand)."""
+        self._title, self._symbol, self._value_text = title, symbol, value
+        self._grad_text, self._formula_text = grad, formula
+
+    @property
+    def title(self) -> str:
+        self._fresh()
+        return self._title
+
+    @property
+    def symbol(self) -> str:
+        self._fresh()
+        return self._symbol
+
+    @property
+    def value_text(self) -> str:
+        self._fresh()
+        return self._value_text
+
+    @property
+    def grad_text(self) -> str:
+        self._fresh()
+        return self._grad_text
+
+    @property
+    def formula_text(self) -> str:
+        self._fresh()
+        return self._formula_text
 
     def set_current(self, on: bool) -> None:
         """Mark the node the step-through is at."""
@@ -195,6 +213,8 @@ class NodeItem(QGraphicsItem):
         palette = QApplication.palette()
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
         rect = QRectF(0, 0, WIDTH, HEIGHT)
+        if lod >= TEXT_LOD:
+            self._fresh()
         base = palette.color(QPalette.ColorRole.Base)
         text = palette.color(QPalette.ColorRole.Text)
         border = palette.color(QPalette.ColorRole.Mid)
@@ -334,6 +354,7 @@ class EdgeItem(QGraphicsItem):
         self.highlighted = False
         self.label = ""
         self._path = QPainterPath()
+        self._shape: QPainterPath | None = None
         self._bounds = QRectF()
         self.setZValue(-1)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
@@ -346,13 +367,20 @@ class EdgeItem(QGraphicsItem):
         )
 
     def adjust(self) -> None:
-        """Re-route after either end moved."""
+        """Re-route after either end moved.  Everything paint needs is worked out here,
+        once, rather than on every repaint."""
         start, end = self.ends()
         self.prepareGeometryChange()
         self._path = curve(start, end)
+        self._shape = None
+        # The curve leaves and enters horizontally, so the arrows point straight along x.
+        gap = PORT_RADIUS + 1
+        self._arrow_forward = arrowhead(QPointF(end.x() - gap, end.y()), 0.0)
+        self._arrow_backward = arrowhead(QPointF(start.x() + gap, start.y()), 180.0)
+        self._mid = curve_middle(start, end)
         self._bounds = self._path.boundingRect().adjusted(-12, -12, 12, 12)
         if self.label:
-            mid = self._path.pointAtPercent(0.5)
+            mid = self._mid
             self._bounds = self._bounds.united(QRectF(mid.x() - 40, mid.y() - 24, 80, 26))
 
     def set_style(self, backward: bool, label: str, highlighted: bool) -> None:
@@ -365,9 +393,11 @@ class EdgeItem(QGraphicsItem):
         return self._bounds
 
     def shape(self) -> QPainterPath:
-        stroker = QPainterPathStroker()
-        stroker.setWidth(10)
-        return stroker.createStroke(self._path)
+        if self._shape is None:
+            stroker = QPainterPathStroker()
+            stroker.setWidth(10)
+            self._shape = stroker.createStroke(self._path)
+        return self._shape
 
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
@@ -391,15 +421,9 @@ class EdgeItem(QGraphicsItem):
             return
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(color)
-        if self.backward:
-            tip, angle = self._path.pointAtPercent(0.0), self._path.angleAtPercent(0.02) + 180
-            tip = QPointF(tip.x() + PORT_RADIUS + 1, tip.y())
-        else:
-            tip, angle = self._path.pointAtPercent(1.0), self._path.angleAtPercent(0.98)
-            tip = QPointF(tip.x() - PORT_RADIUS - 1, tip.y())
-        painter.drawPolygon(arrowhead(tip, angle))
+        painter.drawPolygon(self._arrow_backward if self.backward else self._arrow_forward)
         if self.label and self.backward:
-            mid = self._path.pointAtPercent(0.5)
+            mid = self._mid
             fonts = Fonts.get()
             painter.setFont(fonts.grad)
             box = QRectF(mid.x() - 40, mid.y() - 22, 80, 18)
@@ -417,6 +441,11 @@ def curve(start: QPointF, end: QPointF) -> QPainterPath:
     reach = max(40.0, abs(end.x() - start.x()) * 0.5)
     path.cubicTo(QPointF(start.x() + reach, start.y()), QPointF(end.x() - reach, end.y()), end)
     return path
+
+
+def curve_middle(start: QPointF, end: QPointF) -> QPointF:
+    """The point halfway along ``curve(start, end)`` (the Bézier at t = ½)."""
+    return QPointF((start.x() + end.x()) / 2, (start.y() + end.y()) / 2)
 
 
 def arrowhead(tip: QPointF, angle_degrees: float, size: float = 9.0) -> QPolygonF:

@@ -32,6 +32,7 @@ class DerivativePanel(QTreeWidget):
         self.document = document
         self.notation = "d"
         self.rows: dict[int, QTreeWidgetItem] = {}
+        self._shown: dict[int, tuple] = {}  # what each row's texts were made from
         #: Extra text after a row's value (the nudge's ΔJ/Δx), by node key.
         self.annotations: dict[int, str] = {}
         #: While stepping backward: the rows whose derivative is known so far (None: all).
@@ -61,41 +62,46 @@ class DerivativePanel(QTreeWidget):
     def refresh(self, evaluation: Evaluation) -> None:
         """Rebuild rows only when the order changed; otherwise just update their text."""
         graph = self.document.graph
-        order = [graph.key_of(node_id) for node_id in evaluation.order]
+        order = evaluation.order_keys
         if order != self._order:
             selected = self.current_key()
             expanded = {k for k, row in self.rows.items() if row.isExpanded()}
             self.clear()
             self.rows = {}
+            self._shown = {}
+            red = QBrush(derivative_color())
+            italic = QFont(self.font())
+            italic.setItalic(True)
             for key in order:
                 row = QTreeWidgetItem(self)
                 row.setData(0, KEY_ROLE, key)
                 row.setChildIndicatorPolicy(QTreeWidgetItem.ChildIndicatorPolicy.ShowIndicator)
+                row.setForeground(0, red)
+                row.setFont(0, italic)
                 self.rows[key] = row
             self._order = order
             for key in expanded & set(self.rows):
                 self.rows[key].setExpanded(True)
             if selected in self.rows:
                 self._select_row(selected)
-        red = QBrush(derivative_color())
-        italic = QFont(self.font())
-        italic.setItalic(True)
         output = evaluation.output
+        grads = evaluation.grads
         for key, row in self.rows.items():
             node_id = graph.id_of(key)
-            grad = evaluation.grads[key]
-            symbol = derivative_symbol(node_id, output, self.notation)
+            grad = grads[key]
             error = evaluation.error(key)
-            row.setText(0, symbol if error is None else f"{symbol}   ({node_id}: {error})")
             shown = self.revealed is None or key in self.revealed
-            value_text = format_number(grad) if shown else ""
-            if key in self.annotations:
-                value_text += f"   {self.annotations[key]}"
-            row.setText(1, value_text)
-            row.setForeground(0, red)
-            row.setFont(0, italic)
-            row.setToolTip(0, self.explain(node_id, output))
-            row.setToolTip(1, format_full(grad))
+            state = (node_id, grad, error, shown, self.annotations.get(key), output, self.notation)
+            if self._shown.get(key) != state:  # only rows whose text changes are touched
+                self._shown[key] = state
+                symbol = derivative_symbol(node_id, output, self.notation)
+                row.setText(0, symbol if error is None else f"{symbol}   ({node_id}: {error})")
+                value_text = format_number(grad) if shown else ""
+                if key in self.annotations:
+                    value_text += f"   {self.annotations[key]}"
+                row.setText(1, value_text)
+                row.setToolTip(0, self.explain(node_id, output))
+                row.setToolTip(1, format_full(grad) if shown else "")
             if row.isExpanded():
                 self._fill(row)
             elif row.childCount():

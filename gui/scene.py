@@ -41,6 +41,8 @@ class GraphScene(QGraphicsScene):
         #: While stepping through a pass: the keys whose value / derivative is known so far
         #: (None: all).  Set with ``set_reveal``.
         self.reveal: tuple[set[int] | None, set[int] | None] = (None, None)
+        #: Forward mode: text replacing each node's derivative line (None: dJ/dnode).
+        self.derivative_override: dict[int, str] | None = None
         self.highlight: set[tuple[int, int]] = set()
         self._gesture: ConnectGesture | None = None
         self._press_positions: dict[int, QPointF] = {}
@@ -127,17 +129,23 @@ class GraphScene(QGraphicsScene):
             self.refresh(evaluation)
 
     def refresh(self, evaluation: Evaluation) -> None:
-        """Show the evaluation's numbers on every node (and on edges in the backward view)."""
+        """Show the evaluation's numbers on every node (and on edges in the backward view).
+
+        Only nodes whose numbers changed are marked for repainting; their texts are
+        formatted when they are next drawn (``fill_texts``), so off-screen nodes cost
+        almost nothing.
+        """
         graph, notation = self.graph, self.notation
+        nodes = {node.key: node for node in graph} if len(self.nodes) else {}
         output, output_key = evaluation.output, graph.output_key
         values, grads = evaluation.values, evaluation.grads
         shown_values, shown_grads = self.reveal
+        override = self.derivative_override
+        names_version = graph.names_version
         for key, item in self.nodes.items():
-            node = graph.node(key)
+            node = nodes[key]
             value, grad = values[key], grads[key]
             error = evaluation.error(key) if value is None or grad is None else None
-            value_shown = shown_values is None or key in shown_values
-            grad_shown = shown_grads is None or key in shown_grads
             state = (
                 node.id,
                 node.label,
@@ -145,27 +153,58 @@ class GraphScene(QGraphicsScene):
                 grad,
                 error,
                 key == output_key,
+                output,
                 notation,
                 tuple(node.inputs),
-                graph.names_version,
-                value_shown,
-                grad_shown,
+                names_version,
+                shown_values is None or key in shown_values,
+                shown_grads is None or key in shown_grads,
+                None if override is None else override.get(key, ""),
             )
-            if state == item.state:
-                continue
-            item.state = state
-            name = node.id
-            item.set_texts(
-                node.label or name,
-                node.op.symbol if not node.op.is_leaf else node.op.name,
-                f"{name} = {format_number(value) if value_shown else ''}",
-                f"{derivative_symbol(name, output, notation)} = "
-                f"{format_number(grad) if grad_shown else ''}",
-                error,
-                key == output_key,
-                formula(graph, node),
-            )
+            if state != item.state:
+                item.state = state
+                item.mark_stale(error is not None, key == output_key, error or "")
         self._style_edges(evaluation)
+
+    def fill_texts(self, item: NodeItem) -> None:
+        """Make a node's texts from its state (called when it is drawn or read)."""
+        if item.key not in self.graph:
+            return
+        node = self.graph.node(item.key)
+        (
+            name,
+            label,
+            value,
+            grad,
+            _,
+            _,
+            output,
+            notation,
+            _,
+            _,
+            value_shown,
+            grad_shown,
+            override,
+        ) = item.state
+        derivative = (
+            override
+            if override is not None
+            else f"{derivative_symbol(name, output, notation)} = "
+            f"{format_number(grad) if grad_shown else ''}"
+        )
+        item.set_texts(
+            label or name,
+            node.op.symbol if not node.op.is_leaf else node.op.name,
+            f"{name} = {format_number(value) if value_shown else ''}",
+            derivative,
+            formula(self.graph, node),
+        )
+
+    def set_derivative_override(self, texts: dict[int, str] | None) -> None:
+        """Replace each node's red derivative line with the given text (forward mode);
+        None restores the usual dJ/dnode."""
+        self.derivative_override = None if texts is None else dict(texts)
+        self.refresh(self.document.evaluation)
 
     def _style_edges(self, evaluation: Evaluation) -> None:
         backward = self.backward_view
