@@ -33,6 +33,8 @@ class DerivativePanel(QTreeWidget):
         self.notation = "d"
         self.rows: dict[int, QTreeWidgetItem] = {}
         self._shown: dict[int, tuple] = {}  # what each row's texts were made from
+        self._evaluation: Evaluation | None = None
+        self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
         #: Extra text after a row's value (the nudge's ΔJ/Δx), by node key.
         self.annotations: dict[int, str] = {}
         #: While stepping backward: the rows whose derivative is known so far (None: all).
@@ -61,7 +63,6 @@ class DerivativePanel(QTreeWidget):
     # ---------------------------------------------------------------- contents
     def refresh(self, evaluation: Evaluation) -> None:
         """Rebuild rows only when the order changed; otherwise just update their text."""
-        graph = self.document.graph
         order = evaluation.order_keys
         if order != self._order:
             selected = self.current_key()
@@ -84,9 +85,45 @@ class DerivativePanel(QTreeWidget):
                 self.rows[key].setExpanded(True)
             if selected in self.rows:
                 self._select_row(selected)
+        self._evaluation = evaluation
+        self._update_rows(self._rows_in_view())
+
+    def _rows_in_view(self) -> list[int]:
+        """Keys of the rows on screen (with some slack) and of every expanded row.
+
+        A value edit can change thousands of derivatives; only the rows a person can
+        see are rewritten now, the others when they scroll into view.
+        """
+        order = self._order
+        if not order:
+            return []
+        first = self.indexAt(self.viewport().rect().topLeft()).row()
+        first = max(0, first)
+        height = max(1, self.sizeHintForRow(0) if self.topLevelItemCount() else 16)
+        count = self.viewport().height() // height + 4
+        keys = order[first : first + count]
+        keys += [k for k, row in self.rows.items() if row.isExpanded() and k not in keys]
+        return keys
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._on_scrolled()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._on_scrolled()
+
+    def _on_scrolled(self, *_) -> None:
+        if self._evaluation is not None:
+            self._update_rows(self._rows_in_view())
+
+    def _update_rows(self, keys: list[int]) -> None:
+        evaluation = self._evaluation
+        graph = self.document.graph
         output = evaluation.output
         grads = evaluation.grads
-        for key, row in self.rows.items():
+        for key in keys:
+            row = self.rows[key]
             node_id = graph.id_of(key)
             grad = grads[key]
             error = evaluation.error(key)
