@@ -92,6 +92,7 @@ class NodeItem(QGraphicsItem):
         self._title = self._symbol = self._value_text = self._grad_text = ""
         self._formula_text = ""  # "u = b × c": shown instead of the numbers in a blank diagram
         self._stale = False
+        self._tooltip = ""
         self.nudge_text = ""
         self.has_error = False
         self.is_output = False
@@ -150,13 +151,16 @@ class NodeItem(QGraphicsItem):
         return super().itemChange(change, value)
 
     # ------------------------------------------------------------------- texts
-    def mark_stale(self, has_error: bool, is_output: bool, tooltip: str) -> None:
-        """The node's numbers changed: repaint, and remake the texts when next needed."""
+    def mark_stale(self, has_error: bool, is_output: bool, tooltip: str, visible: bool) -> None:
+        """The node's numbers changed: remake the texts when next needed, and repaint now
+        if it is on screen (off screen, it is drawn fresh whenever it comes into view)."""
         self.has_error, self.is_output = has_error, is_output
-        if tooltip != self.toolTip():
+        if tooltip != self._tooltip:
+            self._tooltip = tooltip
             self.setToolTip(tooltip)
         self._stale = True
-        self.update()
+        if visible:
+            self.update()
 
     def _fresh(self) -> None:
         if self._stale:

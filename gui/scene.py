@@ -41,6 +41,7 @@ class GraphScene(QGraphicsScene):
         #: While stepping through a pass: the keys whose value / derivative is known so far
         #: (None: all).  Set with ``set_reveal``.
         self.reveal: tuple[set[int] | None, set[int] | None] = (None, None)
+        self._styled_backward = False  # edges currently carry backward-view labels
         #: Forward mode: text replacing each node's derivative line (None: dJ/dnode).
         self.derivative_override: dict[int, str] | None = None
         self.highlight: set[tuple[int, int]] = set()
@@ -142,6 +143,7 @@ class GraphScene(QGraphicsScene):
         shown_values, shown_grads = self.reveal
         override = self.derivative_override
         names_version = graph.names_version
+        in_view = self._visible_rect()
         for key, item in self.nodes.items():
             node = nodes[key]
             value, grad = values[key], grads[key]
@@ -163,8 +165,17 @@ class GraphScene(QGraphicsScene):
             )
             if state != item.state:
                 item.state = state
-                item.mark_stale(error is not None, key == output_key, error or "")
+                visible = in_view is None or in_view.intersects(item.sceneBoundingRect())
+                item.mark_stale(error is not None, key == output_key, error or "", visible)
         self._style_edges(evaluation)
+
+    def _visible_rect(self) -> QRectF | None:
+        """The part of the canvas some view shows (None: draw as if all of it)."""
+        rect = QRectF()
+        for view in self.views():
+            if view.isVisible() and not getattr(view, "is_overview", False):
+                rect = rect.united(view.mapToScene(view.viewport().rect()).boundingRect())
+        return None if rect.isEmpty() else rect
 
     def fill_texts(self, item: NodeItem) -> None:
         """Make a node's texts from its state (called when it is drawn or read)."""
@@ -208,6 +219,9 @@ class GraphScene(QGraphicsScene):
 
     def _style_edges(self, evaluation: Evaluation) -> None:
         backward = self.backward_view
+        if not backward and not self._styled_backward:
+            return  # plain forward edges carry no numbers; highlights are set elsewhere
+        self._styled_backward = backward
         uses: dict[int, int] = {}
         if backward:  # Σ on every node whose derivative sums several terms
             for edge in self.edges.values():

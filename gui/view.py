@@ -324,6 +324,8 @@ class Minimap(QGraphicsView):
     """An overview of a big graph in the canvas corner; click or drag to move there."""
 
     SIZE = (220, 150)
+    #: Redrawn as a whole on a timer, so it never makes items repaint on its own account.
+    is_overview = True
 
     def __init__(self, view: GraphView) -> None:
         super().__init__(view.scene(), view)
