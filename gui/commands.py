@@ -403,3 +403,24 @@ class BuildFromFormula(GraphCommand):
         for record in self.removed:
             record.create(graph)
         graph.set_output(self.old_output)
+
+
+class SetValues(GraphCommand):
+    """Set several inputs' or constants' values at once: a training run, or its reset.
+
+    ``old`` and ``new`` map node keys to values; undo puts back exactly ``old``.
+    """
+
+    def __init__(
+        self, graph: Graph, old: dict[int, float], new: dict[int, float], text: str
+    ) -> None:
+        super().__init__(graph, text)
+        self.old, self.new = dict(old), dict(new)
+
+    def apply(self) -> None:
+        for key, value in self.new.items():
+            self.graph.set_value(key, value)
+
+    def revert(self) -> None:
+        for key, value in self.old.items():
+            self.graph.set_value(key, value)

@@ -24,6 +24,7 @@ import core
 from core.numbers import format_number
 from gui.commands import SetValue
 from gui.document import Document
+from gui.forward_mode import ForwardModeBox
 from gui.scene import GraphScene
 from gui.view import parse_typed_number
 
@@ -222,6 +223,10 @@ class TeachingPanel(QWidget):
         self.step_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         step_layout.addWidget(self.step_text)
         layout.addWidget(step)
+        self.forward = ForwardModeBox(document, scene)
+        self.forward.starting.connect(self._end_previews)
+        self.forward.toggled.connect(lambda on: self.mode_changed.emit("forward" if on else ""))
+        layout.addWidget(self.forward)
         layout.addStretch(1)
 
         self.timer = QTimer(self)
@@ -362,10 +367,15 @@ class TeachingPanel(QWidget):
     # ------------------------------------------------------------------ common
     @property
     def active(self) -> bool:
-        return self.nudge_mode is not None or self.step_mode is not None
+        return self.nudge_mode is not None or self.step_mode is not None or self.forward.active
 
     def clear(self) -> None:
-        """Leave nudge or step mode: the canvas shows the graph as it is."""
+        """Leave nudge, step or forward mode: the canvas shows the graph as it is."""
+        self.forward.stop()
+        self._end_previews()
+
+    def _end_previews(self) -> None:
+        """Leave nudge or step mode (forward mode follows edits, so it may stay)."""
         self.timer.stop()
         if self.nudge_mode is not None:
             self.nudge_mode.clear()
@@ -381,8 +391,9 @@ class TeachingPanel(QWidget):
         self._update_buttons()
 
     def _on_document_changed(self, events, evaluation) -> None:
-        if self.active and any(e.kind not in ("moved",) for e in events):
-            self.clear()  # a real edit ends any preview
+        previewing = self.nudge_mode is not None or self.step_mode is not None
+        if previewing and any(e.kind not in ("moved",) for e in events):
+            self._end_previews()  # a real edit ends a nudge or the steps
 
     def _update_buttons(self) -> None:
         nudging = self.nudge_mode is not None

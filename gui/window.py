@@ -41,6 +41,7 @@ from gui.palette import Palette
 from gui.panel import DerivativePanel
 from gui.scene import GraphScene
 from gui.teaching import TeachingPanel
+from gui.training import TrainingPanel
 from gui.view import GraphView, QuickAdd
 
 RECENT_LIMIT = 10
@@ -126,18 +127,28 @@ class MainWindow(QMainWindow):
         old_teaching = getattr(self, "teaching", None)
         if old_teaching is not None:
             old_teaching.clear()
-        for old in (getattr(self, "panel", None), getattr(self, "inspector", None), old_teaching):
+        old_training = getattr(self, "training", None)
+        for old in (
+            getattr(self, "panel", None),
+            getattr(self, "inspector", None),
+            old_teaching,
+            old_training,
+        ):
             if old is not None:
                 old.deleteLater()
         self.panel = DerivativePanel(self.document)
         self.inspector = Inspector(self.document)
         self.teaching = TeachingPanel(self.document, self.scene, self.panel)
+        self.teaching.forward.toggled.connect(self._sync_forward_action)
+        self._sync_forward_action(False)
+        self.training = TrainingPanel(self.document)
         widgets = {
             "palette": self.palette,
             "panel": self.panel,
             "inspector": self.inspector,
             "history": self.history,
             "teach": self.teaching,
+            "train": self.training,
         }
         if not first:
             for name, widget in widgets.items():
@@ -150,6 +161,7 @@ class MainWindow(QMainWindow):
             ("inspector", "Inspector", Qt.DockWidgetArea.RightDockWidgetArea),
             ("history", "History", Qt.DockWidgetArea.LeftDockWidgetArea),
             ("teach", "Teach", Qt.DockWidgetArea.RightDockWidgetArea),
+            ("train", "Train", Qt.DockWidgetArea.RightDockWidgetArea),
         ]
         for name, title, area in layout:
             dock = QDockWidget(title, self)
@@ -159,6 +171,7 @@ class MainWindow(QMainWindow):
             self.panels_menu.addAction(dock.toggleViewAction())
             self.docks[name] = dock
         self.tabifyDockWidget(self.docks["inspector"], self.docks["teach"])
+        self.tabifyDockWidget(self.docks["teach"], self.docks["train"])
         self.docks["inspector"].raise_()
         self.resizeDocks([self.docks["palette"]], [170], Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["panel"]], [400], Qt.Orientation.Horizontal)
@@ -228,6 +241,12 @@ class MainWindow(QMainWindow):
             self.export_image,
             "Ctrl+E",
             tip="Write the diagram as PNG, SVG or PDF",
+        )
+        self._action(
+            "export_python",
+            "Export as P&ython…",
+            self.export_python,
+            tip="Write the forward and backward passes as a runnable Python script",
         )
         self._action(
             "copy_image",
@@ -309,6 +328,21 @@ class MainWindow(QMainWindow):
             "previous_step", "&Previous Step", lambda: self.teaching.previous_step(), "Shift+F10"
         )
         self._action("play_steps", "P&lay / Pause", lambda: self.teaching.toggle_play(), "F9")
+        self._action(
+            "forward_mode",
+            "F&orward Mode",
+            self._set_forward_mode,
+            "Ctrl+Shift+D",
+            checkable=True,
+            tip="Every node shows d(node)/dx for one chosen input x, from one forward sweep",
+        )
+        self._action(
+            "train",
+            "&Train…",
+            self.show_training,
+            "Ctrl+Shift+T",
+            tip="Gradient descent on the inputs marked as parameters",
+        )
         self._action("shortcuts", "&Keyboard Shortcuts", self.show_shortcuts, key.HelpContents)
         self._action("about", "&About dvar", self.show_about)
         # Single-key shortcuts belong to the canvas, so they never fire while typing in a field.
@@ -328,7 +362,7 @@ class MainWindow(QMainWindow):
             examples.addAction(name.replace("_", " "), lambda n=name: self.open_example(n))
         file.addSeparator()
         file.addActions([a["save"], a["save_as"]])
-        file.addActions([a["export_image"], a["copy_image"]])
+        file.addActions([a["export_image"], a["export_python"], a["copy_image"]])
         file.addSeparator()
         file.addActions([a["print"], a["close"], a["quit"]])
         edit = bar.addMenu("&Edit")
@@ -367,6 +401,8 @@ class MainWindow(QMainWindow):
                 a["play_steps"],
             ]
         )
+        teach.addSeparator()
+        teach.addActions([a["forward_mode"], a["train"]])
         help_menu = bar.addMenu("&Help")
         help_menu.addActions([a["shortcuts"], a["about"]])
 
@@ -448,6 +484,31 @@ class MainWindow(QMainWindow):
         result = export.export_with_dialog(self, self.scene, self.document.name)
         if result is not None:
             self.show_message(f"Exported {result.path}")
+
+    def export_python(self) -> bool:
+        """Export as Python…: the graph's two passes as a standalone script."""
+        from core.fileformat import write_atomic
+
+        source = self.document.path
+        suggested = str((source or Path(self.document.name)).with_suffix(".py"))
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export as Python", suggested, "Python scripts (*.py)"
+        )
+        if not path:
+            return False
+        if not Path(path).suffix:
+            path += ".py"
+        try:
+            script = core.to_python(self.document.graph, source=source)
+            write_atomic(path, script.encode("utf-8"))
+        except OSError as error:
+            QMessageBox.warning(self, "Cannot export", f"{path}: {error.strerror or error}")
+            return False
+        except ValueError as error:
+            QMessageBox.warning(self, "Cannot export", f"{path}: {error}")
+            return False
+        self.show_message(f"Exported {path}: run it with python3 {Path(path).name}")
+        return True
 
     def copy_image(self) -> None:
         """Put a PNG picture of the diagram on the clipboard (Ctrl+Shift+C)."""
@@ -732,6 +793,24 @@ class MainWindow(QMainWindow):
         self.docks["teach"].show()
         self.docks["teach"].raise_()
         self.teaching.start_steps(backward=False)
+
+    def _set_forward_mode(self, on: bool) -> None:
+        if on:
+            self.docks["teach"].show()
+            self.docks["teach"].raise_()
+        if not self.teaching.forward.set_active(on):
+            self._sync_forward_action(False)
+
+    def _sync_forward_action(self, on: bool) -> None:
+        action = self.actions["forward_mode"]
+        action.blockSignals(True)
+        action.setChecked(on)
+        action.blockSignals(False)
+
+    def show_training(self) -> None:
+        self.docks["train"].show()
+        self.docks["train"].raise_()
+        self.training.step_button.setFocus()
 
     # -------------------------------------------------------------- view menu
     def notation(self) -> str:
