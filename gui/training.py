@@ -269,6 +269,7 @@ class TrainingPanel(QWidget):
         self.session: Session | None = None
         self._hinting = True  # the line under the buttons shows a hint, not an outcome
         self._param_keys: list[int] = []
+        self._behind = True  # hidden: refresh when shown
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
 
@@ -471,8 +472,19 @@ class TrainingPanel(QWidget):
         if any(event.kind != "moved" for event in events):
             self._refresh(evaluation)
 
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._behind:
+            self._refresh(self.document.evaluation)
+
     def _refresh(self, evaluation: core.Evaluation) -> None:
-        """Show the inputs (ticked when they are parameters) with their values and derivatives."""
+        """Show the inputs (ticked when they are parameters) with their values and derivatives.
+
+        While the panel is hidden (a tab behind another), the work waits until it shows.
+        """
+        self._behind = not self.isVisible()
+        if self._behind:
+            return
         graph = self.document.graph
         inputs = [node for node in graph if node.op.name == "input"]
         keys = [node.key for node in inputs]
