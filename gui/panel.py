@@ -44,7 +44,10 @@ class DerivativePanel(QTreeWidget):
         self.setColumnCount(2)
         self.setHeaderLabels(["derivative", "value"])
         self.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        # A fixed (user-adjustable) width: sizing to contents re-measures every row on
+        # every change.
+        self.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        self.header().resizeSection(1, 150)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setUniformRowHeights(False)
         self.setWordWrap(True)

@@ -282,8 +282,12 @@ class TrainingPanel(QWidget):
         self.params.setAccessibleName("Parameters")
         header = self.params.header()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        # Fixed widths: sizing columns to their contents re-measures every row on every
+        # change, which made each value edit slow on graphs with many inputs.
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(1, 90)
+        header.resizeSection(2, 150)
         layout.addWidget(self.params)
 
         settings = QHBoxLayout()
