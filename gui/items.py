@@ -21,7 +21,13 @@ from PySide6.QtGui import (
     QPen,
     QPolygonF,
 )
-from PySide6.QtWidgets import QApplication, QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QGraphicsItem,
+    QGraphicsScene,
+    QStyleOptionGraphicsItem,
+    QWidget,
+)
 
 WIDTH = 184.0
 HEADER = 26.0
@@ -361,7 +367,13 @@ class EdgeItem(QGraphicsItem):
         self._shape: QPainterPath | None = None
         self._bounds = QRectF()
         self.setZValue(-1)
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        # Edges are drawn by the scene's background layer, which the view caches: an
+        # edit that only changes numbers repaints the nodes, never the (long) curves.
+        # The item stays for hit-testing, selection and rubber bands.
+        self.setFlags(
+            QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
+            | QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
+        )
         self.adjust()
 
     def ends(self) -> tuple[QPointF, QPointF]:
@@ -374,6 +386,7 @@ class EdgeItem(QGraphicsItem):
         """Re-route after either end moved.  Everything paint needs is worked out here,
         once, rather than on every repaint."""
         start, end = self.ends()
+        old = self._strips()
         self.prepareGeometryChange()
         self._path = curve(start, end)
         self._shape = None
@@ -386,12 +399,51 @@ class EdgeItem(QGraphicsItem):
         if self.label:
             mid = self._mid
             self._bounds = self._bounds.united(QRectF(mid.x() - 40, mid.y() - 24, 80, 26))
+        self.redraw(old)
+
+    def crosses(self, rect: QRectF) -> bool:
+        """Whether the curve passes through ``rect`` (not just its bounding box)."""
+        if rect.contains(self._bounds):
+            return True
+        return self._path.intersects(rect.adjusted(-4, -4, 4, 4))
+
+    def _strips(self) -> list[QRectF]:
+        """Small boxes along the curve (and its label): what to redraw when it changes.
+        A long edge's bounding box would cover half the canvas; these do not."""
+        path = self._path
+        if path.isEmpty():
+            return []
+        steps = max(2, int(path.length() // 80))
+        points = [path.pointAtPercent(i / steps) for i in range(steps + 1)]
+        strips = [
+            QRectF(a, b).normalized().adjusted(-14, -14, 14, 14)
+            for a, b in zip(points, points[1:], strict=False)
+        ]
+        if self.label:
+            mid = self._mid
+            strips.append(QRectF(mid.x() - 40, mid.y() - 24, 80, 26))
+        return strips
+
+    def setVisible(self, visible: bool) -> None:  # a picked-up edge hides while dragged
+        super().setVisible(visible)
+        self.redraw()
+
+    def redraw(self, also: list[QRectF] | None = None) -> None:
+        """Ask the scene to draw this edge again (and to clear where it was)."""
+        scene = self.scene()
+        if scene is not None and not getattr(scene, "bulk", False):
+            for rect in self._strips() + (also or []):
+                scene.invalidate(rect, QGraphicsScene.SceneLayer.BackgroundLayer)
+
+    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value):
+        if change in _REDRAW_ON:
+            self.redraw()
+        return super().itemChange(change, value)
 
     def set_style(self, backward: bool, label: str, highlighted: bool) -> None:
         if (backward, label, highlighted) != (self.backward, self.label, self.highlighted):
             self.backward, self.label, self.highlighted = backward, label, highlighted
             self.adjust()
-            self.update()
 
     def boundingRect(self) -> QRectF:
         return self._bounds
@@ -406,8 +458,11 @@ class EdgeItem(QGraphicsItem):
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
+        pass  # drawn by GraphScene.drawBackground (see draw)
+
+    def draw(self, painter: QPainter, lod: float) -> None:
+        """Draw the edge: the curve, its arrowhead and, in the backward view, its label."""
         palette = QApplication.palette()
-        lod = option.levelOfDetailFromTransform(painter.worldTransform())
         color = (
             derivative_color()
             if (self.backward or self.highlighted)
@@ -437,6 +492,15 @@ class EdgeItem(QGraphicsItem):
             painter.drawRoundedRect(pill, 6, 6)
             painter.setPen(color)
             painter.drawText(box, Qt.AlignmentFlag.AlignCenter, self.label)
+
+
+_REDRAW_ON = frozenset(
+    {
+        QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged,
+        QGraphicsItem.GraphicsItemChange.ItemSceneChange,  # leaving: clear it there
+        QGraphicsItem.GraphicsItemChange.ItemSceneHasChanged,  # arriving: draw it
+    }
+)
 
 
 def curve(start: QPointF, end: QPointF) -> QPainterPath:

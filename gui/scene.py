@@ -7,15 +7,26 @@ that changed, then refreshes texts from the new evaluation.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QPainterPath, QPen, QTransform
-from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsScene, QGraphicsSceneMouseEvent
+from PySide6.QtGui import QPainter, QPainterPath, QPen, QTransform
+from PySide6.QtWidgets import (
+    QGraphicsPathItem,
+    QGraphicsScene,
+    QGraphicsSceneMouseEvent,
+    QStyleOptionGraphicsItem,
+)
 
 from core import Evaluation, Event, derivative_symbol
 from core.numbers import format_number
 from gui.commands import AddNodes, Connect, Disconnect, MoveNodes
 from gui.document import Document
 from gui.items import GRID, EdgeItem, NodeItem, curve, derivative_color
+
+#: A change with more events than this redraws the edges once, not one by one.
+BULK_EVENTS = 32
 
 #: Half the canvas size in scene units.
 CANVAS = 200_000.0
@@ -51,18 +62,33 @@ class GraphScene(QGraphicsScene):
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
         # A fixed, roomy canvas: the view never jumps when nodes are added or removed.
         self.setSceneRect(-CANVAS, -CANVAS, 2 * CANVAS, 2 * CANVAS)
+        self.bulk = False  # while True, edges do not ask to be redrawn one by one
         self._build()
         document.changed.connect(self._on_changed)
 
     # ------------------------------------------------------------ keeping step
+    @contextmanager
+    def _in_bulk(self) -> Iterator[None]:
+        """Many items change at once: skip per-edge redraw requests, then redraw once."""
+        self.bulk = True
+        try:
+            yield
+        finally:
+            self.bulk = False
+            self.invalidate(QRectF(), QGraphicsScene.SceneLayer.BackgroundLayer)
+
     def _build(self) -> None:
+        with self._in_bulk():
+            self._build_items()
+        self.refresh(self.document.evaluation)
+
+    def _build_items(self) -> None:
         for index, node in enumerate(self.graph.topological_keys()):
             self._add_node_item(node, index)
         for node in self.graph:
             for slot, source in enumerate(node.inputs):
                 if source is not None:
                     self._add_edge_item(source, node.key, slot)
-        self.refresh(self.document.evaluation)
 
     def _add_node_item(self, key: int, index: int = 0) -> NodeItem:
         node = self.graph.node(key)
@@ -97,6 +123,13 @@ class GraphScene(QGraphicsScene):
         self.removeItem(edge)
 
     def _on_changed(self, events: list[Event], evaluation: Evaluation) -> None:
+        if len(events) > BULK_EVENTS:
+            with self._in_bulk():
+                self._apply(events, evaluation)
+        else:
+            self._apply(events, evaluation)
+
+    def _apply(self, events: list[Event], evaluation: Evaluation) -> None:
         graph = self.graph
         structural = False
         for event in events:
@@ -168,6 +201,21 @@ class GraphScene(QGraphicsScene):
                 visible = in_view is None or in_view.intersects(item.sceneBoundingRect())
                 item.mark_stale(error is not None, key == output_key, error or "", visible)
         self._style_edges(evaluation)
+
+    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+        """Edges live in the background layer (views cache it): draw those crossing ``rect``."""
+        lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
+        edges = [
+            item
+            for item in self.items(rect, Qt.ItemSelectionMode.IntersectsItemBoundingRect)
+            if isinstance(item, EdgeItem) and item.isVisible() and item.crosses(rect)
+        ]
+        if not edges:
+            return
+        painter.save()
+        for edge in sorted(edges, key=lambda e: e.isSelected() or e.highlighted):
+            edge.draw(painter, lod)
+        painter.restore()
 
     def _visible_rect(self) -> QRectF | None:
         """The part of the canvas some view shows (None: draw as if all of it)."""

@@ -47,6 +47,8 @@ class GraphView(QGraphicsView):
         self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.MinimalViewportUpdate)
         self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontSavePainterState)
+        # Grid and edges are the background: cached, and redrawn only where an edge changed.
+        self.setCacheMode(QGraphicsView.CacheModeFlag.CacheBackground)
         self.setAcceptDrops(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setFrameShape(QFrame.Shape.NoFrame)
@@ -165,6 +167,7 @@ class GraphView(QGraphicsView):
         palette = self.palette()
         painter.fillRect(rect, palette.color(QPalette.ColorRole.Window))
         if not self.show_grid or self.zoom() < 0.3:
+            self.scene().drawBackground(painter, rect)  # the edges
             return
         # An opaque colour and one call, without antialiasing: a translucent,
         # antialiased line per grid step costs more than all the nodes on screen.
@@ -191,6 +194,7 @@ class GraphView(QGraphicsView):
             y += GRID
         painter.drawLines(lines)
         painter.restore()
+        self.scene().drawBackground(painter, rect)  # the edges
 
     # ---------------------------------------------------------- drops (palette)
     def dragEnterEvent(self, event) -> None:
@@ -365,6 +369,7 @@ class Minimap(QGraphicsView):
 
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
         painter.fillRect(rect, self.palette().color(QPalette.ColorRole.AlternateBase))
+        self.scene().drawBackground(painter, rect)  # the edges
 
     def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
         visible = self.main.mapToScene(self.main.viewport().rect()).boundingRect()

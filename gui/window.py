@@ -827,6 +827,7 @@ class MainWindow(QMainWindow):
 
     def _set_grid(self, on: bool) -> None:
         self.view.show_grid = on
+        self.view.resetCachedContent()
         self.view.viewport().update()
 
     def _set_snap(self, on: bool) -> None:
