@@ -71,6 +71,16 @@ class GraphView(QGraphicsView):
     def graph_scene(self) -> GraphScene:
         return self.scene()  # type: ignore[return-value]
 
+    def show_scene(self, scene: GraphScene) -> None:
+        """Show another document's scene in this same view (the window layout stays)."""
+        self.value_editor.close_editor()
+        self.setScene(scene)
+        self.minimap.setScene(scene)
+        scene.edit_value_requested.connect(self.edit_value)
+        scene.changed.connect(self.minimap.schedule)
+        self.resetTransform()
+        self.auto_fit = True
+
     # -------------------------------------------------------------- navigation
     def zoom(self) -> float:
         return self.transform().m11()

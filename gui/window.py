@@ -82,12 +82,22 @@ class MainWindow(QMainWindow):
     def set_document(self, document: Document) -> None:
         """Show a document, replacing the current one and its views."""
         old = self.document
+        old_scene = getattr(self, "scene", None)
         self.document = document
         document.setParent(self)
         self.scene = GraphScene(document, self)
-        self.view = GraphView(self.scene, self)
-        self.quick_add = QuickAdd(self.view)
-        self.setCentralWidget(self.view)
+        if old_scene is None:
+            self.view = GraphView(self.scene, self)
+            self.quick_add = QuickAdd(self.view)
+            self.setCentralWidget(self.view)
+            self.view.quick_add_requested.connect(self.quick_add.open)
+            self.view.customContextMenuRequested.connect(self._canvas_menu)
+            self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            for name in CANVAS_KEYS:
+                self.view.addAction(self.actions[name])
+        else:  # one view for the window's life: the layout and its sizes stay put
+            self.view.show_scene(self.scene)
+            old_scene.deleteLater()
         self._build_docks()
         self.scene.set_notation(self.notation())
         self.panel.set_notation(self.notation())
@@ -100,11 +110,6 @@ class MainWindow(QMainWindow):
         document.undo_stack.cleanChanged.connect(self._update_title)
         self.scene.selectionChanged.connect(self._on_canvas_selection)
         self.panel.node_activated.connect(self._on_panel_row)
-        self.view.quick_add_requested.connect(self.quick_add.open)
-        self.view.customContextMenuRequested.connect(self._canvas_menu)
-        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        for name in CANVAS_KEYS:
-            self.view.addAction(self.actions[name])
         self.autosaver.watch(document)
         self.undo_group.addStack(document.undo_stack)
         self.undo_group.setActiveStack(document.undo_stack)
@@ -231,7 +236,7 @@ class MainWindow(QMainWindow):
         key = QKeySequence.StandardKey
         self._action("new", "&New", self.new_document, key.New)
         self._action("open", "&Open…", self.open_dialog, key.Open)
-        self._action("close", "&Close", self.close_document, key.Close)
+        self._action("close", "&Close", self.close_document, "Ctrl+W")
         self._action("print", "&Print…", self.print_diagram, key.Print)
         self._action("save", "&Save", self.save, key.Save)
         self._action("save_as", "Save &As…", self.save_as, key.SaveAs)
@@ -255,11 +260,11 @@ class MainWindow(QMainWindow):
             "Ctrl+Shift+C",
             tip="Put a picture of the diagram on the clipboard",
         )
-        self._action("quit", "&Quit", self.close, key.Quit)
+        self._action("quit", "&Quit", self.close, "Ctrl+Q")
         self.undo_group = QUndoGroup(self)
         for name, action, keys in (
             ("undo", self.undo_group.createUndoAction(self, "&Undo"), [key.Undo]),
-            ("redo", self.undo_group.createRedoAction(self, "&Redo"), [key.Redo, "Ctrl+Y"]),
+            ("redo", self.undo_group.createRedoAction(self, "&Redo"), ["Ctrl+Shift+Z", "Ctrl+Y"]),
         ):
             action.setShortcuts([QKeySequence(k) for k in keys])
             self.addAction(action)
