@@ -25,12 +25,10 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Mapping
 
-from core.engine import _partial_failure
+from core.engine import _FAILURES, _forward_careful, _partial_failure
 from core.evaluation import Column
 from core.graph import Graph, GraphError, NodeRef
 from core.plan import Plan, plan_for
-
-_FAILURES = (ArithmeticError, ValueError)
 
 
 class ForwardResult(Mapping):
@@ -127,15 +125,12 @@ def forward_derivatives(graph: Graph, wrt: NodeRef) -> ForwardResult:
     plan = plan_for(graph)
     x = plan.pos[key]
     names, ops, args = plan.names, plan.ops, plan.args
+    # Values (and the reasons for missing ones) exactly as the engine computes them.
+    values, errors, _ = _forward_careful(plan, [leaf.value for leaf in plan.leaf_nodes])
     n = len(plan.keys)
-    values: list[float | None] = [None] * n
     tangents: list[float | None] = [0.0] * n
     depends = [False] * n  # on x: the others have derivative 0 whatever their partials
-    errors: dict[int, str] = {}
-    value_cause: dict[int, int] = {}
     tangent_cause: dict[int, int] = {}
-    for p, leaf in zip(plan.leaf_pos, plan.leaf_nodes, strict=True):
-        values[p] = leaf.value
     tangents[x] = 1.0
     depends[x] = True
     wrt_name = names[x]
@@ -143,28 +138,6 @@ def forward_derivatives(graph: Graph, wrt: NodeRef) -> ForwardResult:
     for i, op in enumerate(ops):
         if not op.arity:
             continue
-        operands: list[float] = []
-        for slot, a in enumerate(args[i]):
-            if a is None:
-                errors[i] = f"slot {slot + 1} of {names[i]} is empty"
-                value_cause[i] = i
-                break
-            xa = values[a]
-            if xa is None:
-                value_cause[i] = value_cause[a]
-                errors[i] = f"waits on {names[value_cause[a]]}"
-                break
-            operands.append(xa)
-        else:
-            try:
-                y = op.fn(*operands)
-            except _FAILURES:
-                y = math.nan
-            if not math.isfinite(y):
-                errors[i] = op.why_undefined(operands, [names[a] for a in args[i]])
-                value_cause[i] = i
-            else:
-                values[i] = y
         depends[i] = any(a is not None and depends[a] for a in args[i])
         if not depends[i]:
             continue  # derivative 0, whether or not the node has a value
@@ -172,6 +145,7 @@ def forward_derivatives(graph: Graph, wrt: NodeRef) -> ForwardResult:
         if y is None:
             tangents[i] = None
             continue
+        operands = [values[a] for a in args[i]]  # all present, since y is
         x0, x1 = operands[0], operands[-1]
         total: float | None = 0.0
         for slot, a in enumerate(args[i]):
