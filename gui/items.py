@@ -365,6 +365,8 @@ class EdgeItem(QGraphicsItem):
         self.label = ""
         self._path = QPainterPath()
         self._shape: QPainterPath | None = None
+        self._ends: tuple[QPointF, QPointF] | None = None
+        self._strip_cache: list[QRectF] | None = None
         self._bounds = QRectF()
         self.setZValue(-1)
         # Edges are drawn by the scene's background layer, which the view caches: an
@@ -386,8 +388,10 @@ class EdgeItem(QGraphicsItem):
         """Re-route after either end moved.  Everything paint needs is worked out here,
         once, rather than on every repaint."""
         start, end = self.ends()
-        old = self._strips()
+        old = self._strips() if self._ends is not None else []
         self.prepareGeometryChange()
+        self._ends = (start, end)
+        self._strip_cache = None
         self._path = curve(start, end)
         self._shape = None
         # The curve leaves and enters horizontally, so the arrows point straight along x.
@@ -410,11 +414,10 @@ class EdgeItem(QGraphicsItem):
     def _strips(self) -> list[QRectF]:
         """Small boxes along the curve (and its label): what to redraw when it changes.
         A long edge's bounding box would cover half the canvas; these do not."""
-        path = self._path
-        if path.isEmpty():
-            return []
-        steps = max(2, int(path.length() // 80))
-        points = [path.pointAtPercent(i / steps) for i in range(steps + 1)]
+        if self._strip_cache is not None:
+            return self._strip_cache
+        start, end = self._ends
+        points = curve_points(start, end)
         strips = [
             QRectF(a, b).normalized().adjusted(-14, -14, 14, 14)
             for a, b in zip(points, points[1:], strict=False)
@@ -422,6 +425,7 @@ class EdgeItem(QGraphicsItem):
         if self.label:
             mid = self._mid
             strips.append(QRectF(mid.x() - 40, mid.y() - 24, 80, 26))
+        self._strip_cache = strips
         return strips
 
     def setVisible(self, visible: bool) -> None:  # a picked-up edge hides while dragged
@@ -431,8 +435,11 @@ class EdgeItem(QGraphicsItem):
     def redraw(self, also: list[QRectF] | None = None) -> None:
         """Ask the scene to draw this edge again (and to clear where it was)."""
         scene = self.scene()
-        if scene is not None and not getattr(scene, "bulk", False):
-            for rect in self._strips() + (also or []):
+        if scene is None or getattr(scene, "bulk", False):
+            return
+        seen = scene.shown_rect()  # only what a view shows needs drawing again
+        for rect in self._strips() + (also or []):
+            if seen is None or seen.intersects(rect):
                 scene.invalidate(rect, QGraphicsScene.SceneLayer.BackgroundLayer)
 
     def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value):
@@ -503,12 +510,36 @@ _REDRAW_ON = frozenset(
 )
 
 
+def _controls(start: QPointF, end: QPointF) -> tuple[QPointF, QPointF]:
+    reach = max(40.0, abs(end.x() - start.x()) * 0.5)
+    return QPointF(start.x() + reach, start.y()), QPointF(end.x() - reach, end.y())
+
+
 def curve(start: QPointF, end: QPointF) -> QPainterPath:
     """A smooth S-curve leaving ``start`` to the right and entering ``end`` from the left."""
     path = QPainterPath(start)
-    reach = max(40.0, abs(end.x() - start.x()) * 0.5)
-    path.cubicTo(QPointF(start.x() + reach, start.y()), QPointF(end.x() - reach, end.y()), end)
+    path.cubicTo(*_controls(start, end), end)
     return path
+
+
+def curve_points(start: QPointF, end: QPointF, spacing: float = 80.0) -> list[QPointF]:
+    """Points along ``curve(start, end)`` about ``spacing`` apart (the Bézier formula
+    directly: much cheaper than asking the path for points by length)."""
+    c1, c2 = _controls(start, end)
+    span = abs(end.x() - start.x()) + abs(end.y() - start.y()) + 2 * (c1.x() - start.x())
+    steps = max(2, int(span // spacing))
+    points = []
+    for i in range(steps + 1):
+        t = i / steps
+        u = 1.0 - t
+        a, b, c, d = u * u * u, 3 * u * u * t, 3 * u * t * t, t * t * t
+        points.append(
+            QPointF(
+                a * start.x() + b * c1.x() + c * c2.x() + d * end.x(),
+                a * start.y() + b * c1.y() + c * c2.y() + d * end.y(),
+            )
+        )
+    return points
 
 
 def curve_middle(start: QPointF, end: QPointF) -> QPointF:

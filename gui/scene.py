@@ -176,7 +176,7 @@ class GraphScene(QGraphicsScene):
         shown_values, shown_grads = self.reveal
         override = self.derivative_override
         names_version = graph.names_version
-        in_view = self._visible_rect()
+        in_view = self.shown_rect()
         for key, item in self.nodes.items():
             node = nodes[key]
             value, grad = values[key], grads[key]
@@ -217,7 +217,7 @@ class GraphScene(QGraphicsScene):
             edge.draw(painter, lod)
         painter.restore()
 
-    def _visible_rect(self) -> QRectF | None:
+    def shown_rect(self) -> QRectF | None:
         """The part of the canvas some view shows (None: draw as if all of it)."""
         rect = QRectF()
         for view in self.views():
