@@ -34,6 +34,7 @@ bench: system-deps $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/engine.py
 	$(BIN)/python benchmarks/files.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/gui.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/export.py
 
 lint: $(VENV)/.installed-test
 	$(BIN)/python -m ruff check core gui tests benchmarks

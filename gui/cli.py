@@ -98,15 +98,8 @@ def _open(args: list[str]) -> int:
         for line in done:
             print(line)
         return 0
-    try:
-        from gui.app import run
-    except ModuleNotFoundError as error:
-        if error.name != "gui.app":
-            raise
-        return _fail(
-            "this build of dvar has no editor window yet; "
-            "`dvar eval FILE` prints a graph's values and derivatives"
-        )
+    from gui.app import run
+
     return run(options.file)
 
 
