@@ -64,23 +64,30 @@ def _run_fast(plan: Plan, leaf_values: list[float]) -> tuple[list, list] | None:
 
 
 def _interpret(plan: Plan, leaf_values: list[float]) -> tuple[list, list] | None:
-    n = len(plan.keys)
-    fwd, bwd = plan.fast_steps()
+    """The fast path straight from the plan's arrays: run once after a structural edit,
+    so it builds nothing on the side (a compiled plan takes over from the next run)."""
+    ops, args, reach = plan.ops, plan.args, plan.reach
+    n = len(ops)
     values = [0.0] * n
     for p, v in zip(plan.leaf_pos, leaf_values, strict=True):
         values[p] = v
-    for i, f, a, b in fwd:
-        values[i] = f(values[a], values[b])
+    for i, op, a in zip(range(n), ops, args, strict=True):
+        if op.arity:
+            values[i] = op.fn(values[a[0]], values[a[-1]])
     if not isfinite(sum(values)):
         return None
     grads = [0.0] * n
     grads[plan.out] = 1.0
-    for i, a, b, da, db in bwd:
-        g = grads[i]
-        x0, x1, y = values[a], values[b], values[i]
-        grads[a] += g * da(x0, x1, y)
-        if db is not None:
-            grads[b] += g * db(x0, x1, y)
+    for i in range(plan.out, -1, -1):
+        op = ops[i]
+        if not reach[i] or not op.arity:
+            continue
+        a = args[i]
+        g, x0, x1, y = grads[i], values[a[0]], values[a[-1]], values[i]
+        d = op.dfns
+        grads[a[0]] += g * d[0](x0, x1, y)
+        if len(a) == 2:
+            grads[a[1]] += g * d[1](x0, x1, y)
     if not isfinite(sum(grads)):
         return None
     return values, grads

@@ -72,7 +72,6 @@ class Plan:
         self.runs = 0
         self.compiled: Callable[[list[float]], tuple[list[float], list[float]] | None] | None = None
         self._uses: list[list[tuple[int, int]]] | None = None
-        self._steps: tuple[list[tuple], list[tuple]] | None = None
         self._order: list[int] | None = None
 
     @property
@@ -149,27 +148,7 @@ class Plan:
             self._order = order
         return self._order
 
-    # ------------------------------------------------------------- fast paths
-    def fast_steps(self) -> tuple[list[tuple], list[tuple]]:
-        """Forward and backward step tuples for the interpreter (complete plans only)."""
-        if self._steps is None:
-            self._steps = self._make_steps()
-        return self._steps
-
-    def _make_steps(self) -> tuple[list[tuple], list[tuple]]:
-        fwd = []
-        bwd = []
-        for i, op in enumerate(self.ops):
-            if op.arity:
-                a = self.args[i]
-                b = a[1] if op.arity == 2 else a[0]
-                fwd.append((i, op.fn, a[0], b))
-                if self.reach[i]:
-                    db = op.dfns[1] if op.arity == 2 else None
-                    bwd.append((i, a[0], b, op.dfns[0], db))
-        bwd.reverse()
-        return fwd, bwd
-
+    # ------------------------------------------------------------- fast path
     def compile(self) -> Callable[[list[float]], tuple[list[float], list[float]] | None]:
         """Straight-line code for a complete plan: forward, then backward.
 
