@@ -73,17 +73,15 @@ class Term:
         return f"∂{self.consumer}/∂{node}{mark}"
 
 
-class Evaluation:
-    """Every node's value and derivative, the reasons for what is missing, and the chain rule."""
+class PlanResult:
+    """What every result read off a plan shares: ids as they were, output, reasons."""
 
-    def __init__(self, plan: Plan, values: list, grads: list, errors: dict[int, str]) -> None:
+    def __init__(self, plan: Plan, values: list, errors: dict[int, str]) -> None:
         self._plan = plan
         self._naming = plan.naming  # the ids as they are now: later renames don't change them
         self._values = values
-        self._grads = grads
         self._errors = errors
         self.values: Mapping[str | int, float | None] = Column(self._naming, plan.pos, values)
-        self.grads: Mapping[str | int, float | None] = Column(self._naming, plan.pos, grads)
 
     @property
     def output(self) -> str | None:
@@ -92,17 +90,29 @@ class Evaluation:
 
     @property
     def errors(self) -> dict[str, str]:
-        """Why a value or a derivative is missing, by node id."""
+        """Why a value or a derivative is missing, by node id, in topological order."""
         names = self._naming.ids
         return {names[i]: message for i, message in sorted(self._errors.items())}
-
-    def op(self, ref: str | int) -> str:
-        """The name of the node's op (``mul``, ``input``, ...)."""
-        return self._plan.ops[self._position(ref)].name
 
     def error(self, ref: str | int) -> str | None:
         """The reason this node's value or derivative is missing, or None."""
         return self._errors.get(self._position(ref))
+
+    def _position(self, ref: str | int) -> int:
+        return self._naming.index[ref] if isinstance(ref, str) else self._plan.pos[ref]
+
+
+class Evaluation(PlanResult):
+    """Every node's value and derivative, the reasons for what is missing, and the chain rule."""
+
+    def __init__(self, plan: Plan, values: list, grads: list, errors: dict[int, str]) -> None:
+        super().__init__(plan, values, errors)
+        self._grads = grads
+        self.grads: Mapping[str | int, float | None] = Column(self._naming, plan.pos, grads)
+
+    def op(self, ref: str | int) -> str:
+        """The name of the node's op (``mul``, ``input``, ...)."""
+        return self._plan.ops[self._position(ref)].name
 
     @property
     def order(self) -> list[str]:
@@ -115,9 +125,6 @@ class Evaluation:
         """The same order as ``order``, as stable node keys."""
         keys = self._plan.keys
         return [keys[i] for i in self._plan.backward_order()]
-
-    def _position(self, ref: str | int) -> int:
-        return self._naming.index[ref] if isinstance(ref, str) else self._plan.pos[ref]
 
     # ------------------------------------------------------------- chain rule
     def partial(self, consumer: str | int, slot: int) -> float | None:

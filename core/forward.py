@@ -26,12 +26,12 @@ import math
 from collections.abc import Iterator, Mapping
 
 from core.engine import _FAILURES, _forward_careful, _partial_failure
-from core.evaluation import Column
+from core.evaluation import Column, PlanResult
 from core.graph import Graph, GraphError, NodeRef
 from core.plan import Plan, plan_for
 
 
-class ForwardResult(Mapping):
+class ForwardResult(PlanResult, Mapping):
     """d(node)/d(wrt) for every node, looked up by id (or key) like ``Evaluation.values``.
 
     ``result["J"]`` is dJ/dx; ``values`` holds every node's value, ``errors`` the
@@ -46,13 +46,9 @@ class ForwardResult(Mapping):
         derivatives: list[float | None],
         errors: dict[int, str],
     ) -> None:
-        self._plan = plan
-        self._naming = plan.naming  # the ids as they are now: later renames don't change them
+        super().__init__(plan, values, errors)
         self._wrt = wrt
-        self._values = values
         self._derivatives = derivatives
-        self._errors = errors
-        self.values: Mapping[str | int, float | None] = Column(self._naming, plan.pos, values)
         self.derivatives: Mapping[str | int, float | None] = Column(
             self._naming, plan.pos, derivatives
         )
@@ -74,27 +70,9 @@ class ForwardResult(Mapping):
         """The id of the input or constant x that every derivative is taken with respect to."""
         return self._naming.ids[self._wrt]
 
-    @property
-    def output(self) -> str | None:
-        """The graph's output (J) when one is chosen: ``result[result.output]`` is dJ/dx."""
-        return None if self._plan.out is None else self._naming.ids[self._plan.out]
-
-    @property
-    def errors(self) -> dict[str, str]:
-        """Why a value or a derivative is missing, by node id, in topological order."""
-        names = self._naming.ids
-        return {names[i]: message for i, message in sorted(self._errors.items())}
-
-    def error(self, ref: str | int) -> str | None:
-        """The reason this node's value or derivative is missing, or None."""
-        return self._errors.get(self._position(ref))
-
     def symbol(self, ref: str | int) -> str:
         """How the derivative is written: ``du/da`` for node u with respect to a."""
         return f"d{self._naming.ids[self._position(ref)]}/d{self.wrt}"
-
-    def _position(self, ref: str | int) -> int:
-        return self._naming.index[ref] if isinstance(ref, str) else self._plan.pos[ref]
 
     def to_json(self) -> dict:
         """``{"wrt", "output", "values", "derivatives", "errors"}``, keyed by node id."""
