@@ -28,8 +28,6 @@ COMPILE_LIMIT = 60_000
 #: Terms per generated statement, which keeps expressions shallow for the compiler.
 _TERMS_PER_LINE = 32
 
-EMPTY = None  # the operand position of an empty slot
-
 
 class Names:
     """The ids of a plan's nodes by position, and positions by id (built on first use)."""
@@ -59,7 +57,7 @@ class Plan:
         self.keys: list[int] = keys
         self.pos: dict[int, int] = pos
         self.ops: list[Op] = [node.op for node in in_order]
-        where = pos.get  # an empty slot (None) maps to EMPTY (None)
+        where = pos.get  # an empty slot (None) stays None
         self.args: list[tuple[int | None, ...]] = [tuple(map(where, n.inputs)) for n in in_order]
         leaves = [(i, node) for i, node in enumerate(in_order) if not node.op.arity]
         self.leaf_pos: list[int] = [i for i, _ in leaves]

@@ -72,7 +72,7 @@ class NodeRecord:
             node.y,
         )
 
-    def create(self, graph: Graph, with_inputs: bool = True) -> None:
+    def create(self, graph: Graph) -> None:
         graph.add_node(
             self.op,
             self.id,
@@ -82,7 +82,7 @@ class NodeRecord:
             x=self.x,
             y=self.y,
             key=self.key,
-            inputs=self.inputs if with_inputs else None,
+            inputs=self.inputs,
         )
 
 
