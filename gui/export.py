@@ -256,9 +256,12 @@ def clean_diagram(
     node_state = [(item, item.hover_port, item.valid_ports, item.highlighted) for item in nodes]
     edge_state = [(item, item.highlighted, item.label) for item in edges]
     show_numbers = scene.show_numbers
+    cached = scene.node_looks_cached
     hidden: list = []
     was_blocked = scene.blockSignals(True)  # the panels must not hear a selection change
     try:
+        scene.settle_edges()  # every edge in the background layer, under the nodes
+        scene.cache_node_looks(False)  # nodes drawn as vectors, not as pictures
         for item in selected:
             item.setSelected(False)
         for item in nodes:
@@ -284,6 +287,7 @@ def clean_diagram(
         for item in hidden:
             item.setVisible(True)
         scene.show_numbers = show_numbers
+        scene.cache_node_looks(cached)
         for item, label_highlight, label in edge_state:
             item.highlighted, item.label = label_highlight, label
         for item, hover, valid, highlighted in node_state:

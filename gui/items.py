@@ -24,6 +24,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QApplication,
     QGraphicsItem,
+    QGraphicsRectItem,
     QGraphicsScene,
     QStyleOptionGraphicsItem,
     QWidget,
@@ -39,6 +40,8 @@ GRID = 20.0
 TEXT_LEFT = 16.0
 #: Below this zoom, text is too small to read and is not drawn.
 TEXT_LOD = 0.3
+#: A node's box with its ports, in item coordinates.
+BOUNDS = QRectF(-PORT_RADIUS - 2, -2, WIDTH + 2 * PORT_RADIUS + 4, HEIGHT + 4)
 
 #: The lecture's red, for derivatives; backward edges use it too.
 RED = QColor("#c62828")
@@ -85,11 +88,16 @@ class Fonts:
         return cls._made
 
 
-class NodeItem(QGraphicsItem):
-    """A rounded box: name and op symbol, value, and the derivative in red."""
+class NodeItem(QGraphicsRectItem):
+    """A rounded box: name and op symbol, value, and the derivative in red.
+
+    A rect item only for its bounds: Qt asks for them thousands of times per frame,
+    and the base class answers without a call into Python.  ``paint`` draws it all.
+    """
 
     def __init__(self, key: int, arity: int) -> None:
-        super().__init__()
+        super().__init__(BOUNDS)
+        self.setPen(Qt.PenStyle.NoPen)
         self.key = key
         self.arity = arity
         self.state: tuple = ()  # what the texts were made from, to skip needless updates
@@ -119,9 +127,6 @@ class NodeItem(QGraphicsItem):
         self.snap = True
 
     # ---------------------------------------------------------------- geometry
-    def boundingRect(self) -> QRectF:
-        return QRectF(-PORT_RADIUS - 2, -2, WIDTH + 2 * PORT_RADIUS + 4, HEIGHT + 4)
-
     def shape(self) -> QPainterPath:
         path = QPainterPath()
         path.addRoundedRect(QRectF(-PORT_RADIUS, 0, WIDTH + 2 * PORT_RADIUS, HEIGHT), 8, 8)
@@ -152,6 +157,9 @@ class NodeItem(QGraphicsItem):
         if change == QGraphicsItem.GraphicsItemChange.ItemPositionChange and self.snap:
             return QPointF(round(value.x() / GRID) * GRID, round(value.y() / GRID) * GRID)
         if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
+            scene = self.scene()
+            if scene is not None and self.edges:
+                scene.lift_edges(self.edges)
             for edge in self.edges:
                 edge.adjust()
         return super().itemChange(change, value)
@@ -227,11 +235,7 @@ class NodeItem(QGraphicsItem):
             self._fresh()
         base = palette.color(QPalette.ColorRole.Base)
         text = palette.color(QPalette.ColorRole.Text)
-        border = palette.color(QPalette.ColorRole.Mid)
-        if self.is_output:
-            border = OUTPUT
-        if self.isSelected():
-            border = palette.color(QPalette.ColorRole.Highlight)
+        border = self.border_color(palette)
         pen = QPen(
             border, 2.6 if (self.isSelected() or self.is_output or self.highlighted) else 1.3
         )
@@ -240,9 +244,9 @@ class NodeItem(QGraphicsItem):
             pen.setColor(ERROR if not self.isSelected() else border)
         if self.highlighted:
             pen.setColor(derivative_color())
-        if lod < TEXT_LOD:  # too small to read: a solid block, visible in the minimap too
+        if lod < TEXT_LOD:  # too small to read: a solid block
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(border if not self.has_error else ERROR)
+            painter.setBrush(self.block_color(palette))
             painter.drawRect(rect)
             return
         painter.setPen(pen)
@@ -305,6 +309,15 @@ class NodeItem(QGraphicsItem):
             self._paint_sum_badge(painter)
         self._paint_ports(painter, palette)
 
+    def border_color(self, palette: QPalette) -> QColor:
+        if self.isSelected():
+            return palette.color(QPalette.ColorRole.Highlight)
+        return OUTPUT if self.is_output else palette.color(QPalette.ColorRole.Mid)
+
+    def block_color(self, palette: QPalette) -> QColor:
+        """The node's colour when drawn too small to read: a plain block."""
+        return ERROR if self.has_error else self.border_color(palette)
+
     def set_sum_badge(self, on: bool) -> None:
         if on != self.sum_badge:
             self.sum_badge = on
@@ -350,15 +363,17 @@ class NodeItem(QGraphicsItem):
         self.unsetCursor()
 
 
-class EdgeItem(QGraphicsItem):
+class EdgeItem(QGraphicsRectItem):
     """A curve from a node's output port to another node's input slot.
 
     Forward: an arrowhead at the consumer.  Backward view: red, the arrow at the
     source (derivatives flow right to left), labelled with the local derivative.
+    A rect item for the same reason as NodeItem: its rect is its bounds.
     """
 
     def __init__(self, source: NodeItem, consumer: NodeItem, slot: int) -> None:
         super().__init__()
+        self.setPen(Qt.PenStyle.NoPen)
         self.source, self.consumer, self.slot = source, consumer, slot
         self.backward = False
         self.highlighted = False
@@ -366,8 +381,10 @@ class EdgeItem(QGraphicsItem):
         self._path = QPainterPath()
         self._shape: QPainterPath | None = None
         self._ends: tuple[QPointF, QPointF] | None = None
-        self._strip_cache: list[QRectF] | None = None
         self._bounds = QRectF()
+        #: True while an end is moving: drawn over the cached background (see
+        #: GraphScene.lift_edges), so each move repaints this edge alone.
+        self.live = False
         self.setZValue(-1)
         # Edges are drawn by the scene's background layer, which the view caches: an
         # edit that only changes numbers repaints the nodes, never the (long) curves.
@@ -388,10 +405,8 @@ class EdgeItem(QGraphicsItem):
         """Re-route after either end moved.  Everything paint needs is worked out here,
         once, rather than on every repaint."""
         start, end = self.ends()
-        old = self._strips() if self._ends is not None else []
-        self.prepareGeometryChange()
+        old = self._ends
         self._ends = (start, end)
-        self._strip_cache = None
         self._path = curve(start, end)
         self._shape = None
         # The curve leaves and enters horizontally, so the arrows point straight along x.
@@ -403,6 +418,7 @@ class EdgeItem(QGraphicsItem):
         if self.label:
             mid = self._mid
             self._bounds = self._bounds.united(QRectF(mid.x() - 40, mid.y() - 24, 80, 26))
+        self.setRect(self._bounds)
         self.redraw(old)
 
     def crosses(self, rect: QRectF) -> bool:
@@ -411,36 +427,54 @@ class EdgeItem(QGraphicsItem):
             return True
         return self._path.intersects(rect.adjusted(-4, -4, 4, 4))
 
-    def _strips(self) -> list[QRectF]:
-        """Small boxes along the curve (and its label): what to redraw when it changes.
-        A long edge's bounding box would cover half the canvas; these do not."""
-        if self._strip_cache is not None:
-            return self._strip_cache
-        start, end = self._ends
-        points = curve_points(start, end)
-        strips = [
-            QRectF(a, b).normalized().adjusted(-14, -14, 14, 14)
-            for a, b in zip(points, points[1:], strict=False)
-        ]
+    def _strips(self, ends: tuple[QPointF, QPointF], seen: QRectF | None) -> list[QRectF]:
+        """Small boxes along the curve between ``ends`` (and its label), those meeting
+        ``seen`` (None: all): what to redraw when it changes.  A long edge's bounding
+        box would cover half the canvas; these do not."""
+        start, end = ends
+        if seen is None:
+            left, top, right, bottom = -math.inf, -math.inf, math.inf, math.inf
+        else:
+            left, top, right, bottom = seen.left(), seen.top(), seen.right(), seen.bottom()
+        pad = 14.0
+        strips = []
+        points = curve_points(start.x(), start.y(), end.x(), end.y())
+        for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
+            low_x, high_x = (x0, x1) if x0 < x1 else (x1, x0)
+            low_y, high_y = (y0, y1) if y0 < y1 else (y1, y0)
+            if high_x + pad < left or low_x - pad > right:
+                continue
+            if high_y + pad < top or low_y - pad > bottom:
+                continue
+            strips.append(
+                QRectF(low_x - pad, low_y - pad, high_x - low_x + 2 * pad, high_y - low_y + 2 * pad)
+            )
         if self.label:
-            mid = self._mid
+            mid = curve_middle(start, end)
             strips.append(QRectF(mid.x() - 40, mid.y() - 24, 80, 26))
-        self._strip_cache = strips
         return strips
 
     def setVisible(self, visible: bool) -> None:  # a picked-up edge hides while dragged
         super().setVisible(visible)
         self.redraw()
 
-    def redraw(self, also: list[QRectF] | None = None) -> None:
-        """Ask the scene to draw this edge again (and to clear where it was)."""
+    def redraw(self, was: tuple[QPointF, QPointF] | None = None) -> None:
+        """Ask the scene to draw this edge again (and to clear it from between ``was``,
+        where its ends were): in the cached background layer, or over it while live."""
         scene = self.scene()
-        if scene is None or getattr(scene, "bulk", False):
+        if scene is None or getattr(scene, "bulk", False) or self._ends is None:
             return
+        layer = (
+            QGraphicsScene.SceneLayer.ForegroundLayer
+            if self.live
+            else QGraphicsScene.SceneLayer.BackgroundLayer
+        )
         seen = scene.shown_rect()  # only what a view shows needs drawing again
-        for rect in self._strips() + (also or []):
-            if seen is None or seen.intersects(rect):
-                scene.invalidate(rect, QGraphicsScene.SceneLayer.BackgroundLayer)
+        rects = self._strips(self._ends, seen)
+        if was is not None:
+            rects += self._strips(was, seen)
+        for rect in rects:
+            scene.invalidate(rect, layer)
 
     def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value):
         if change in _REDRAW_ON:
@@ -451,9 +485,6 @@ class EdgeItem(QGraphicsItem):
         if (backward, label, highlighted) != (self.backward, self.label, self.highlighted):
             self.backward, self.label, self.highlighted = backward, label, highlighted
             self.adjust()
-
-    def boundingRect(self) -> QRectF:
-        return self._bounds
 
     def shape(self) -> QPainterPath:
         if self._shape is None:
@@ -510,8 +541,13 @@ _REDRAW_ON = frozenset(
 )
 
 
+def _reach(x0: float, x1: float) -> float:
+    """How far the curve's control points sit right of its start and left of its end."""
+    return max(40.0, abs(x1 - x0) * 0.5)
+
+
 def _controls(start: QPointF, end: QPointF) -> tuple[QPointF, QPointF]:
-    reach = max(40.0, abs(end.x() - start.x()) * 0.5)
+    reach = _reach(start.x(), end.x())
     return QPointF(start.x() + reach, start.y()), QPointF(end.x() - reach, end.y())
 
 
@@ -522,23 +558,22 @@ def curve(start: QPointF, end: QPointF) -> QPainterPath:
     return path
 
 
-def curve_points(start: QPointF, end: QPointF, spacing: float = 80.0) -> list[QPointF]:
-    """Points along ``curve(start, end)`` about ``spacing`` apart (the Bézier formula
-    directly: much cheaper than asking the path for points by length)."""
-    c1, c2 = _controls(start, end)
-    span = abs(end.x() - start.x()) + abs(end.y() - start.y()) + 2 * (c1.x() - start.x())
+def curve_points(
+    x0: float, y0: float, x1: float, y1: float, spacing: float = 80.0
+) -> list[tuple[float, float]]:
+    """Points (x, y) along ``curve`` from (x0, y0) to (x1, y1), about ``spacing`` apart.
+    The Bézier formula in plain floats: redrawing a dragged edge asks for these on
+    every mouse move, and Qt point objects would cost more than the arithmetic."""
+    reach = _reach(x0, x1)
+    c1, c2 = x0 + reach, x1 - reach  # the control points' x; their y are y0 and y1
+    span = abs(x1 - x0) + abs(y1 - y0) + 2 * reach
     steps = max(2, int(span // spacing))
     points = []
     for i in range(steps + 1):
         t = i / steps
         u = 1.0 - t
         a, b, c, d = u * u * u, 3 * u * u * t, 3 * u * t * t, t * t * t
-        points.append(
-            QPointF(
-                a * start.x() + b * c1.x() + c * c2.x() + d * end.x(),
-                a * start.y() + b * c1.y() + c * c2.y() + d * end.y(),
-            )
-        )
+        points.append((a * x0 + b * c1 + c * c2 + d * x1, (a + b) * y0 + (c + d) * y1))
     return points
 
 

@@ -7,12 +7,13 @@ that changed, then refreshes texts from the new evaluation.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QPainter, QPainterPath, QPen, QTransform
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPalette, QPen, QTransform
 from PySide6.QtWidgets import (
+    QGraphicsItem,
     QGraphicsPathItem,
     QGraphicsScene,
     QGraphicsSceneMouseEvent,
@@ -23,10 +24,13 @@ from core import Evaluation, Event, derivative_symbol
 from core.numbers import format_number
 from gui.commands import AddNodes, Connect, Disconnect, MoveNodes
 from gui.document import Document
-from gui.items import GRID, EdgeItem, NodeItem, curve, derivative_color
+from gui.items import GRID, HEIGHT, WIDTH, EdgeItem, NodeItem, curve, derivative_color
 
 #: A change with more events than this redraws the edges once, not one by one.
 BULK_EVENTS = 32
+
+#: Milliseconds after the last move before moving edges settle into the background.
+SETTLE_MS = 300
 
 #: Half the canvas size in scene units.
 CANVAS = 200_000.0
@@ -37,6 +41,10 @@ class GraphScene(QGraphicsScene):
 
     #: A node's value was double-clicked: the view opens an editor over it.
     edit_value_requested = Signal(int)
+    #: Something an overview (the minimap) shows may have changed: nodes, edges,
+    #: positions, selection or highlights.  (Qt's own ``changed`` signal is left
+    #: unconnected: connecting it makes Qt repaint every moved edge's whole bounding box.)
+    overview_changed = Signal()
 
     def __init__(self, document: Document, parent=None) -> None:
         super().__init__(parent)
@@ -63,8 +71,16 @@ class GraphScene(QGraphicsScene):
         # A fixed, roomy canvas: the view never jumps when nodes are added or removed.
         self.setSceneRect(-CANVAS, -CANVAS, 2 * CANVAS, 2 * CANVAS)
         self.bulk = False  # while True, edges do not ask to be redrawn one by one
+        #: Edges whose nodes are moving: drawn over the cached background until they settle.
+        self.live_edges: set[EdgeItem] = set()
+        self._settle_timer = QTimer(self)
+        self._settle_timer.setSingleShot(True)
+        self._settle_timer.setInterval(SETTLE_MS)
+        self._settle_timer.timeout.connect(self.settle_edges)
+        self._node_cache = QGraphicsItem.CacheMode.NoCache
         self._build()
         document.changed.connect(self._on_changed)
+        self.selectionChanged.connect(self.overview_changed)
 
     # ------------------------------------------------------------ keeping step
     @contextmanager
@@ -94,6 +110,7 @@ class GraphScene(QGraphicsScene):
         node = self.graph.node(key)
         item = NodeItem(key, node.op.arity)
         item.snap = self.snap
+        item.setCacheMode(self._node_cache)
         if node.x is None or node.y is None:  # not placed yet: a spot of the scene's own
             self._auto_positions[key] = self._free_spot(index)
             item.setPos(self._auto_positions[key])
@@ -121,6 +138,7 @@ class GraphScene(QGraphicsScene):
             if edge in end.edges:
                 end.edges.remove(edge)
         self.removeItem(edge)
+        self.live_edges.discard(edge)
 
     def _on_changed(self, events: list[Event], evaluation: Evaluation) -> None:
         if len(events) > BULK_EVENTS:
@@ -128,6 +146,7 @@ class GraphScene(QGraphicsScene):
                 self._apply(events, evaluation)
         else:
             self._apply(events, evaluation)
+        self.overview_changed.emit()
 
     def _apply(self, events: list[Event], evaluation: Evaluation) -> None:
         graph = self.graph
@@ -202,20 +221,93 @@ class GraphScene(QGraphicsScene):
                 item.mark_stale(error is not None, key == output_key, error or "", visible)
         self._style_edges(evaluation)
 
+    # ------------------------------------------------------------------ edges
+    # Edges are drawn by the scene, not as items: settled edges in the background
+    # layer, which views cache, so an edit that changes numbers never redraws the
+    # long curves.  Edges whose nodes are moving are "live": drawn over the cached
+    # background, so each step of a drag repaints those few edges along their
+    # length and nothing else.  They settle back a moment after the last move.
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
-        """Edges live in the background layer (views cache it): draw those crossing ``rect``."""
-        lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
+        """The settled edges crossing ``rect``."""
         edges = [
             item
             for item in self.items(rect, Qt.ItemSelectionMode.IntersectsItemBoundingRect)
-            if isinstance(item, EdgeItem) and item.isVisible() and item.crosses(rect)
+            if isinstance(item, EdgeItem) and not item.live
         ]
-        if not edges:
+        self.draw_edges(painter, rect, edges)
+
+    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+        """The live edges crossing ``rect``."""
+        if self.live_edges:
+            self.draw_edges(painter, rect, self.live_edges)
+
+    def draw_edges(
+        self, painter: QPainter, rect: QRectF, edges: Iterable[EdgeItem] | None = None
+    ) -> None:
+        """Draw those of ``edges`` (default: all) that cross ``rect``, highlighted ones last."""
+        if edges is None:
+            edges = self.edges.values()
+        shown = [edge for edge in edges if edge.isVisible() and edge.crosses(rect)]
+        if not shown:
             return
+        lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
         painter.save()
-        for edge in sorted(edges, key=lambda e: e.isSelected() or e.highlighted):
+        for edge in sorted(shown, key=lambda e: e.isSelected() or e.highlighted):
             edge.draw(painter, lod)
         painter.restore()
+
+    def lift_edges(self, edges: list[EdgeItem]) -> None:
+        """These edges are about to move: take them out of the cached background."""
+        if self.bulk:
+            return
+        for edge in edges:
+            if not edge.live:
+                edge.redraw()  # clears it from the background
+                edge.live = True
+                self.live_edges.add(edge)
+        self._settle_timer.start()
+        self.overview_changed.emit()
+
+    def settle_edges(self) -> None:
+        """Put every live edge back into the cached background layer."""
+        self._settle_timer.stop()
+        edges, self.live_edges = self.live_edges, set()
+        for edge in edges:
+            edge.live = False
+            if edge.scene() is self:
+                edge.redraw()  # draws it into the background, and clears it from above
+
+    def draw_node_blocks(self, painter: QPainter, palette: QPalette) -> None:
+        """Every node as a plain block in its colour (for overviews): one call per colour."""
+        blocks: dict[int, tuple[QColor, list[QRectF]]] = {}
+        for item in self.nodes.values():
+            if item.isVisible():
+                color = item.block_color(palette)
+                rects = blocks.setdefault(color.rgba(), (color, []))[1]
+                rects.append(QRectF(item.x(), item.y(), WIDTH, HEIGHT))
+        painter.setPen(Qt.PenStyle.NoPen)
+        for color, rects in blocks.values():
+            painter.setBrush(color)
+            painter.drawRects(rects)
+
+    def cache_node_looks(self, on: bool) -> None:
+        """Keep each node's look as a pixmap (on) or paint it every time (off).
+
+        Worth it when nodes show text: a node repainted because something moved over
+        it is then copied, not drawn.  Views turn it on when zoomed in far enough to
+        read, and off when zoomed out (thousands of tiny pixmaps would cost more than
+        plain blocks); vector exports turn it off, or nodes would become pictures.
+        """
+        modes = QGraphicsItem.CacheMode
+        mode = modes.DeviceCoordinateCache if on else modes.NoCache
+        if mode != self._node_cache:
+            self._node_cache = mode
+            for item in self.nodes.values():
+                item.setCacheMode(mode)
+
+    @property
+    def node_looks_cached(self) -> bool:
+        return self._node_cache != QGraphicsItem.CacheMode.NoCache
 
     def shown_rect(self) -> QRectF | None:
         """The part of the canvas some view shows (None: draw as if all of it)."""
@@ -286,6 +378,7 @@ class GraphScene(QGraphicsScene):
     def set_backward_view(self, on: bool) -> None:
         self.backward_view = on
         self._style_edges(self.document.evaluation)
+        self.overview_changed.emit()
 
     def set_reveal(
         self, values: set[int] | None, grads: set[int] | None, current: int | None = None
@@ -328,6 +421,7 @@ class GraphScene(QGraphicsScene):
             edge = self.edges.get(slot_key)
             if edge is not None:
                 edge.set_style(edge.backward, edge.label, slot_key in self.highlight)
+        self.overview_changed.emit()
 
     def selected_keys(self) -> list[int]:
         return [item.key for item in self.selectedItems() if isinstance(item, NodeItem)]

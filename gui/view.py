@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 
 import core
 from gui.commands import AddNodes, SetValue
-from gui.items import GRID
+from gui.items import GRID, TEXT_LOD
 from gui.scene import GraphScene
 
 MIN_ZOOM, MAX_ZOOM = 0.05, 4.0
@@ -64,7 +64,7 @@ class GraphView(QGraphicsView):
         self.value_editor = ValueEditor(self)
         self.minimap = Minimap(self)
         scene.edit_value_requested.connect(self.edit_value)
-        scene.changed.connect(self.minimap.schedule)
+        scene.overview_changed.connect(self.minimap.schedule)
         self.horizontalScrollBar().valueChanged.connect(self.minimap.schedule)
         self.verticalScrollBar().valueChanged.connect(self.minimap.schedule)
 
@@ -77,8 +77,9 @@ class GraphView(QGraphicsView):
         self.setScene(scene)
         self.minimap.setScene(scene)
         scene.edit_value_requested.connect(self.edit_value)
-        scene.changed.connect(self.minimap.schedule)
+        scene.overview_changed.connect(self.minimap.schedule)
         self.resetTransform()
+        self._zoom_changed()
         self.auto_fit = True
 
     # -------------------------------------------------------------- navigation
@@ -90,6 +91,7 @@ class GraphView(QGraphicsView):
         target = min(MAX_ZOOM, max(MIN_ZOOM, self.zoom() * factor))
         factor = target / self.zoom()
         self.scale(factor, factor)
+        self._zoom_changed()
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         steps = event.angleDelta().y() / 120.0
@@ -106,6 +108,12 @@ class GraphView(QGraphicsView):
         if self.zoom() > 1.0:
             self.scale(1.0 / self.zoom(), 1.0 / self.zoom())
         self.centerOn(rect.center())
+        self._zoom_changed()
+
+    def _zoom_changed(self) -> None:
+        """Nodes keep cached looks only while their text is readable (see
+        GraphScene.cache_node_looks)."""
+        self.graph_scene().cache_node_looks(self.zoom() >= TEXT_LOD)
 
     def center_on_node(self, key: int) -> None:
         item = self.graph_scene().nodes.get(key)
@@ -377,18 +385,27 @@ class Minimap(QGraphicsView):
             self.fitInView(rect.adjusted(-20, -20, 20, 20), Qt.AspectRatioMode.KeepAspectRatio)
             self.viewport().update()
 
-    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
-        painter.fillRect(rect, self.palette().color(QPalette.ColorRole.AlternateBase))
-        self.scene().drawBackground(painter, rect)  # the edges
+    def paintEvent(self, event) -> None:
+        """Edges, every node as a block, and a frame round what the canvas shows.
 
-    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+        Drawn here rather than by the items: nodes keep cached looks for the canvas
+        alone, and plain blocks drawn a colour at a time are far cheaper.
+        """
+        scene = self.main.graph_scene()
+        palette = self.palette()
+        painter = QPainter(self.viewport())
+        painter.fillRect(self.viewport().rect(), palette.color(QPalette.ColorRole.AlternateBase))
+        painter.setTransform(self.viewportTransform())
+        scene.draw_edges(painter, self.mapToScene(self.viewport().rect()).boundingRect())
+        scene.draw_node_blocks(painter, palette)
         visible = self.main.mapToScene(self.main.viewport().rect()).boundingRect()
-        color = self.palette().color(QPalette.ColorRole.Highlight)
+        color = palette.color(QPalette.ColorRole.Highlight)
         painter.setPen(QPen(color, 0))
         fill = QColor(color)
         fill.setAlpha(40)
         painter.setBrush(fill)
         painter.drawRect(visible)
+        painter.end()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self.main.centerOn(self.mapToScene(event.position().toPoint()))
