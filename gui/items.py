@@ -6,6 +6,7 @@ too small to read when zoomed out, and repaint only when their text changes.
 
 from __future__ import annotations
 
+import functools
 import math
 
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -381,6 +382,8 @@ class EdgeItem(QGraphicsRectItem):
         self._path = QPainterPath()
         self._shape: QPainterPath | None = None
         self._ends: tuple[QPointF, QPointF] | None = None
+        #: What the last redraw asked for: ends, label, the part shown, and its strips.
+        self._drawn: tuple | None = None
         self._bounds = QRectF()
         #: True while an end is moving: drawn over the cached background (see
         #: GraphScene.lift_edges), so each move repaints this edge alone.
@@ -427,10 +430,12 @@ class EdgeItem(QGraphicsRectItem):
             return True
         return self._path.intersects(rect.adjusted(-4, -4, 4, 4))
 
-    def _strips(self, ends: tuple[QPointF, QPointF], seen: QRectF | None) -> list[QRectF]:
-        """Small boxes along the curve between ``ends`` (and its label), those meeting
-        ``seen`` (None: all): what to redraw when it changes.  A long edge's bounding
-        box would cover half the canvas; these do not."""
+    def _strips(
+        self, ends: tuple[QPointF, QPointF], label: str, seen: QRectF | None
+    ) -> list[QRectF]:
+        """Small boxes along the curve between ``ends`` (and round its label), those
+        meeting ``seen`` (None: all): what to redraw when it changes.  A long edge's
+        bounding box would cover half the canvas; these do not."""
         start, end = ends
         if seen is None:
             left, top, right, bottom = -math.inf, -math.inf, math.inf, math.inf
@@ -449,7 +454,7 @@ class EdgeItem(QGraphicsRectItem):
             strips.append(
                 QRectF(low_x - pad, low_y - pad, high_x - low_x + 2 * pad, high_y - low_y + 2 * pad)
             )
-        if self.label:
+        if label:
             mid = curve_middle(start, end)
             strips.append(QRectF(mid.x() - 40, mid.y() - 24, 80, 26))
         return strips
@@ -470,9 +475,16 @@ class EdgeItem(QGraphicsRectItem):
             else QGraphicsScene.SceneLayer.BackgroundLayer
         )
         seen = scene.shown_rect()  # only what a view shows needs drawing again
-        rects = self._strips(self._ends, seen)
+        shown = None if seen is None else (seen.left(), seen.top(), seen.right(), seen.bottom())
+        strips = self._strips(self._ends, self.label, seen)
+        rects = list(strips)
         if was is not None:
-            rects += self._strips(was, seen)
+            drawn = self._drawn
+            if drawn is not None and drawn[0] == was and drawn[2] == shown:
+                rects += drawn[3]  # worked out last time, when the edge was drawn there
+            else:
+                rects += self._strips(was, drawn[1] if drawn else self.label, seen)
+        self._drawn = (self._ends, self.label, shown, strips)
         for rect in rects:
             scene.invalidate(rect, layer)
 
@@ -567,14 +579,21 @@ def curve_points(
     reach = _reach(x0, x1)
     c1, c2 = x0 + reach, x1 - reach  # the control points' x; their y are y0 and y1
     span = abs(x1 - x0) + abs(y1 - y0) + 2 * reach
-    steps = max(2, int(span // spacing))
-    points = []
+    return [
+        (a * x0 + b * c1 + c * c2 + d * x1, (a + b) * y0 + (c + d) * y1)
+        for a, b, c, d in _bernstein(max(2, int(span // spacing)))
+    ]
+
+
+@functools.cache
+def _bernstein(steps: int) -> tuple[tuple[float, float, float, float], ...]:
+    """The cubic Bézier weights at t = 0, 1/steps, ..., 1."""
+    weights = []
     for i in range(steps + 1):
         t = i / steps
         u = 1.0 - t
-        a, b, c, d = u * u * u, 3 * u * u * t, 3 * u * t * t, t * t * t
-        points.append((a * x0 + b * c1 + c * c2 + d * x1, (a + b) * y0 + (c + d) * y1))
-    return points
+        weights.append((u * u * u, 3 * u * u * t, 3 * u * t * t, t * t * t))
+    return tuple(weights)
 
 
 def curve_middle(start: QPointF, end: QPointF) -> QPointF:

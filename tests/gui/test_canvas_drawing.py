@@ -188,3 +188,15 @@ def block_pixel(minimap, item) -> int:
 def minimap_pixels(minimap) -> list[int]:
     image = minimap.viewport().grab().toImage()
     return [image.pixel(x, y) for y in range(image.height()) for x in range(image.width())]
+
+
+def test_edge_labels_come_and_go_cleanly_with_the_backward_view(window, qtbot):
+    zoomed_in(window)
+    before = on_screen(window)
+    window.actions["backward"].setChecked(True)  # red edges, labelled with partials
+    backward = on_screen(window)
+    assert differing(backward, before) > 0
+    assert differing(backward, from_scratch(window)) == 0
+    window.actions["backward"].setChecked(False)
+    assert differing(on_screen(window), from_scratch(window)) == 0
+    assert differing(on_screen(window), before) == 0
