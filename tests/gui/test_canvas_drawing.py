@@ -200,3 +200,17 @@ def test_edge_labels_come_and_go_cleanly_with_the_backward_view(window, qtbot):
     window.actions["backward"].setChecked(False)
     assert differing(on_screen(window), from_scratch(window)) == 0
     assert differing(on_screen(window), before) == 0
+
+
+def test_a_picked_node_is_drawn_above_the_others(window):
+    zoomed_in(window)
+    u, v = (window.scene.nodes[keys(window)[name]] for name in "uv")
+    window.scene.select_keys([u.key])
+    assert u.zValue() > v.zValue()
+    window.scene.select_keys([v.key])
+    assert v.zValue() > u.zValue()
+    # Dragged over v, u covers it: the middle of v shows u's box, not v's.
+    start = node_point(window, u.key)
+    drag(window, start, node_point(window, v.key), steps=4)
+    middle = window.view.mapFromScene(v.mapToScene(v.rect().center()))
+    assert window.view.itemAt(middle) is u
