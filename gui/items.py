@@ -11,6 +11,7 @@ import math
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
+    QBrush,
     QColor,
     QFont,
     QFontInfo,
@@ -41,6 +42,8 @@ GRID = 20.0
 TEXT_LEFT = 16.0
 #: Below this zoom, text is too small to read and is not drawn.
 TEXT_LOD = 0.3
+#: A node's box, in item coordinates.
+BOX = QRectF(0, 0, WIDTH, HEIGHT)
 #: A node's box with its ports, in item coordinates.
 BOUNDS = QRectF(-PORT_RADIUS - 2, -2, WIDTH + 2 * PORT_RADIUS + 4, HEIGHT + 4)
 
@@ -54,12 +57,49 @@ VALID_PORT = QColor("#2e7d32")
 
 def is_dark() -> bool:
     """True when the system palette is a dark scheme."""
-    window = QApplication.palette().color(QPalette.ColorRole.Window)
-    return window.lightness() < 128
+    return _is_dark(QApplication.palette())
+
+
+def _is_dark(palette: QPalette) -> bool:
+    return palette.color(QPalette.ColorRole.Window).lightness() < 128
 
 
 def derivative_color() -> QColor:
-    return RED_DARK_MODE if is_dark() else RED
+    return Look.get().red
+
+
+class Look:
+    """The colours and pens items draw with, made once per palette: looking them up
+    for every item on every frame costs more than drawing a plain block."""
+
+    _made: Look | None = None
+
+    def __init__(self, palette: QPalette) -> None:
+        role = QPalette.ColorRole
+        self.key = palette.cacheKey()
+        self.base = palette.color(role.Base)
+        self.text = palette.color(role.Text)
+        self.mid = palette.color(role.Mid)
+        self.highlight = palette.color(role.Highlight)
+        self.muted = palette.color(role.PlaceholderText)
+        self.red = RED_DARK_MODE if _is_dark(palette) else RED
+        self.no_pen = QPen(Qt.PenStyle.NoPen)
+        self.no_brush = QBrush(Qt.BrushStyle.NoBrush)
+
+        def edge(color: QColor, width: float) -> tuple[QColor, QPen]:
+            return color, QPen(color, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
+
+        self.edge_plain = edge(self.text, 1.5)
+        self.edge_backward = edge(self.red, 1.5)
+        self.edge_highlighted = edge(self.red, 2.8)
+        self.edge_selected = edge(self.highlight, 2.8)
+
+    @classmethod
+    def get(cls) -> Look:
+        palette = QApplication.palette()
+        if cls._made is None or cls._made.key != palette.cacheKey():
+            cls._made = Look(palette)
+        return cls._made
 
 
 class Fonts:
@@ -231,14 +271,15 @@ class NodeItem(QGraphicsRectItem):
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
-        palette = QApplication.palette()
-        lod = option.levelOfDetailFromTransform(painter.worldTransform())
-        rect = QRectF(0, 0, WIDTH, HEIGHT)
-        if lod >= TEXT_LOD:
-            self._fresh()
-        base = palette.color(QPalette.ColorRole.Base)
-        text = palette.color(QPalette.ColorRole.Text)
-        border = self.border_color(palette)
+        look = Look.get()
+        if option.levelOfDetailFromTransform(painter.worldTransform()) < TEXT_LOD:
+            painter.setPen(look.no_pen)  # too small to read: a solid block
+            painter.setBrush(self.block_color(look))
+            painter.drawRect(BOX)
+            return
+        self._fresh()
+        rect = BOX
+        base, text, border = look.base, look.text, self.border_color(look)
         pen = QPen(
             border, 2.6 if (self.isSelected() or self.is_output or self.highlighted) else 1.3
         )
@@ -246,12 +287,7 @@ class NodeItem(QGraphicsRectItem):
             pen.setStyle(Qt.PenStyle.DashLine)
             pen.setColor(ERROR if not self.isSelected() else border)
         if self.highlighted:
-            pen.setColor(derivative_color())
-        if lod < TEXT_LOD:  # too small to read: a solid block
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(self.block_color(palette))
-            painter.drawRect(rect)
-            return
+            pen.setColor(look.red)
         painter.setPen(pen)
         painter.setBrush(base)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -269,7 +305,7 @@ class NodeItem(QGraphicsRectItem):
         painter.drawPath(path.simplified())
 
         fonts = Fonts.get()
-        muted = palette.color(QPalette.ColorRole.PlaceholderText)
+        muted = look.muted
         painter.setPen(muted if self.has_error else text)
         painter.setFont(fonts.title)
         painter.drawText(
@@ -297,10 +333,10 @@ class NodeItem(QGraphicsRectItem):
             ),
         )
         if not numbers:
-            self._paint_ports(painter, palette)
+            self._paint_ports(painter, look)
             return
         painter.setFont(fonts.grad)
-        painter.setPen(derivative_color() if not self.has_error else muted)
+        painter.setPen(look.red if not self.has_error else muted)
         painter.drawText(
             QRectF(TEXT_LEFT, HEADER + LINE + 2, WIDTH - TEXT_LEFT - 8, LINE),
             Qt.AlignmentFlag.AlignVCenter,
@@ -309,41 +345,41 @@ class NodeItem(QGraphicsRectItem):
             ),
         )
         if self.sum_badge:
-            self._paint_sum_badge(painter)
-        self._paint_ports(painter, palette)
+            self._paint_sum_badge(painter, look)
+        self._paint_ports(painter, look)
 
-    def border_color(self, palette: QPalette) -> QColor:
+    def border_color(self, look: Look) -> QColor:
         if self.isSelected():
-            return palette.color(QPalette.ColorRole.Highlight)
-        return OUTPUT if self.is_output else palette.color(QPalette.ColorRole.Mid)
+            return look.highlight
+        return OUTPUT if self.is_output else look.mid
 
-    def block_color(self, palette: QPalette) -> QColor:
+    def block_color(self, look: Look) -> QColor:
         """The node's colour when drawn too small to read: a plain block."""
-        return ERROR if self.has_error else self.border_color(palette)
+        return ERROR if self.has_error else self.border_color(look)
 
     def set_sum_badge(self, on: bool) -> None:
         if on != self.sum_badge:
             self.sum_badge = on
             self.update()
 
-    def _paint_sum_badge(self, painter: QPainter) -> None:
+    def _paint_sum_badge(self, painter: QPainter, look: Look) -> None:
         """A red Σ by the output port: dnode sums one term per consumer."""
         centre = QPointF(WIDTH - 18, HEADER + LINE * 1.5 + 2)
-        painter.setPen(QPen(derivative_color(), 1.2))
-        painter.setBrush(QApplication.palette().color(QPalette.ColorRole.Base))
+        painter.setPen(QPen(look.red, 1.2))
+        painter.setBrush(look.base)
         painter.drawEllipse(centre, 9, 9)
         painter.setFont(Fonts.get().title)
         painter.drawText(
             QRectF(centre.x() - 9, centre.y() - 9, 18, 18), Qt.AlignmentFlag.AlignCenter, "Σ"
         )
 
-    def _paint_ports(self, painter: QPainter, palette: QPalette) -> None:
-        ring = palette.color(QPalette.ColorRole.Text)
+    def _paint_ports(self, painter: QPainter, look: Look) -> None:
+        ring = look.text
         painter.setPen(QPen(ring, 1.2))
         for slot in range(self.arity):
             valid = slot in self.valid_ports
             hovered = self.hover_port == ("in", slot)
-            painter.setBrush(VALID_PORT if valid else palette.color(QPalette.ColorRole.Base))
+            painter.setBrush(VALID_PORT if valid else look.base)
             radius = PORT_RADIUS + (2 if hovered or valid else 0)
             painter.drawEllipse(self.input_port(slot), radius, radius)
         hovered = self.hover_port == ("out", 0)
@@ -512,25 +548,20 @@ class EdgeItem(QGraphicsRectItem):
     ) -> None:
         pass  # drawn by GraphScene.drawBackground (see draw)
 
-    def draw(self, painter: QPainter, lod: float) -> None:
+    def draw(self, painter: QPainter, lod: float, look: Look) -> None:
         """Draw the edge: the curve, its arrowhead and, in the backward view, its label."""
-        palette = QApplication.palette()
-        color = (
-            derivative_color()
-            if (self.backward or self.highlighted)
-            else palette.color(QPalette.ColorRole.Text)
-        )
         if self.isSelected():
-            color = palette.color(QPalette.ColorRole.Highlight)
-        width = 2.8 if (self.highlighted or self.isSelected()) else 1.5
-        if lod >= TEXT_LOD:
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(QPen(color, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
-        painter.setBrush(Qt.BrushStyle.NoBrush)
+            color, pen = look.edge_selected
+        elif self.highlighted:
+            color, pen = look.edge_highlighted
+        else:
+            color, pen = look.edge_backward if self.backward else look.edge_plain
+        painter.setPen(pen)
+        painter.setBrush(look.no_brush)
         painter.drawPath(self._path)
         if lod < TEXT_LOD:
             return
-        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setPen(look.no_pen)
         painter.setBrush(color)
         painter.drawPolygon(self._arrow_backward if self.backward else self._arrow_forward)
         if self.label and self.backward:
@@ -538,7 +569,7 @@ class EdgeItem(QGraphicsRectItem):
             fonts = Fonts.get()
             painter.setFont(fonts.grad)
             box = QRectF(mid.x() - 40, mid.y() - 22, 80, 18)
-            painter.setBrush(palette.color(QPalette.ColorRole.Base))
+            painter.setBrush(look.base)
             text_width = fonts.metrics.horizontalAdvance(self.label) + 10
             pill = QRectF(mid.x() - text_width / 2, box.top(), text_width, 18)
             painter.drawRoundedRect(pill, 6, 6)

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QPainter, QPainterPath, QPalette, QPen, QTransform
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QTransform
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsPathItem,
@@ -24,7 +24,17 @@ from core import Evaluation, Event, derivative_symbol
 from core.numbers import format_number
 from gui.commands import AddNodes, Connect, Disconnect, MoveNodes
 from gui.document import Document
-from gui.items import GRID, HEIGHT, WIDTH, EdgeItem, NodeItem, curve, derivative_color
+from gui.items import (
+    GRID,
+    HEIGHT,
+    TEXT_LOD,
+    WIDTH,
+    EdgeItem,
+    Look,
+    NodeItem,
+    curve,
+    derivative_color,
+)
 
 #: A change with more events than this redraws the edges once, not one by one.
 BULK_EVENTS = 32
@@ -251,9 +261,12 @@ class GraphScene(QGraphicsScene):
         if not shown:
             return
         lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
+        look = Look.get()
         painter.save()
+        if lod >= TEXT_LOD:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         for edge in sorted(shown, key=lambda e: e.isSelected() or e.highlighted):
-            edge.draw(painter, lod)
+            edge.draw(painter, lod, look)
         painter.restore()
 
     def lift_edges(self, edges: list[EdgeItem]) -> None:
@@ -277,15 +290,16 @@ class GraphScene(QGraphicsScene):
             if edge.scene() is self:
                 edge.redraw()  # draws it into the background, and clears it from above
 
-    def draw_node_blocks(self, painter: QPainter, palette: QPalette) -> None:
+    def draw_node_blocks(self, painter: QPainter) -> None:
         """Every node as a plain block in its colour (for overviews): one call per colour."""
+        look = Look.get()
         blocks: dict[int, tuple[QColor, list[QRectF]]] = {}
         for item in self.nodes.values():
             if item.isVisible():
-                color = item.block_color(palette)
+                color = item.block_color(look)
                 rects = blocks.setdefault(color.rgba(), (color, []))[1]
                 rects.append(QRectF(item.x(), item.y(), WIDTH, HEIGHT))
-        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setPen(look.no_pen)
         for color, rects in blocks.values():
             painter.setBrush(color)
             painter.drawRects(rects)

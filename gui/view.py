@@ -397,7 +397,7 @@ class Minimap(QGraphicsView):
         painter.fillRect(self.viewport().rect(), palette.color(QPalette.ColorRole.AlternateBase))
         painter.setTransform(self.viewportTransform())
         scene.draw_edges(painter, self.mapToScene(self.viewport().rect()).boundingRect())
-        scene.draw_node_blocks(painter, palette)
+        scene.draw_node_blocks(painter)
         visible = self.main.mapToScene(self.main.viewport().rect()).boundingRect()
         color = palette.color(QPalette.ColorRole.Highlight)
         painter.setPen(QPen(color, 0))

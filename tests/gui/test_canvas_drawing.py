@@ -16,7 +16,7 @@ from PySide6.QtGui import QImage, QPalette
 from PySide6.QtWidgets import QApplication
 
 from gui.export import export_scene
-from gui.items import GRID, TEXT_LOD
+from gui.items import GRID, OUTPUT, TEXT_LOD
 from gui.scene import SETTLE_MS
 from tests.gui.helpers import drag, drop_op, keys, node_point
 
@@ -166,7 +166,7 @@ def test_the_minimap_shows_every_node_as_a_block(window, qtbot):
     qtbot.waitUntil(minimap.isVisible, timeout=2000)
     palette = minimap.palette()
     block = palette.color(QPalette.ColorRole.Mid).rgb()
-    output = scene.nodes[keys(window)["J"]].block_color(palette).rgb()
+    output = OUTPUT.rgb()  # J, the output, is marked in amber
     pixels = minimap_pixels(minimap)
     # Five plain nodes and the output, each a block of many pixels.
     assert pixels.count(block) > 5 * 50
