@@ -8,18 +8,29 @@ Right after a structural change the plan runs interpreted.  Evaluated again with
 the same structure, it compiles itself into straight-line Python (``compile()``)
 whose variable names come from positions only; input values are passed in as
 data, so nothing from a file ever becomes code.
+
+The compiled code holds two local variables per node (its value and its
+derivative), and it runs as the loop of a generator whose one frame the plan keeps
+for its whole life (:class:`Compiled`).  Called as a plain function instead, every
+run would set up a frame of that size from scratch (CPython maps fresh memory for
+it, and unmaps it on return) and the previous run's numbers would be freed in one
+go when their lists are dropped.  In the kept frame each new number replaces the
+old one in its variable, so the memory of the old one is reused while it is hot.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING
 
 from core.ops import NAMESPACE, Op
 
 if TYPE_CHECKING:
     from core.graph import Graph, Node
+
+#: What a compiled plan returns: values and derivatives by position, or None.
+Result = tuple[list[float], list[float]] | None
 
 #: Evaluations of one structure before its plan is compiled.
 COMPILE_AFTER = 2
@@ -68,7 +79,7 @@ class Plan:
         self.naming = Names([node.id for node in in_order])
         self.names_version = graph.names_version
         self.runs = 0
-        self.compiled: Callable[[list[float]], tuple[list[float], list[float]] | None] | None = None
+        self.compiled: Compiled | None = None
         self._uses: list[list[tuple[int, int]]] | None = None
         self._order: list[int] | None = None
 
@@ -147,21 +158,24 @@ class Plan:
         return self._order
 
     # ------------------------------------------------------------- fast path
-    def compile(self) -> Callable[[list[float]], tuple[list[float], list[float]] | None]:
+    def compile(self) -> Compiled:
         """Straight-line code for a complete plan: forward, then backward.
 
-        The function returns None when some value or derivative is not finite, and
-        may raise ArithmeticError or ValueError; the engine then takes the careful path.
+        The result is called with the leaf values (in ``leaf_pos`` order) and returns
+        the values and derivatives by position, or None when some value or derivative
+        is not finite; it may raise ArithmeticError or ValueError, and the engine then
+        takes the careful path.
         """
         ops, args, reach, n = self.ops, self.args, self.reach, len(self.keys)
-        lines = ["def run(L):"]
-        lines += [f" v{p} = L[{j}]" for j, p in enumerate(self.leaf_pos)]
+        lines = ["def steps():", " R = None", " while True:", "  L = yield R", "  R = None"]
+        if self.leaf_pos:
+            lines.append("  " + "".join(f"v{p}, " for p in self.leaf_pos) + "= L")
         for i, op in enumerate(ops):
             if op.arity:
-                lines.append(f" v{i} = {op.forward_code([f'v{a}' for a in args[i]])}")
-        lines.append(" V = [" + ", ".join(f"v{i}" for i in range(n)) + "]")
-        lines.append(" if not isfinite(sum(V)): return None")
-        lines.append(f" g{self.out} = 1.0")
+                lines.append(f"  v{i} = {op.forward_code([f'v{a}' for a in args[i]])}")
+        lines.append("  V = [" + ", ".join(f"v{i}" for i in range(n)) + "]")
+        lines.append("  if isfinite(sum(V)):")
+        lines.append(f"   g{self.out} = 1.0")
         uses = self.uses()
         for i in range(self.out - 1, -1, -1):
             if not reach[i]:
@@ -174,13 +188,41 @@ class Plan:
                     terms.append(_times(f"g{c}", partial))
             for k in range(0, len(terms), _TERMS_PER_LINE):
                 chunk = " + ".join(terms[k : k + _TERMS_PER_LINE])
-                lines.append(f" g{i} {'=' if k == 0 else '+='} {chunk}")
-        lines.append(" G = [" + ", ".join(f"g{i}" if reach[i] else "0.0" for i in range(n)) + "]")
-        lines.append(" if not isfinite(sum(G)): return None")
-        lines.append(" return V, G")
+                lines.append(f"   g{i} {'=' if k == 0 else '+='} {chunk}")
+        lines.append("   G = [" + ", ".join(f"g{i}" if reach[i] else "0.0" for i in range(n)) + "]")
+        lines.append("   if isfinite(sum(G)):")
+        lines.append("    R = V, G")
         namespace = dict(NAMESPACE, isfinite=math.isfinite, sum=sum)
         exec(compile("\n".join(lines), "<dvar plan>", "exec"), namespace)  # noqa: S102 - see module doc
-        return namespace["run"]  # type: ignore[return-value]
+        return Compiled(namespace["steps"])
+
+
+class Compiled:
+    """A compiled plan, called like a function: ``compiled(leaf_values)``.
+
+    It runs in one generator, started on the first call and kept between calls.
+    A run that raises ends the generator; the next call starts a new one.  Called
+    again while it runs (from another thread), it raises ValueError, which sends
+    the engine down the careful path.
+    """
+
+    __slots__ = ("_steps", "_send")
+
+    def __init__(self, steps: Callable[[], Generator[Result, list[float], None]]) -> None:
+        self._steps = steps
+        self._send: Callable[[list[float]], Result] | None = None
+
+    def __call__(self, leaf_values: list[float]) -> Result:
+        send = self._send
+        if send is None:
+            frames = self._steps()
+            next(frames)  # runs up to the first ``yield``, where it waits for leaf values
+            send = self._send = frames.send
+        try:
+            return send(leaf_values)
+        except BaseException:
+            self._send = None
+            raise
 
 
 def _times(grad: str, partial: str) -> str:
