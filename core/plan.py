@@ -167,7 +167,12 @@ class Plan:
         takes the careful path.
         """
         ops, args, reach, n = self.ops, self.args, self.reach, len(self.keys)
-        lines = ["def steps():", " R = None", " while True:", "  L = yield R", "  R = None"]
+        # CPython 3.11 specialises a code object's instructions for the types it meets
+        # only after a warm-up of eight ticks (a call, a resumption, a backward jump),
+        # and a plan may run fewer times than that before the structure changes.  An
+        # empty loop of eight steps gets the code specialised in its first run.
+        lines = ["def steps():", " for _ in (0, 0, 0, 0, 0, 0, 0, 0): pass", " R = None"]
+        lines += [" while True:", "  L = yield R", "  R = None"]
         if self.leaf_pos:
             lines.append("  " + "".join(f"v{p}, " for p in self.leaf_pos) + "= L")
         for i, op in enumerate(ops):
