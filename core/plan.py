@@ -13,9 +13,9 @@ The compiled code holds two local variables per node (its value and its
 derivative), and it runs as the loop of a generator whose one frame the plan keeps
 for its whole life (:class:`Compiled`).  Called as a plain function instead, every
 run would set up a frame of that size from scratch (CPython maps fresh memory for
-it, and unmaps it on return) and the previous run's numbers would be freed in one
-go when their lists are dropped.  In the kept frame each new number replaces the
-old one in its variable, so the memory of the old one is reused while it is hot.
+it, and unmaps it on return).  A run first lets go of the lists the previous run
+handed out; once the caller has dropped them too, each old number is freed as the
+new one replaces it in its variable, and its memory is reused while it is hot.
 """
 
 from __future__ import annotations
@@ -172,7 +172,7 @@ class Plan:
         # and a plan may run fewer times than that before the structure changes.  An
         # empty loop of eight steps gets the code specialised in its first run.
         lines = ["def steps():", " for _ in (0, 0, 0, 0, 0, 0, 0, 0): pass", " R = None"]
-        lines += [" while True:", "  L = yield R", "  R = None"]
+        lines += [" while True:", "  L = yield R", "  R = V = G = None"]
         if self.leaf_pos:
             lines.append("  " + "".join(f"v{p}, " for p in self.leaf_pos) + "= L")
         for i, op in enumerate(ops):
