@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import sys
 
 import pytest
 
@@ -39,6 +40,21 @@ def test_results_are_snapshots_that_later_runs_leave_alone() -> None:
         values, grads = (by_id(plan, numbers) for numbers in result)
         assert values == {"a": a, "b": b, "s": a + b, "J": (a + b) * b}
         assert grads == {"a": b, "b": a + 2 * b, "s": b, "J": 1.0}
+
+
+def test_a_run_lets_go_of_what_the_previous_run_handed_out() -> None:
+    """The kept frame holds the last results only until the next run starts, even when
+    that run stops early because a value is not finite (and never builds new lists)."""
+    g = build([("a", "input", 3), ("s", "mul", ["a", "a"]), ("J", "add", ["s", "a"])], "J")
+    _, run = compiled_for(g)
+    result = run([3.0])
+    assert result is not None
+    values, grads = result
+    del result
+    assert run([1e200]) is None  # a·a overflows to inf: no derivatives are computed
+    # Only ``values`` (or ``grads``) and getrefcount's own argument refer to each list now.
+    assert sys.getrefcount(values) == 2 and sys.getrefcount(grads) == 2
+    assert values == [3.0, 9.0, 12.0] and grads == [7.0, 1.0, 1.0]
 
 
 def test_a_run_that_raises_is_followed_by_runs_that_work() -> None:
