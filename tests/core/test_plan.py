@@ -97,3 +97,29 @@ def test_evaluate_uses_the_compiled_plan_after_a_failure() -> None:
         ev = core.evaluate(g)
         assert ev.values["J"] == math.log(x) and ev.grads["x"] == 1 / x
     assert plan_for(g) is plan and plan.compiled is compiled
+
+
+def test_a_node_with_many_uses_sums_every_term() -> None:
+    """x feeds 70 products (more terms than one generated statement holds), and the
+    plan has more nodes than one tuple display holds: J = Σ k·x, so dJ/dx = Σ k."""
+    g = core.Graph()
+    g.add_node("input", "x", value=3)
+    total = None
+    for k in range(70):
+        g.add_node("const", f"c{k}", value=k)
+        g.add_node("mul", f"m{k}", inputs=["x", f"c{k}"])
+        if total is None:
+            total = f"m{k}"
+        else:
+            g.add_node("add", f"s{k}", inputs=[total, f"m{k}"])
+            total = f"s{k}"
+    g.set_output(total)
+    plan, run = compiled_for(g)
+    leaves = {n.id: n.value for n in g.nodes() if n.op.is_leaf}
+    result = run([leaves[plan.names[p]] for p in plan.leaf_pos])
+    assert result is not None
+    values, grads = (by_id(plan, numbers) for numbers in result)
+    assert values[total] == 3 * sum(range(70))
+    assert grads["x"] == sum(range(70))
+    assert all(grads[f"c{k}"] == 3.0 and grads[f"m{k}"] == 1.0 for k in range(70))
+    assert all(values[f"m{k}"] == 3.0 * k for k in range(70))
