@@ -12,10 +12,11 @@ data, so nothing from a file ever becomes code.
 The compiled code holds two local variables per node (its value and its
 derivative), and it runs as the loop of a generator whose one frame the plan keeps
 for its whole life (:class:`Compiled`).  Called as a plain function instead, every
-run would set up a frame of that size from scratch (CPython maps fresh memory for
-it, and unmaps it on return).  A run first lets go of the lists the previous run
-handed out; once the caller has dropped them too, each old number is freed as the
-new one replaces it in its variable, and its memory is reused while it is hot.
+run would set up a frame of that size from scratch (for a big plan, CPython maps
+fresh memory for it and unmaps it on return).  A run first lets go of the lists
+the previous run handed out; once the caller has dropped them too, each old number
+is freed as the new one replaces it in its variable, and its memory is reused
+while it is hot.
 """
 
 from __future__ import annotations
