@@ -7,9 +7,31 @@ import math
 #: What a missing (null) number reads as.
 MISSING = "—"
 
+#: Significant digits numbers are shown with, unless a person chooses otherwise.
+DIGITS = 6
+#: The choices the editor offers for that.
+MIN_DIGITS, MAX_DIGITS = 2, 15
 
-def format_number(x: float | None) -> str:
-    """Up to 6 significant digits, trailing zeros trimmed: ``6``, ``33.003``, ``1.5e-07``.
+_digits = DIGITS
+
+
+def set_digits(digits: int) -> None:
+    """Show numbers with this many significant digits from now on (the editor's
+    preference; the command line and exported scripts keep the default)."""
+    global _digits
+    if not MIN_DIGITS <= digits <= MAX_DIGITS:
+        raise ValueError(f"digits must be from {MIN_DIGITS} to {MAX_DIGITS}, not {digits}")
+    _digits = digits
+
+
+def digits() -> int:
+    """How many significant digits numbers are shown with now."""
+    return _digits
+
+
+def format_number(x: float | None, digits: int | None = None) -> str:
+    """Up to ``digits`` significant digits (default: 6, or what :func:`set_digits`
+    chose), trailing zeros trimmed: ``6``, ``33.003``, ``1.5e-07``.
 
     ``None`` (no value) reads as an em dash, and ``-0`` reads as ``0``.
     """
@@ -19,7 +41,7 @@ def format_number(x: float | None) -> str:
         return "nan" if math.isnan(x) else ("inf" if x > 0 else "-inf")
     if x == 0:
         return "0"
-    text = f"{x:.6g}"
+    text = f"{x:.{digits or _digits}g}"
     if "e" in text:
         mantissa, exponent = text.split("e")
         text = f"{mantissa}e{int(exponent)}"

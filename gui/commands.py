@@ -14,7 +14,7 @@ from PySide6.QtGui import QUndoCommand
 
 import core
 from core import Graph, GraphError
-from core.numbers import format_number
+from core.numbers import DIGITS, format_number
 
 
 class GraphCommand(QUndoCommand):
@@ -260,7 +260,8 @@ class SetValue(GraphCommand):
 
     def __init__(self, graph: Graph, key: int, value: float) -> None:
         node = graph.node(key)
-        super().__init__(graph, f"Set {node.id} = {format_number(value)}")
+        # The undo history reads the same whatever precision numbers are shown with.
+        super().__init__(graph, f"Set {node.id} = {format_number(value, DIGITS)}")
         self.key, self.old, self.new = key, node.value, value
 
     def apply(self) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QAction, QBrush, QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -192,6 +192,16 @@ class DerivativePanel(QTreeWidget):
     def set_notation(self, notation: str) -> None:
         self.notation = notation
         self.refresh(self.document.evaluation)
+
+    def restyle(self) -> None:
+        """Numbers or colours are shown differently now: rebuild every row."""
+        self._order = []
+        self.refresh(self.document.evaluation)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:  # the red of the derivatives
+            self.restyle()
 
     # --------------------------------------------------------------- selection
     def current_key(self) -> int | None:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QStyleOptionGraphicsItem,
 )
 
-from core import Evaluation, Event, derivative_symbol
+from core import Evaluation, Event, derivative_symbol, numbers
 from core.numbers import format_number
 from gui.commands import AddNodes, Connect, Disconnect, MoveNodes
 from gui.document import Document
@@ -205,6 +205,7 @@ class GraphScene(QGraphicsScene):
         shown_values, shown_grads = self.reveal
         override = self.derivative_override
         names_version = graph.names_version
+        digits = numbers.digits()
         in_view = self.shown_rect()
         for key, item in self.nodes.items():
             node = nodes[key]
@@ -219,6 +220,7 @@ class GraphScene(QGraphicsScene):
                 key == output_key,
                 output,
                 notation,
+                digits,
                 tuple(node.inputs),
                 names_version,
                 shown_values is None or key in shown_values,
@@ -304,6 +306,12 @@ class GraphScene(QGraphicsScene):
             painter.setBrush(color)
             painter.drawRects(rects)
 
+    def restyle(self) -> None:
+        """The colours changed (theme or system scheme): draw everything afresh."""
+        for item in self.nodes.values():
+            item.update()  # also drops its cached look
+        self.invalidate(QRectF(), QGraphicsScene.SceneLayer.BackgroundLayer)
+
     def cache_node_looks(self, on: bool) -> None:
         """Keep each node's look as a pixmap (on) or paint it every time (off).
 
@@ -345,6 +353,7 @@ class GraphScene(QGraphicsScene):
             _,
             output,
             notation,
+            _,
             _,
             _,
             value_shown,

@@ -71,6 +71,12 @@ class GraphView(QGraphicsView):
     def graph_scene(self) -> GraphScene:
         return self.scene()  # type: ignore[return-value]
 
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:  # a theme, or the system's scheme
+            self.graph_scene().restyle()
+            self.resetCachedContent()
+
     def show_scene(self, scene: GraphScene) -> None:
         """Show another document's scene in this same view (the window layout stays)."""
         self.value_editor.close_editor()

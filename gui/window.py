@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 import core
+from core import numbers
 from core.numbers import format_number
 from gui.autosave import Autosaver
 from gui.clipboard import copy_nodes, paste_records
@@ -39,6 +40,7 @@ from gui.inspector import Inspector
 from gui.items import NodeItem
 from gui.palette import Palette
 from gui.panel import DerivativePanel
+from gui.preferences import NOTATIONS, Preferences, PreferencesDialog, apply_theme
 from gui.scene import GraphScene
 from gui.teaching import TeachingPanel
 from gui.training import TrainingPanel
@@ -58,8 +60,6 @@ CANVAS_KEYS = (
     "clear_preview",
 )
 
-NOTATION_LABELS = {"d": "db  (the lecture's)", "partial": "∂J/∂b", "grad": "b.grad"}
-
 
 class MainWindow(QMainWindow):
     """One window editing one document."""
@@ -67,6 +67,10 @@ class MainWindow(QMainWindow):
     def __init__(self, document: Document | None = None) -> None:
         super().__init__()
         self.settings = QSettings("dvar", "dvar")
+        self.preferences = Preferences(self.settings)
+        apply_theme(self.preferences.get("theme"))
+        numbers.set_digits(self.preferences.get("digits"))
+        self.preferences_dialog: PreferencesDialog | None = None
         self.document: Document = None  # type: ignore[assignment]
         self.actions: dict[str, QAction] = {}
         self.resize(1280, 800)
@@ -218,7 +222,11 @@ class MainWindow(QMainWindow):
         action = QAction(text, self)
         if shortcut is not None:
             shortcuts = shortcut if isinstance(shortcut, list) else [shortcut]
-            action.setShortcuts([QKeySequence(s) for s in shortcuts])
+            sequences = []  # a standard key may be empty, or the same as another, here
+            for sequence in map(QKeySequence, shortcuts):
+                if not sequence.isEmpty() and sequence not in sequences:
+                    sequences.append(sequence)
+            action.setShortcuts(sequences)
         if checkable:
             action.setCheckable(True)
             action.setChecked(checked)
@@ -297,8 +305,18 @@ class MainWindow(QMainWindow):
             checkable=True,
             tip="Red edges pointing right to left, labelled with local derivatives",
         )
-        self._action("grid", "Show &Grid", self._set_grid, checkable=True, checked=True)
-        self._action("snap", "&Snap to Grid", self._set_snap, checkable=True, checked=True)
+        prefer = self.preferences.get
+        self._action("grid", "Show &Grid", self._set_grid, checkable=True, checked=prefer("grid"))
+        self._action(
+            "snap", "&Snap to Grid", self._set_snap, checkable=True, checked=prefer("snap")
+        )
+        self._action(
+            "preferences",
+            "Pre&ferences…",
+            self.show_preferences,
+            [key.Preferences, "Ctrl+,"],
+            tip="Theme, notation, number precision, grid and snap",
+        )
         self._action("minimap", "&Minimap", self._set_minimap, "M", checkable=True, checked=True)
         self._action(
             "formula",
@@ -376,6 +394,8 @@ class MainWindow(QMainWindow):
         edit.addActions([a["cut"], a["copy"], a["paste"], a["duplicate"], a["delete"]])
         edit.addSeparator()
         edit.addActions([a["select_all"], a["find"]])
+        edit.addSeparator()
+        edit.addAction(a["preferences"])
         node = bar.addMenu("&Node")
         node.addActions([a["add_node"], a["edit_value"], a["rename"], a["set_output"]])
         node.addSeparator()
@@ -387,12 +407,14 @@ class MainWindow(QMainWindow):
         notation = view.addMenu("Derivative &Notation")
         group = QActionGroup(self)
         current = self.notation()
-        for value, label in NOTATION_LABELS.items():
+        self.notation_actions: dict[str, QAction] = {}
+        for value, label in NOTATIONS.items():
             action = notation.addAction(label)
             action.setCheckable(True)
             action.setChecked(value == current)
             action.triggered.connect(lambda _=False, v=value: self.set_notation(v))
             group.addAction(action)
+            self.notation_actions[value] = action
         self.panels_menu = view.addMenu("&Panels")
         teach = bar.addMenu("&Teach")
         teach.addActions([a["nudge"], a["clear_preview"]])
@@ -819,23 +841,53 @@ class MainWindow(QMainWindow):
 
     # -------------------------------------------------------------- view menu
     def notation(self) -> str:
-        value = self.settings.value("notation", "d")
-        return value if value in NOTATION_LABELS else "d"
+        return self.preferences.get("notation")
 
     def set_notation(self, notation: str) -> None:
-        self.settings.setValue("notation", notation)
+        self.preferences.set("notation", notation)
+        self.notation_actions[notation].setChecked(True)
         self.scene.set_notation(notation)
         self.panel.set_notation(notation)
+
+    def set_digits(self, digits: int) -> None:
+        """Show every number with this many significant digits."""
+        self.preferences.set("digits", digits)
+        numbers.set_digits(digits)
+        self.scene.refresh(self.document.evaluation)
+        self.panel.restyle()
+        self._on_canvas_selection()  # the inspector shows numbers too
+
+    def show_preferences(self) -> None:
+        if self.preferences_dialog is None:
+            self.preferences_dialog = PreferencesDialog(self.preferences, self)
+            self.preferences_dialog.changed.connect(self.apply_preference)
+        self.preferences_dialog.show_values()
+        self.preferences_dialog.show()
+        self.preferences_dialog.raise_()
+        self.preferences_dialog.activateWindow()
+
+    def apply_preference(self, name: str, value) -> None:
+        """Act on a preference the dialog changed (and stored)."""
+        if name == "theme":
+            apply_theme(value)
+        elif name == "notation":
+            self.set_notation(value)
+        elif name == "digits":
+            self.set_digits(value)
+        else:  # grid, snap: their menu actions do the rest
+            self.actions[name].setChecked(value)
 
     def _set_backward(self, on: bool) -> None:
         self.scene.set_backward_view(on)
 
     def _set_grid(self, on: bool) -> None:
+        self.preferences.set("grid", on)
         self.view.show_grid = on
         self.view.resetCachedContent()
         self.view.viewport().update()
 
     def _set_snap(self, on: bool) -> None:
+        self.preferences.set("snap", on)
         self.scene.set_snap(on)
 
     def _set_minimap(self, on: bool) -> None:

@@ -19,6 +19,21 @@ def _isolated_settings(tmp_path, monkeypatch):
 
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
+    # QSettings("dvar", "dvar") uses the native format, and Qt reads XDG_CONFIG_HOME only
+    # once per process: point it at this test's folder too, or tests share one file.
+    config = str(tmp_path / "config")
+    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, config)
+
+
+@pytest.fixture(autouse=True)
+def _default_look():
+    """Preferences a test chose (number precision, theme) do not leak into the next."""
+    yield
+    from core import numbers
+    from gui.preferences import apply_theme
+
+    numbers.set_digits(numbers.DIGITS)
+    apply_theme("system")
 
 
 @pytest.fixture(autouse=True)
