@@ -193,7 +193,7 @@ class Evaluation(PlanResult):
             return f"{d(node)} is undefined: {self._errors.get(i, 'a value is missing')}"
         if i == plan.out:
             return f"{d(node)} = 1"
-        terms = self.terms(i)
+        terms = self.terms(plan.keys[i])
         if not terms:
             return f"{d(node)} = 0   ({self.output} does not depend on {node})"
         symbolic = " + ".join(f"{d(t.consumer)} · {t.partial_symbol(node)}" for t in terms)

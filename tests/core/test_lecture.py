@@ -57,6 +57,40 @@ def test_breakdown_text() -> None:
     assert ev.breakdown("three") == "dthree = dJ · ∂J/∂three = dJ · v = 1 · 11 = 11"
 
 
+def built_backwards() -> core.Graph:
+    """The lecture's graph built from J back to the inputs, so a node's key (its order of
+    creation) and its place in the evaluation order differ for almost every node."""
+    g = core.Graph()
+    g.add_node("mul", "J")
+    g.add_node("add", "v")
+    g.add_node("mul", "u")
+    for name, value in (("three", 3.0), ("a", 5.0), ("b", 3.0), ("c", 2.0)):
+        g.add_node("const" if name == "three" else "input", name, value=value)
+    for source, consumer, slot in (
+        ("three", "J", 0),
+        ("v", "J", 1),
+        ("a", "v", 0),
+        ("u", "v", 1),
+        ("b", "u", 0),
+        ("c", "u", 1),
+    ):
+        g.connect(source, consumer, slot)
+    g.set_output("J")
+    return g
+
+
+def test_breakdowns_do_not_depend_on_the_order_nodes_were_made_in() -> None:
+    g = built_backwards()
+    for _ in range(3):  # interpreted, then compiled
+        ev = core.evaluate(g)
+        assert dict(ev.grads) == GRADS
+        assert ev.breakdown("b") == "db = du · ∂u/∂b = du · c = 3 · 2 = 6"
+        assert ev.breakdown(g.key_of("c")) == "dc = du · ∂u/∂c = du · b = 3 · 3 = 9"
+        assert ev.breakdown("three") == "dthree = dJ · ∂J/∂three = dJ · v = 1 · 11 = 11"
+        assert ev.breakdown("v") == "dv = dJ · ∂J/∂v = dJ · three = 1 · 3 = 3"
+        assert [t.consumer for t in ev.terms(g.key_of("a"))] == ["v"]
+
+
 def test_breakdown_in_other_notations() -> None:
     ev = core.evaluate(lecture())
     assert ev.breakdown("b", "partial") == "∂J/∂b = ∂J/∂u · ∂u/∂b = ∂J/∂u · c = 3 · 2 = 6"
