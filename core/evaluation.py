@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 #: How a derivative is written: the lecture's ``db``, Leibniz's ``∂J/∂b``, or PyTorch's ``b.grad``.
 NOTATIONS = ("d", "partial", "grad")
+#: What an empty operand slot reads as in a partial's text, e.g. ∂u/∂b = □.
+EMPTY_SLOT = "□"
 
 
 def derivative_symbol(node: str, output: str | None, notation: str = "d") -> str:
@@ -134,7 +136,7 @@ class Evaluation(PlanResult):
         operands = plan.args[c]
         if operands[slot] is None:
             return None
-        xs = [self._values[a] for a in operands]
+        xs = [None if a is None else self._values[a] for a in operands]
         y = self._values[c]
         if None in xs or y is None:
             return None
@@ -165,7 +167,9 @@ class Evaluation(PlanResult):
                     consumer=names[c],
                     slot=slot,
                     consumer_grad=g,
-                    partial_text=op.partial_text(slot, [names[a] for a in operands], names[c]),
+                    partial_text=op.partial_text(
+                        slot, [EMPTY_SLOT if a is None else names[a] for a in operands], names[c]
+                    ),
                     partial=partial,
                     product=product,
                     repeated=operands.count(i) > 1,

@@ -131,6 +131,11 @@ def check_against_fresh_load(g: core.Graph, ev: core.Evaluation) -> None:
         )
         if ev.values[node] is None:
             assert ev.errors[node] == ref.errors[node]
+        # The chain rule reads the same, though keys here follow the order of the edits
+        # and keys there the order of the file.
+        shape = [(t.consumer, t.slot, t.partial_text) for t in ev.terms(node)]
+        assert shape == [(t.consumer, t.slot, t.partial_text) for t in ref.terms(node)]
+        assert ev.breakdown(node).split(" = ")[:2] == ref.breakdown(node).split(" = ")[:2]
     assert set(ev.errors) == set(ref.errors)
     assert sorted(ev.order) == sorted(ids)
     if g.output is not None:

@@ -124,6 +124,17 @@ def test_empty_slot() -> None:
     assert ev.grads["x"] is None
 
 
+def test_terms_through_an_empty_slot_have_no_numbers_and_a_placeholder() -> None:
+    # A graph half built: the chain rule can be read, it just has nothing to multiply yet.
+    g = build([("b", "input", 3), ("u", "mul", [None, "b"]), ("J", "neg", ["u"])], "J")
+    ev = core.evaluate(g)
+    (term,) = ev.terms("b")
+    assert (term.consumer, term.slot, term.partial_text) == ("u", 1, "□")
+    assert term.consumer_grad is None and term.partial is None and term.product is None
+    assert ev.partial("u", 1) is None and ev.partial("u", 0) is None
+    assert ev.breakdown("b") == "db is undefined: J has no value"
+
+
 def test_waits_on_names_the_root_cause() -> None:
     g = build(
         [

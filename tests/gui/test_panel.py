@@ -146,3 +146,20 @@ def test_a_domain_error_on_the_way_to_the_output_is_explained(window):
     assert row.child(0).text(0) == "dl is undefined: log of a negative number: x = -2"
     assert panel.rows[graph.key_of("s")].text(0) == "ds   (s: waits on l)"
     assert window.value_label.text() == "s has no value: waits on l"
+
+
+def test_a_half_built_graph_still_explains_its_chain_rule(window):
+    """u = mul(empty, b): b's row expands to its term, with nothing to multiply yet."""
+    graph = window.document.graph
+    records = [
+        {"id": "w", "op": "input", "value": 3.0, "x": 0, "y": 420},
+        {"id": "m", "op": "mul", "inputs": [None, "w"], "x": 240, "y": 420},
+    ]
+    window.document.run(AddNodes(graph, records, "Add a half-built mul"))
+    window.document.run(SetOutput(graph, graph.key_of("m")))
+    row = window.panel.rows[graph.key_of("w")]
+    row.setExpanded(True)
+    assert [row.child(i).text(0) for i in range(row.childCount())] == [
+        "dw is undefined: m has no value",
+        "via m: dm · ∂m/∂w = — · — = —",
+    ]
