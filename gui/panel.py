@@ -67,6 +67,7 @@ class DerivativePanel(QTreeWidget):
     def refresh(self, evaluation: Evaluation) -> None:
         """Rebuild rows only when the order changed; otherwise just update their text."""
         order = evaluation.order_keys
+        self._evaluation = evaluation  # rows may be drawn while they are rebuilt
         if order != self._order:
             selected = self.current_key()
             expanded = {k for k, row in self.rows.items() if row.isExpanded()}
@@ -88,7 +89,6 @@ class DerivativePanel(QTreeWidget):
                 self.rows[key].setExpanded(True)
             if selected in self.rows:
                 self._select_row(selected)
-        self._evaluation = evaluation
         self._update_rows(self._rows_in_view())
 
     def _rows_in_view(self) -> list[int]:

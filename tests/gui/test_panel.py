@@ -163,3 +163,20 @@ def test_a_half_built_graph_still_explains_its_chain_rule(window):
         "dw is undefined: m has no value",
         "via m: dm · ∂m/∂w = — · — = —",
     ]
+
+
+def test_expanded_rows_stay_open_when_the_graph_grows(window):
+    """Rows rebuilt in a new order are opened again; the scroll bar that appears as
+    they open makes the panel redraw rows while it rebuilds them."""
+    panel = window.panel
+    for _ in range(2):
+        for row in panel.rows.values():
+            row.setExpanded(True)
+        window.actions["select_all"].trigger()
+        window.actions["duplicate"].trigger()  # more rows, in a new order
+        QApplication.processEvents()
+    assert len(panel.rows) == 28
+    assert panel.verticalScrollBar().isVisible()
+    k = keys(window)
+    assert panel.rows[k["b"]].isExpanded()
+    assert panel.rows[k["b"]].child(0).text(0) == "db = du · ∂u/∂b = du · c = 3 · 2 = 6"
