@@ -71,3 +71,22 @@ def test_every_action_in_every_state(window, cancelled_dialogs):
     stack = window.document.undo_stack
     stack.setIndex(0)
     assert core.dumps(window.document.graph) == start
+
+
+@pytest.mark.parametrize(
+    "mode", ["backward", "forward_mode", "step_backward", "step_forward", "nudge", "train"]
+)
+def test_every_action_with_a_mode_left_on(window, cancelled_dialogs, mode):
+    """The same walk while a view or a teaching tool stays on (they are not turned off)."""
+    for _state in states(window):
+        window.actions[mode].trigger()
+        for name, action in window.actions.items():
+            if name in SKIPPED or name == mode or not action.isEnabled():
+                continue
+            action.trigger()
+            for row in window.panel.rows.values():
+                row.setExpanded(True)
+            QApplication.processEvents()
+        # Whatever happened, canvas and panel show exactly the graph's nodes.
+        graph_keys = {node.key for node in window.document.graph}
+        assert set(window.scene.nodes) == graph_keys == set(window.panel.rows)
