@@ -208,16 +208,16 @@ class NodeItem(QGraphicsRectItem):
         return super().itemChange(change, value)
 
     # ------------------------------------------------------------------- texts
-    def mark_stale(self, has_error: bool, is_output: bool, tooltip: str, visible: bool) -> None:
-        """The node's numbers changed: remake the texts when next needed, and repaint now
-        if it is on screen (off screen, it is drawn fresh whenever it comes into view)."""
+    def mark_stale(self, has_error: bool, is_output: bool, tooltip: str) -> bool:
+        """The node's numbers changed: remake the texts when next needed.  Says whether
+        its look without text (a block's colour) changed too; the caller repaints."""
+        block = (self.has_error, self.is_output)
         self.has_error, self.is_output = has_error, is_output
         if tooltip != self._tooltip:
             self._tooltip = tooltip
             self.setToolTip(tooltip)
         self._stale = True
-        if visible:
-            self.update()
+        return block != (has_error, is_output)
 
     def _fresh(self) -> None:
         if self._stale:

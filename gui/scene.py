@@ -88,6 +88,8 @@ class GraphScene(QGraphicsScene):
         self._settle_timer.setInterval(SETTLE_MS)
         self._settle_timer.timeout.connect(self.settle_edges)
         self._node_cache = QGraphicsItem.CacheMode.NoCache
+        #: False while the canvas is zoomed out too far to read text (see set_text_readable).
+        self.text_readable = True
         self._build()
         document.changed.connect(self._on_changed)
         self.selectionChanged.connect(self.overview_changed)
@@ -206,6 +208,7 @@ class GraphScene(QGraphicsScene):
         override = self.derivative_override
         names_version = graph.names_version
         digits = numbers.digits()
+        readable = self.text_readable
         in_view = self.shown_rect()
         for key, item in self.nodes.items():
             node = nodes[key]
@@ -229,8 +232,13 @@ class GraphScene(QGraphicsScene):
             )
             if state != item.state:
                 item.state = state
-                visible = in_view is None or in_view.intersects(item.sceneBoundingRect())
-                item.mark_stale(error is not None, key == output_key, error or "", visible)
+                block_changed = item.mark_stale(error is not None, key == output_key, error or "")
+                # Off screen, or too small to read with the same colour: nothing to
+                # repaint now; the texts are made when the node is next drawn readably.
+                if (readable or block_changed) and (
+                    in_view is None or in_view.intersects(item.sceneBoundingRect())
+                ):
+                    item.update()
         self._style_edges(evaluation)
 
     # ------------------------------------------------------------------ edges
@@ -311,6 +319,13 @@ class GraphScene(QGraphicsScene):
         for item in self.nodes.values():
             item.update()  # also drops its cached look
         self.invalidate(QRectF(), QGraphicsScene.SceneLayer.BackgroundLayer)
+
+    def set_text_readable(self, readable: bool) -> None:
+        """The canvas is zoomed in far enough to read text, or not.  Zoomed out, a
+        node is a plain block: a new number changes nothing on screen, so it is not
+        repainted until the view shows text again (which repaints everything)."""
+        self.text_readable = readable
+        self.cache_node_looks(readable)
 
     def cache_node_looks(self, on: bool) -> None:
         """Keep each node's look as a pixmap (on) or paint it every time (off).

@@ -117,9 +117,9 @@ class GraphView(QGraphicsView):
         self._zoom_changed()
 
     def _zoom_changed(self) -> None:
-        """Nodes keep cached looks only while their text is readable (see
-        GraphScene.cache_node_looks)."""
-        self.graph_scene().cache_node_looks(self.zoom() >= TEXT_LOD)
+        """Tell the scene whether text is readable at this zoom (see
+        GraphScene.set_text_readable)."""
+        self.graph_scene().set_text_readable(self.zoom() >= TEXT_LOD)
 
     def center_on_node(self, key: int) -> None:
         item = self.graph_scene().nodes.get(key)

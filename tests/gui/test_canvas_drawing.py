@@ -15,6 +15,7 @@ from PySide6.QtCore import QPointF
 from PySide6.QtGui import QImage, QPalette
 from PySide6.QtWidgets import QApplication
 
+from gui.commands import SetOutput, SetValue
 from gui.export import export_scene
 from gui.items import GRID, OUTPUT, TEXT_LOD
 from gui.scene import SETTLE_MS
@@ -214,3 +215,23 @@ def test_a_picked_node_is_drawn_above_the_others(window):
     drag(window, start, node_point(window, v.key), steps=4)
     middle = window.view.mapFromScene(v.mapToScene(v.rect().center()))
     assert window.view.itemAt(middle) is u
+
+
+# ------------------------------------------------------------------- zoomed out
+def test_zoomed_out_new_numbers_wait_until_text_is_readable_again(window, qtbot):
+    view, scene, graph = window.view, window.scene, window.document.graph
+    window.actions["minimap"].setChecked(False)
+    view.zoom_by(TEXT_LOD * 0.5 / view.zoom())  # plain blocks
+    assert not scene.text_readable
+    before = on_screen(window)
+    a = graph.key_of("a")
+    window.document.run(SetValue(graph, a, 7.0))
+    assert differing(on_screen(window), before) == 0  # the blocks look the same
+    assert differing(on_screen(window), from_scratch(window)) == 0
+    window.document.run(SetOutput(graph, graph.key_of("v")))  # J's block loses its colour
+    assert differing(on_screen(window), before) > 0
+    assert differing(on_screen(window), from_scratch(window)) == 0
+    view.zoom_by(1.0 / view.zoom())
+    assert scene.text_readable
+    assert differing(on_screen(window), from_scratch(window)) == 0
+    assert scene.nodes[a].value_text == "a = 7"
