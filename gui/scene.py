@@ -315,10 +315,10 @@ class GraphScene(QGraphicsScene):
             painter.drawRects(rects)
 
     def restyle(self) -> None:
-        """The colours changed (theme or system scheme): draw everything afresh."""
+        """The colours changed (theme or system scheme): nodes drop their cached looks.
+        (Each view throws away its cached background itself.)"""
         for item in self.nodes.values():
-            item.update()  # also drops its cached look
-        self.invalidate(QRectF(), QGraphicsScene.SceneLayer.BackgroundLayer)
+            item.update()
 
     def set_text_readable(self, readable: bool) -> None:
         """The canvas is zoomed in far enough to read text, or not.  Zoomed out, a

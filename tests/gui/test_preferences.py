@@ -80,6 +80,13 @@ def test_a_theme_change_redraws_the_canvas_in_the_new_colours(window, qtbot):
     dark = on_screen(window)
     assert differing(dark, light) > 0
     assert differing(dark, from_scratch(window)) == 0
+    # The same as a window that started dark, with no cached look from before.
+    fresh = open_window(qtbot)
+    zoomed_in(fresh)
+    fresh.view.horizontalScrollBar().setValue(window.view.horizontalScrollBar().value())
+    fresh.view.verticalScrollBar().setValue(window.view.verticalScrollBar().value())
+    assert differing(on_screen(fresh), dark) == 0
+    fresh.close()
     dialog.theme.setCurrentIndex(dialog.theme.findData("system"))
     assert not is_dark()
     assert differing(on_screen(window), light) == 0
