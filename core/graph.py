@@ -317,13 +317,15 @@ class Graph:
         x: float | None = None,
         y: float | None = None,
         key: int | None = None,
+        extra: dict[str, Any] | None = None,
     ) -> str:
         """Add a node and return its id.
 
         ``op`` is a name from :data:`core.ops.OPS`.  Inputs and constants take a
         ``value`` (default 0); other ops may take ``inputs``, one entry per operand
         slot, None for a slot left empty.  Without an ``id`` one is made from the op
-        name.  ``key`` re-creates a node under a key it had before (for undo).
+        name.  ``key`` re-creates a node under a key it had before (for undo), and
+        ``extra`` gives back the fields this version does not know (kept for saving).
         """
         spec = OPS.get(op) if isinstance(op, str) else None
         if spec is None:
@@ -355,10 +357,13 @@ class Graph:
         px = _check_position(x, f"the x position of {node_id}")
         py = _check_position(y, f"the y position of {node_id}")
 
+        if extra is not None and not isinstance(extra, dict):
+            raise GraphError(f"the extra fields of {node_id} must be a mapping")
+
         if key is None:
             key = self._next_key
         self._next_key = max(self._next_key, key + 1)
-        node = Node(key, node_id, spec, number, None, label, bool(param), px, py)
+        node = Node(key, node_id, spec, number, None, label, bool(param), px, py, dict(extra or {}))
         with self.batch():
             self._insert(node, self._next_rank)
             for slot, src in enumerate(source_keys):

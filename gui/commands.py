@@ -8,7 +8,8 @@ the graph is left as it was, and ``command.error`` holds the reason.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import copy
+from dataclasses import dataclass, field
 
 from PySide6.QtGui import QUndoCommand
 
@@ -46,7 +47,8 @@ class GraphCommand(QUndoCommand):
 
 @dataclass
 class NodeRecord:
-    """Everything needed to re-create a node exactly, under the same key."""
+    """Everything needed to re-create a node exactly, under the same key, including
+    the fields a newer dvar wrote that this one does not know (the file keeps them)."""
 
     key: int
     id: str
@@ -57,6 +59,7 @@ class NodeRecord:
     param: bool
     x: float | None
     y: float | None
+    extra: dict = field(default_factory=dict)
 
     @classmethod
     def of(cls, node: core.Node) -> NodeRecord:
@@ -70,6 +73,7 @@ class NodeRecord:
             node.param,
             node.x,
             node.y,
+            copy.deepcopy(node.extra),
         )
 
     def create(self, graph: Graph) -> None:
@@ -83,6 +87,7 @@ class NodeRecord:
             y=self.y,
             key=self.key,
             inputs=self.inputs,
+            extra=copy.deepcopy(self.extra),
         )
 
 
