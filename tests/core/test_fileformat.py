@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import stat
 from pathlib import Path
@@ -203,3 +204,20 @@ def test_a_file_that_loads_can_be_saved_again(tmp_path: Path) -> None:
     again = core.load(target)
     assert again.extra["title"] == g.extra["title"]
     assert again.node("a").label == g.node("a").label
+
+
+def test_negative_zero_keeps_its_sign(tmp_path: Path) -> None:
+    g = core.Graph()
+    g.add_node("input", "a", value=-0.0, x=-0.0, y=0.0)
+    g.add_node("const", "k", value=0.0)
+    text = core.dumps(g)
+    assert '"value": -0.0' in text and '"x": -0.0, "y": 0}' in text
+    assert '"value": 0}' in text  # +0 stays a plain 0
+    path = tmp_path / "zero.dvar"
+    core.save(g, path)
+    for again in (core.loads(text), core.load(path)):
+        a, k = again.node("a"), again.node("k")
+        assert math.copysign(1.0, a.value) == -1.0
+        assert math.copysign(1.0, a.x) == -1.0
+        assert math.copysign(1.0, a.y) == 1.0
+        assert math.copysign(1.0, k.value) == 1.0
