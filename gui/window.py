@@ -80,6 +80,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.value_label)
         self.setAcceptDrops(True)
         self.autosaver = Autosaver(self)
+        self.recovered_windows: list[MainWindow] = []
         self.set_document(document if document is not None else Document.lecture())
 
     # -------------------------------------------------------------- documents
@@ -638,40 +639,52 @@ class MainWindow(QMainWindow):
 
     # -------------------------------------------------------------- recovery
     def offer_recovery(self) -> None:
-        """After a crash or a kill: offer the unsaved work other dvar sessions left behind."""
+        """After a crash or a kill: offer the unsaved work other dvar sessions left behind.
+
+        Each orphan is offered on its own, so one that cannot be read never keeps the
+        others from being offered.  A recovered orphan is deleted only once the window
+        holding its work has written that work to its own autosave.
+        """
         from gui import autosave
 
         for found in autosave.orphans(self.autosaver.folder):
-            answer = QMessageBox.question(
-                self,
-                "Recover unsaved work?",
-                f"dvar did not close normally last time. Unsaved work was kept:\n\n"
-                f"{found.describe()}\n\nRecover it?",
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                QMessageBox.StandardButton.Yes,
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                found.discard()
-                continue
-            try:
-                graph = found.load()
-            except core.FileFormatError as error:
-                kept = found.set_aside()
-                QMessageBox.warning(
-                    self,
-                    "Cannot recover",
-                    f"The autosave could not be read and was set aside as {kept}: {error}",
-                )
-                continue
-            document = Document(graph, found.source, untitled_name=found.name)
-            document.undo_stack.resetClean()  # recovered work is not saved anywhere yet
+            self._offer_one(found)
+
+    def _offer_one(self, found) -> None:
+        answer = QMessageBox.question(
+            self,
+            "Recover unsaved work?",
+            f"dvar did not close normally last time. Unsaved work was kept:\n\n"
+            f"{found.describe()}\n\nRecover it?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
             found.discard()
-            target = self if self.document.undo_stack.isClean() else MainWindow(document)
-            if target is self:
-                self.set_document(document)
-            else:
-                target.show()
-            target.show_message(f"Recovered {found.name}")
+            return
+        try:
+            graph = found.load()
+        except Exception as error:  # a damaged autosave, whatever the damage: set it aside
+            try:
+                kept = f"was set aside as {found.set_aside()}"
+            except OSError as why:
+                found.lock.unlock()
+                kept = f"was left where it is ({why.strerror or why})"
+            QMessageBox.warning(
+                self, "Cannot recover", f"The autosave could not be read and {kept}: {error}"
+            )
+            return
+        document = Document(graph, found.source, untitled_name=found.name)
+        document.undo_stack.resetClean()  # recovered work is not saved anywhere yet
+        if self.document.undo_stack.isClean():
+            target = self
+            self.set_document(document)
+        else:
+            target = MainWindow(document)
+            self.recovered_windows.append(target)  # a window nobody holds would vanish
+            target.show()
+        target.autosaver.adopt(found)
+        target.show_message(f"Recovered {found.name}")
 
     # -------------------------------------------------------------- edit menu
     def selected_keys(self) -> list[int]:
