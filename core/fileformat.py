@@ -2,21 +2,21 @@
 
 A file is data and is never executed.  Every way a file can be wrong raises
 :class:`FileFormatError` with one line that names the file, and the node and
-field at fault.  Saves are atomic: a temporary file in the same folder, then
-``os.replace``, so the previous file survives any failure.
+field at fault.  Saves are atomic (:mod:`core.atomicwrite`): a temporary file in the
+same folder, then ``os.replace``, so the previous file survives any failure; a save
+through a symbolic link replaces the file it points to.
 """
 
 from __future__ import annotations
 
-import contextlib
 import heapq
 import json
 import math
 import os
-import tempfile
-from pathlib import Path
+import stat
 from typing import Any
 
+from core.atomicwrite import write_atomic
 from core.graph import Graph, GraphError, Node, check_id
 from core.ops import OPS
 
@@ -33,21 +33,51 @@ class FileFormatError(GraphError):
 
 
 def load(path: str | os.PathLike[str]) -> Graph:
-    """Read a ``.dvar`` file into a Graph; FileFormatError (one clear line) if it is bad."""
+    """Read a ``.dvar`` file into a Graph; FileFormatError (one clear line) if it is bad.
+
+    Only a regular file is read (symbolic links are followed): a folder, a named pipe,
+    a device or a socket is refused at once, so nothing ever waits for a writer.
+    """
     where = _printable(str(path))
-    file = Path(path)
+    data = _read_file(path, where)
+    return loads(data, where)
+
+
+def _read_file(path: str | os.PathLike[str], where: str) -> bytes:
+    """The bytes of a regular file of at most MAX_BYTES; FileFormatError otherwise."""
     try:
-        if file.is_dir():
-            raise FileFormatError(f"{where}: is a folder, not a .dvar file")
-        with file.open("rb") as stream:
-            data = stream.read(MAX_BYTES + 1)
+        _check_regular(os.stat(path).st_mode, where)  # before opening: a FIFO would block
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+        fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
+        with open(fd, "rb", closefd=True) as stream:
+            # Whatever sits at the path now is what gets read: check it again.
+            info = os.fstat(stream.fileno())
+            _check_regular(info.st_mode, where)
+            data = b"" if info.st_size > MAX_BYTES else stream.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise FileFormatError(f"{where}: no such file") from None
     except OSError as error:
         raise FileFormatError(f"{where}: cannot read: {error.strerror or error}") from None
-    if len(data) > MAX_BYTES:
+    if len(data) > MAX_BYTES or info.st_size > MAX_BYTES:
         raise FileFormatError(f"{where}: larger than {MAX_BYTES // 2**20} MiB; refusing to read it")
-    return loads(data, where)
+    return data
+
+
+def _check_regular(mode: int, where: str) -> None:
+    if stat.S_ISREG(mode):
+        return
+    if stat.S_ISDIR(mode):
+        raise FileFormatError(f"{where}: is a folder, not a .dvar file")
+    kind = (
+        "a named pipe (FIFO)"
+        if stat.S_ISFIFO(mode)
+        else "a socket"
+        if stat.S_ISSOCK(mode)
+        else "a device"
+        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+        else "a special file"
+    )
+    raise FileFormatError(f"{where}: is {kind}, not a regular file; dvar reads only regular files")
 
 
 def loads(data: bytes | str, where: str = "<data>") -> Graph:
@@ -334,39 +364,13 @@ def dumps(graph: Graph, ascii_only: bool = False) -> str:
 
 
 def save(graph: Graph, path: str | os.PathLike[str]) -> None:
-    """Write the graph to ``path`` atomically: the old file survives any failure."""
+    """Write the graph to ``path`` atomically: the old file survives any failure.
+    A symbolic link is kept and its target replaced."""
     try:
         text = dumps(graph).encode("utf-8")
     except UnicodeEncodeError:  # text that is not valid Unicode: keep it as JSON escapes
         text = dumps(graph, ascii_only=True).encode("ascii")
     write_atomic(path, text)
-
-
-def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
-    """Write bytes through a temporary file in the same folder, then ``os.replace``:
-    the previous file survives any failure, and no half-written file is ever seen."""
-    target = Path(path)
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
-    try:
-        with os.fdopen(fd, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        if target.exists():
-            os.chmod(temp, target.stat().st_mode & 0o777)
-        else:
-            os.chmod(temp, 0o666 & ~_umask())
-        os.replace(temp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _compact(x: float | None) -> float | int | None:

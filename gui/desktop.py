@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from core.atomicwrite import write_atomic
+
 APP_ID = "dvar"
 MIME_TYPE = "application/x-dvar"
 DESKTOP_FILE = f"{APP_ID}.desktop"
@@ -241,17 +243,11 @@ def _resource_bytes(package: str, name: str) -> bytes:
 
 
 def _write(path: Path, data: bytes) -> None:
-    """Write a file atomically (temporary file, then rename), readable by everyone."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    """Write a file atomically (:func:`core.atomicwrite.write_atomic`), making its folder."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-        with os.fdopen(descriptor, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, path)
+        write_atomic(path, data)
     except OSError as error:
-        with contextlib.suppress(OSError):
-            temporary.unlink(missing_ok=True)
         raise DesktopError(f"cannot write {_printable(str(path))}: {_reason(error)}") from None
 
 

@@ -5,8 +5,8 @@ selection, hover or highlight marks, and a margin of :data:`MARGIN` canvas units
 Those states are cleared for the moment of drawing and put back afterwards, even
 when drawing fails, without the scene announcing a selection change.
 
-Files are written atomically (a temporary file in the same folder, then
-``os.replace``), so a failed export never leaves half an image behind.  Every
+Files are written atomically (:mod:`core.atomicwrite`: a temporary file in the same
+folder, then ``os.replace``), so a failed export never leaves half an image behind.  Every
 failure is an :class:`ExportError` whose text is one line naming the file.
 
 ``export_graph`` is the headless entry (``dvar export``); ``export_scene`` draws an
@@ -20,7 +20,6 @@ import contextlib
 import math
 import os
 import sys
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,6 +62,7 @@ from PySide6.QtWidgets import (
 )
 
 import core
+from core.atomicwrite import write_atomic
 from gui.items import TEXT_LOD, EdgeItem, Fonts, NodeItem, is_dark
 from gui.scene import GraphScene
 
@@ -491,41 +491,20 @@ def _description(scene: GraphScene, values: bool) -> str:
 
 # ---------------------------------------------------------------------- files
 def _write_atomic(path: Path, data: bytes) -> None:
+    """Write the file with :func:`core.atomicwrite.write_atomic`; ExportError on failure."""
     folder = path.parent
     if not folder.is_dir():
         raise ExportError(f"cannot write {path}: the folder {folder} does not exist")
     if path.is_dir():
         raise ExportError(f"cannot write {path}: it is a folder")
     try:
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        write_atomic(path, data)
     except OSError as error:
         raise ExportError(f"cannot write {path}: {_reason(error)}") from None
-    try:
-        with os.fdopen(fd, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask()
-        os.chmod(temp, mode)
-        os.replace(temp, path)
-    except OSError as error:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise ExportError(f"cannot write {path}: {_reason(error)}") from None
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
 
 
 def _reason(error: OSError) -> str:
     return (error.strerror or str(error)).rstrip(".")
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _check_scale(path: str | Path, scale: float) -> None:
