@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import keyword
 import math
+import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -91,13 +92,27 @@ class Node:
 
 
 def check_id(text: object) -> str:
-    """Return ``text`` if it is a valid node id, else raise GraphError saying why."""
+    """Return ``text`` if it is a valid node id, else raise GraphError saying why.
+
+    Every id (added, renamed, or read from a file) passes here.  An id is a Python
+    identifier that is not a keyword, in Unicode normal form NFKC: Python reads the
+    name ``ﬁ`` in a formula as ``fi``, so a node called ``ﬁ`` could never be named
+    in a formula, and a formula would silently make a new input ``fi`` instead.
+    """
     if not isinstance(text, str):
         raise GraphError(f"a node id must be text, not {type(text).__name__}")
     if not text.isidentifier():
         raise GraphError(
             f"{text!r} is not a valid name: use letters, digits and _, not starting with a digit"
         )
+    normal = unicodedata.normalize("NFKC", text)
+    if normal != text:
+        if keyword.iskeyword(normal) or not normal.isidentifier():
+            raise GraphError(
+                f"id {text!r} is not in normal form, and its normal form {normal!r} "
+                "cannot name a node"
+            )
+        raise GraphError(f"id {text!r} is not in normal form; use {normal!r}")
     if keyword.iskeyword(text):
         raise GraphError(f"{text!r} is a Python keyword and cannot name a node")
     return text

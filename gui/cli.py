@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import unicodedata
 from collections.abc import Sequence
 
 BAD_INPUT = 2
@@ -214,7 +215,8 @@ def _new(args: list[str]) -> int:
         try:
             if not sep or not name.strip():
                 raise ValueError(f"{pair!r} is not NAME=VALUE")
-            values[name.strip()] = core.parse_number(text)
+            # The formula's names are read as Python reads them (NFKC: ﬁ is fi); so are these.
+            values[unicodedata.normalize("NFKC", name.strip())] = core.parse_number(text)
         except ValueError as error:
             return _fail(f"--set: {error}")
     try:

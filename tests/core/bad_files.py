@@ -60,6 +60,10 @@ BAD: dict[str, tuple[bytes | str, list[str]]] = {
     "id not text": (_doc([dict(A, id=7)]), ["node 0", "'id'"]),
     "id not a name": (_doc([dict(A, id="1x")]), ["node 0", "'id'", "1x"]),
     "id a keyword": (_doc([dict(A, id="class")]), ["node 0", "'id'", "keyword"]),
+    "id not in normal form": (
+        _doc([dict(A, id="\ufb01")]),  # the ligature ﬁ, which Python reads as fi
+        ["node 0", "'id'", "id '\ufb01' is not in normal form; use 'fi'"],
+    ),
     "unknown op": (_doc([A, B, _u(op="frobnicate")]), ["'u'", "'op'", "frobnicate"]),
     "op missing": (_doc([{"id": "a", "value": 1}]), ["'a'", "'op'"]),
     "too few inputs": (_doc([A, B, _u(inputs=["a"])]), ["'u'", "'inputs'"]),

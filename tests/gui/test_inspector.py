@@ -62,3 +62,14 @@ def test_value_and_param_and_output(window):
     window.inspector.output.setChecked(True)
     assert graph.output == "a"  # never renamed
     assert core.evaluate(graph).grads[key] == 1.0
+
+
+def test_a_name_not_in_normal_form_is_refused_with_the_normal_form(window):
+    from tests.gui.helpers import status
+
+    _show(window, "b")
+    window.inspector.name.setText("\ufb01")  # the ligature ﬁ, which formulas read as fi
+    window.inspector.name.editingFinished.emit()
+    assert window.inspector.name.text() == "b"
+    assert "b" in window.document.graph and "\ufb01" not in window.document.graph
+    assert status(window) == "Refused: id '\ufb01' is not in normal form; use 'fi'"
