@@ -76,6 +76,9 @@ MAX_SIDE = 16_384
 MAX_PIXELS = 64 * 1024 * 1024
 #: Acrobat shows pages up to 200 × 200 inches; bigger PDF pages get a warning.
 PDF_MAX_POINTS = 14_400.0
+#: An SVG or PDF never gets wider or taller than this many canvas units: a bigger
+#: diagram (nodes placed very far apart) is drawn smaller, with a warning.
+MAX_VECTOR_SIDE = 1_000_000.0
 #: File extension → format name.
 FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 FORMAT_LABELS = {"png": "PNG image", "svg": "SVG drawing", "pdf": "PDF document"}
@@ -97,7 +100,8 @@ class ExportResult:
     format: str
     #: Pixels for PNG, canvas units for SVG, points for PDF.
     size: tuple[int, int]
-    #: The PNG scale actually used (lower than asked when the image had to be capped).
+    #: The scale actually used: pixels per canvas unit for PNG (lower than asked when the
+    #: image had to be capped); 1.0 for SVG and PDF unless a huge diagram was shrunk.
     scale: float
     #: One line for the user when the result is not what was asked (the size was capped).
     warning: str | None = None
@@ -159,12 +163,13 @@ def export_scene(
             data = _png_bytes(image, used, path)
             size = (image.width(), image.height())
         elif fmt == "svg":
-            data = _svg_bytes(scene, source, transparent, path)
-            size = (math.ceil(source.width()), math.ceil(source.height()))
-            used, warning = 1.0, None
+            used, warning = _vector_fit(source)
+            data = _svg_bytes(scene, source, used, transparent, path)
+            size = (_side(source.width() * used), _side(source.height() * used))
         else:
-            data, size, warning = _pdf_bytes(scene, source, transparent, path)
-            used = 1.0
+            used, shrunk = _vector_fit(source)
+            data, size, warning = _pdf_bytes(scene, source, used, transparent, path)
+            warning = "; ".join(w for w in (shrunk, warning) if w) or None
     _write_atomic(path, data)
     return ExportResult(path, fmt, size, used, warning)
 
@@ -206,21 +211,22 @@ def paint_diagram(
     with _light_look(), clean_diagram(scene, values, selection_only, "Print") as source:
         picture = QPicture()
         recorder = QPainter(picture)
+        shrink, _ = _vector_fit(source)
+        box = QRectF(0, 0, source.width() * shrink, source.height() * shrink)
         try:
             _hints(recorder)
-            box = QRectF(0, 0, source.width(), source.height())
             scene.render(recorder, box, source, Qt.AspectRatioMode.IgnoreAspectRatio)
         finally:
             recorder.end()
-    fit = min(target.width() / source.width(), target.height() / source.height())
+    fit = min(target.width() / box.width(), target.height() / box.height())
     device = painter.device()
     # QPainter.drawPicture scales by the devices' DPI ratio itself; undo that.
     dpi_ratio = picture.logicalDpiY() / device.logicalDpiY() if device is not None else 1.0
     painter.save()
     try:
         painter.translate(
-            target.left() + (target.width() - source.width() * fit) / 2,
-            target.top() + (target.height() - source.height() * fit) / 2,
+            target.left() + (target.width() - box.width() * fit) / 2,
+            target.top() + (target.height() - box.height() * fit) / 2,
         )
         painter.scale(fit * dpi_ratio, fit * dpi_ratio)
         painter.drawPicture(0, 0, picture)
@@ -282,7 +288,7 @@ def clean_diagram(
             if item.isVisible():
                 item.setVisible(False)
                 hidden.append(item)
-        yield _drawn_rect(nodes, edges)
+        yield _drawable(_drawn_rect(nodes, edges), nodes, where)
     finally:
         for item in hidden:
             item.setVisible(True)
@@ -303,6 +309,52 @@ def _drawn_rect(nodes: list[NodeItem], edges: list[EdgeItem]) -> QRectF:
         if item.isVisible():
             rect = rect.united(item.sceneBoundingRect())
     return rect.adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
+
+
+def _drawable(rect: QRectF, nodes: list[NodeItem], where: str | Path) -> QRectF:
+    """The rectangle to draw, or ExportError when it is too big for a float to measure.
+
+    A file may place nodes anywhere a float reaches (±1.7e308); two nodes that far apart
+    make a diagram whose size overflows to infinity, which no drawing can shrink to fit.
+    Anything finite is drawn, scaled down as far as needed (see the size caps).
+    """
+    if all(math.isfinite(v) for v in (rect.left(), rect.top(), rect.width(), rect.height())):
+        return rect
+    far = max(
+        (item for item in nodes if item.isVisible()),
+        key=lambda item: max(abs(item.scenePos().x()), abs(item.scenePos().y())),
+    )
+    pos = far.scenePos()
+    axis, value = ("x", pos.x()) if abs(pos.x()) >= abs(pos.y()) else ("y", pos.y())
+    node_id = far.scene().graph.id_of(far.key)
+    raise ExportError(
+        f"{where}: cannot draw the diagram: it is too large to measure (node {node_id!r} is "
+        f"at {axis} = {value:.3g}); move the far nodes closer, for example with Arrange"
+    )
+
+
+def _vector_fit(source: QRectF) -> tuple[float, str | None]:
+    """The scale for an SVG or PDF: 1, or less when a side exceeds MAX_VECTOR_SIDE."""
+    side = max(source.width(), source.height())
+    if side <= MAX_VECTOR_SIDE:
+        return 1.0, None
+    fit = MAX_VECTOR_SIDE / side
+    return fit, (
+        f"the diagram is {_amount(source.width())} × {_amount(source.height())} canvas units, "
+        f"more than the {MAX_VECTOR_SIDE:,.0f} per side a drawing may have; drawn at scale "
+        f"{fit:.3g}"
+    )
+
+
+def _side(x: float) -> int:
+    return max(1, math.ceil(x))
+
+
+def _amount(x: float) -> str:
+    """A size for a message: digits with separators, or powers of ten when it is huge."""
+    if not math.isfinite(x):
+        return "more than 1e308"
+    return f"{x:,.0f}" if abs(x) < 1e15 else f"{x:.3g}"
 
 
 @contextlib.contextmanager
@@ -341,28 +393,41 @@ def _render_image(
 
 
 def _pixels(source: QRectF, scale: float) -> tuple[int, int]:
+    """Whole pixels for the source at ``scale``; only for scales that fit (see below)."""
     return (
         max(1, math.ceil(source.width() * scale - 1e-6)),
         max(1, math.ceil(source.height() * scale - 1e-6)),
     )
 
 
-def _capped_scale(source: QRectF, scale: float) -> tuple[float, str | None]:
-    width, height = _pixels(source, scale)
-    if width <= MAX_SIDE and height <= MAX_SIDE and width * height <= MAX_PIXELS:
-        return scale, None
+def _fits(source: QRectF, scale: float) -> bool:
+    """Whether the image at ``scale`` stays within MAX_SIDE and MAX_PIXELS (never
+    overflows, however large the diagram or the scale)."""
     exact_w, exact_h = source.width() * scale, source.height() * scale
-    fit = min(MAX_SIDE / exact_w, MAX_SIDE / exact_h, math.sqrt(MAX_PIXELS / (exact_w * exact_h)))
-    used = scale * fit
-    while True:  # rounding up to whole pixels may overshoot by a row or column
-        w, h = _pixels(source, used)
-        if w <= MAX_SIDE and h <= MAX_SIDE and w * h <= MAX_PIXELS:
-            break
+    if not (exact_w <= MAX_SIDE + 1 and exact_h <= MAX_SIDE + 1):  # also catches infinity
+        return False
+    w, h = _pixels(source, scale)
+    return w <= MAX_SIDE and h <= MAX_SIDE and w * h <= MAX_PIXELS
+
+
+def _capped_scale(source: QRectF, scale: float) -> tuple[float, str | None]:
+    if _fits(source, scale):
+        return scale, None
+    width, height = source.width(), source.height()
+    # The largest scale that fits, computed without multiplying big numbers together.
+    largest = min(
+        MAX_SIDE / width,
+        MAX_SIDE / height,
+        math.sqrt(MAX_PIXELS / width) * math.sqrt(1 / height),
+    )
+    used = min(scale, largest)
+    while not _fits(source, used):  # rounding up to whole pixels may overshoot by a row
         used *= 0.999
+    w, h = _pixels(source, used)
     message = (
-        f"at scale {scale:g} the image would be {width:,} × {height:,} px, more than "
-        f"the {MAX_SIDE:,} px per side and {MAX_PIXELS // 2**20} MP allowed; written at scale "
-        f"{used:.3g} ({w:,} × {h:,} px)"
+        f"at scale {scale:g} the image would be {_amount(width * scale)} × "
+        f"{_amount(height * scale)} px, more than the {MAX_SIDE:,} px per side and "
+        f"{MAX_PIXELS // 2**20} MP allowed; written at scale {used:.3g} ({w:,} × {h:,} px)"
     )
     if used < TEXT_LOD:
         message += ", too small for text, so nodes are plain boxes"
@@ -382,13 +447,16 @@ def _png_bytes(image: QImage, scale: float, path: Path) -> bytes:
     return bytes(data.data())
 
 
-def _svg_bytes(scene: GraphScene, source: QRectF, transparent: bool, path: Path) -> bytes:
+def _svg_bytes(
+    scene: GraphScene, source: QRectF, fit: float, transparent: bool, path: Path
+) -> bytes:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     generator = QSvgGenerator()
     generator.setOutputDevice(buffer)
-    box = QRectF(0, 0, source.width(), source.height())
+    # At least one unit a side: a diagram shrunk a millionfold may be a hairline.
+    box = QRectF(0, 0, max(1.0, source.width() * fit), max(1.0, source.height() * fit))
     generator.setSize(QSize(math.ceil(box.width()), math.ceil(box.height())))
     generator.setViewBox(box)
     # Fonts are sized in points: the same DPI as the screen keeps text the size the boxes
@@ -411,7 +479,7 @@ def _svg_bytes(scene: GraphScene, source: QRectF, transparent: bool, path: Path)
 
 
 def _pdf_bytes(
-    scene: GraphScene, source: QRectF, transparent: bool, path: Path
+    scene: GraphScene, source: QRectF, fit: float, transparent: bool, path: Path
 ) -> tuple[bytes, tuple[int, int], str | None]:
     data = QByteArray()
     buffer = QBuffer(data)
@@ -419,7 +487,10 @@ def _pdf_bytes(
     writer = QPdfWriter(buffer)
     dpi = _dpi()
     writer.setResolution(dpi)  # one canvas unit = one screen pixel = 72/dpi points
-    points = (source.width() * 72 / dpi, source.height() * 72 / dpi)
+    points = (  # at least one point a side, or the page is not a page
+        max(1.0, source.width() * fit * 72 / dpi),
+        max(1.0, source.height() * fit * 72 / dpi),
+    )
     page = QPageSize(
         QSizeF(*points),
         QPageSize.Unit.Point,
@@ -619,7 +690,6 @@ def export_with_dialog(
         return None
     options = dialog.options()
     settings = QSettings("dvar", "dvar")
-    settings.setValue("export/format", options.format)
     folder = str(settings.value("export/folder", "") or "")
     suggested = str(Path(folder) / f"{Path(name).stem or 'diagram'}.{options.format}")
     path, _ = QFileDialog.getSaveFileName(
@@ -630,16 +700,21 @@ def export_with_dialog(
     )
     if not path:
         return None
-    if Path(path).suffix.lower() != f".{options.format}":
-        path += f".{options.format}"
+    # A name typed with an image extension chooses the format ("talk.pdf" while the box
+    # says SVG writes a PDF); any other name gets the chosen format's extension.
+    fmt = FORMATS.get(Path(path).suffix.lower())
+    if fmt is None:
+        fmt = options.format
+        path += f".{fmt}"
+    settings.setValue("export/format", fmt)
     try:
         result = export_scene(
             scene,
             path,
-            fmt=options.format,
+            fmt=fmt,
             scale=options.scale,
             values=options.values,
-            transparent=options.transparent,
+            transparent=options.transparent and fmt != "pdf",
             selection_only=options.selection_only,
         )
     except ExportError as error:

@@ -215,3 +215,107 @@ def test_eval_reads_through_a_link(tmp_path: Path, capsys: pytest.CaptureFixture
     link.symlink_to(LECTURE)
     assert cli.main(["eval", str(link)]) == 0
     assert "J = 33" in capsys.readouterr().out
+
+
+# ------------------------------------------------- far-away nodes and huge scales
+def _far(tmp_path: Path, *positions: tuple[float, float]) -> Path:
+    """A file the reader accepts, with inputs at the given (x, y)."""
+    nodes = ",".join(
+        f'{{"id": "n{i}", "op": "input", "value": 1, "x": {x!r}, "y": {y!r}}}'
+        for i, (x, y) in enumerate(positions)
+    )
+    path = tmp_path / "far.dvar"
+    path.write_text(
+        f'{{"format": "dvar", "version": 1, "output": null, "nodes": [{nodes}]}}', "utf-8"
+    )
+    assert len(core.load(path)) == len(positions)
+    return path
+
+
+def _warning(err: str) -> str:
+    lines = err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("dvar: warning: "), err
+    return lines[0]
+
+
+@pytest.mark.parametrize("suffix", [".svg", ".png", ".pdf"])
+@pytest.mark.parametrize("x", [1e10, 1e308, -1e308])
+def test_export_shrinks_a_diagram_with_a_node_far_away(
+    tmp_path: Path, capsys: pytest.CaptureFixture, x: float, suffix: str
+) -> None:
+    path = _far(tmp_path, (0, 0), (x, 0))
+    out = tmp_path / f"out{suffix}"
+    assert cli.main(["export", str(path), "-o", str(out)]) == 0
+    warning = _warning(capsys.readouterr().err)
+    assert "scale" in warning and "inf" not in warning.replace("more than 1e308", "")
+    data = out.read_bytes()
+    assert data.startswith({".svg": b"<?xml", ".png": b"\x89PNG", ".pdf": b"%PDF"}[suffix])
+    if suffix == ".svg":
+        assert b'width="' in data and b"viewBox=" in data
+    if suffix == ".pdf":
+        box = data.split(b"/MediaBox [", 1)[1].split(b"]", 1)[0].split()
+        assert all(float(v) >= 0 for v in box) and float(box[2]) > 0 and float(box[3]) > 0
+
+
+@pytest.mark.parametrize("suffix", [".svg", ".png", ".pdf"])
+def test_export_refuses_a_diagram_too_large_to_measure(
+    tmp_path: Path, capsys: pytest.CaptureFixture, suffix: str
+) -> None:
+    """Nodes at −1e308 and +1e308: the diagram's width overflows to infinity."""
+    path = _far(tmp_path, (-1e308, 0), (1e308, 0))
+    out = tmp_path / f"out{suffix}"
+    assert cli.main(["export", str(path), "-o", str(out)]) == 2
+    out_text, err = capsys.readouterr()
+    line = _only_one_error_line(err)
+    assert str(out) in line and "too large" in line and "'n0'" in line and "1e+308" in line
+    assert out_text == "" and not out.exists()
+
+
+@pytest.mark.parametrize("scale", ["1e308", "1e300", "1e-300"])
+def test_export_clamps_a_huge_or_tiny_scale(
+    tmp_path: Path, capsys: pytest.CaptureFixture, scale: str
+) -> None:
+    out = tmp_path / "out.png"
+    assert cli.main(["export", LECTURE, "-o", str(out), "--scale", scale]) == 0
+    err = capsys.readouterr().err
+    if float(scale) > 1:
+        assert "16,384" in _warning(err) and "inf" not in err
+    else:
+        assert err == ""
+    assert out.read_bytes().startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize("scale", ["inf", "nan", "0", "-2"])
+def test_export_refuses_a_scale_that_is_not_a_positive_number(
+    tmp_path: Path, capsys: pytest.CaptureFixture, scale: str
+) -> None:
+    assert cli.main(["export", LECTURE, "-o", str(tmp_path / "o.png"), "--scale", scale]) == 2
+    assert "scale" in _only_one_error_line(capsys.readouterr().err)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("positions", "args", "status"),
+    [
+        (((0, 0), (1e10, 0)), ["-o", "o.svg"], 0),
+        (((0, 0), (1e308, 0)), ["-o", "o.png"], 0),
+        (((0, 0), (-1e308, 5)), ["-o", "o.png", "--scale", "1e308"], 0),
+        (((-1e308, 0), (1e308, 0)), ["-o", "o.pdf"], 2),
+    ],
+)
+def test_the_dvar_command_never_shows_a_traceback_on_far_nodes(
+    tmp_path: Path, positions: tuple, args: list[str], status: int
+) -> None:
+    path = _far(tmp_path, *positions)
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    done = subprocess.run(
+        [*_dvar_command(), "export", str(path), *args],
+        capture_output=True,
+        encoding="utf-8",
+        cwd=tmp_path,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == status, done.stderr
+    assert "Traceback" not in done.stderr and "Error" not in done.stderr
+    assert len(done.stderr.splitlines()) == 1

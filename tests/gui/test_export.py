@@ -307,9 +307,10 @@ def test_write_failures_keep_the_old_file(qapp, tmp_path, monkeypatch, where, co
     def fail(*args, **kwargs):
         raise OSError(code, os.strerror(code))
 
+    graph = core.load(LECTURE)
     monkeypatch.setattr(os, where, fail)
     with pytest.raises(ExportError) as caught:
-        export_graph(core.load(LECTURE), out)
+        export_graph(graph, out)
     assert str(caught.value) == f"cannot write {out}: {os.strerror(code)}"
     assert out.read_bytes() == b"previous image"
     assert _only_file(tmp_path) == ["x.png"]
@@ -425,6 +426,80 @@ def test_export_image_failure_shows_one_line(window, tmp_path, monkeypatch, dial
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a: (str(out), ""))
     window.export_image()
     assert dialogs == [("warning", f"cannot write {out}: the folder {out.parent} does not exist")]
+
+
+@pytest.mark.parametrize(
+    ("chosen", "typed", "written", "magic"),
+    [
+        ("svg", "export-lecture.pdf", "export-lecture.pdf", b"%PDF"),
+        ("svg", "Talk.PNG", "Talk.PNG", b"\x89PNG"),
+        ("pdf", "figure.svg", "figure.svg", b"<?xml"),
+        ("png", "plain", "plain.png", b"\x89PNG"),
+        ("svg", "notes.txt", "notes.txt.svg", b"<?xml"),
+    ],
+)
+def test_a_typed_extension_chooses_the_format(
+    window, tmp_path, monkeypatch, dialogs, chosen, typed, written, magic
+):
+    _accept_dialog(monkeypatch, format=chosen, transparent=True)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a: (str(tmp_path / typed), ""))
+    window.export_image()
+    assert dialogs == []
+    assert [p.name for p in tmp_path.iterdir() if p.is_file()] == [written]
+    assert (tmp_path / written).read_bytes().startswith(magic)
+    again = ExportDialog(window.scene, window)  # the format used is the one offered next
+    assert again.format_box.currentData() == export.FORMATS[Path(written).suffix.lower()]
+
+
+def _far_window(window, *positions):
+    nodes = [
+        {"id": f"n{i}", "op": "input", "value": 1, "x": x, "y": y}
+        for i, (x, y) in enumerate(positions)
+    ]
+    text = json.dumps({"format": "dvar", "version": 1, "output": None, "nodes": nodes})
+    window.set_document(Document(core.loads(text, "far.dvar")))
+    return window
+
+
+@pytest.mark.parametrize("fmt", ["png", "svg", "pdf"])
+@pytest.mark.parametrize("x", [1e10, 1e308, -1e308])
+def test_the_window_exports_a_node_far_away_shrunk_with_a_warning(
+    window, tmp_path, monkeypatch, dialogs, fmt, x
+):
+    _far_window(window, (0, 0), (x, 0))
+    _accept_dialog(monkeypatch, format=fmt)
+    out = tmp_path / f"far.{fmt}"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a: (str(out), ""))
+    window.export_image()
+    assert out.stat().st_size > 0
+    assert len(dialogs) == 1 and dialogs[0][0] == "warning" and "scale" in dialogs[0][1]
+    assert str(out) in window.statusBar().currentMessage()
+
+
+def test_the_window_refuses_a_diagram_too_large_to_measure(window, tmp_path, monkeypatch, dialogs):
+    _far_window(window, (-1e308, 0), (1e308, 0))
+    _accept_dialog(monkeypatch, format="svg")
+    out = tmp_path / "far.svg"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a: (str(out), ""))
+    window.export_image()
+    assert len(dialogs) == 1 and dialogs[0][0] == "warning"
+    assert dialogs[0][1].startswith(f"{out}: cannot draw the diagram: it is too large")
+    assert not out.exists()
+    window.copy_image()  # Copy as Image says why in the status bar
+    assert "too large" in window.statusBar().currentMessage()
+
+
+def test_copy_and_print_shrink_a_node_far_away(window, tmp_path):
+    from PySide6.QtGui import QPainter, QPdfWriter
+
+    _far_window(window, (0, 0), (1e308, 0))
+    result = export.copy_image(window.scene)
+    assert result.warning and max(result.size) <= export.MAX_SIDE
+    writer = QPdfWriter(str(tmp_path / "page.pdf"))
+    painter = QPainter(writer)
+    export.paint_diagram(window.scene, painter, QRectF(0, 0, writer.width(), writer.height()))
+    painter.end()
+    assert (tmp_path / "page.pdf").read_bytes().startswith(b"%PDF")
 
 
 def test_export_dialog_options(window):
