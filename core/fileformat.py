@@ -13,6 +13,7 @@ import heapq
 import json
 import math
 import os
+import re
 import stat
 from typing import Any
 
@@ -22,8 +23,18 @@ from core.ops import OPS
 
 FORMAT = "dvar"
 VERSION = 1
-MAX_BYTES = 50 * 1024 * 1024
-MAX_NODES = 1_000_000
+#: Limits on what a file may hold, so that a hostile or runaway file is refused with a
+#: message instead of eating memory.  Parsed JSON takes up to 35 times its size in Python
+#: objects, but at most about 100 bytes per JSON item, and a loaded node about 500
+#: bytes; within these limits loading stays below about 300 MB (docs/file-format.md,
+#: "Limits").  A 100,000-node graph is 6 to 9 MB, and about 1.3 million items.
+MAX_BYTES = 16 * 1024 * 1024
+#: JSON items: values (objects, arrays, strings, numbers, true/false/null) and object
+#: keys, counted before parsing.
+MAX_ITEMS = 2_000_000
+MAX_NODES = 200_000
+#: A JSON string, escapes included: what the value count skips over.
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
 _NODE_FIELDS = frozenset({"id", "op", "value", "inputs", "label", "param", "x", "y"})
 _TOP_FIELDS = frozenset({"format", "version", "output", "nodes"})
 
@@ -39,8 +50,10 @@ def load(path: str | os.PathLike[str]) -> Graph:
     a device or a socket is refused at once, so nothing ever waits for a writer.
     """
     where = _printable(str(path))
-    data = _read_file(path, where)
-    return loads(data, where)
+    text = _decode(_read_file(path, where), where)  # the bytes go as soon as decoded
+    document = _parse(text, where)
+    del text
+    return _from_dict(document, where, consume=True)
 
 
 def _read_file(path: str | os.PathLike[str], where: str) -> bytes:
@@ -59,7 +72,7 @@ def _read_file(path: str | os.PathLike[str], where: str) -> bytes:
     except OSError as error:
         raise FileFormatError(f"{where}: cannot read: {error.strerror or error}") from None
     if len(data) > MAX_BYTES or info.st_size > MAX_BYTES:
-        raise FileFormatError(f"{where}: larger than {MAX_BYTES // 2**20} MiB; refusing to read it")
+        raise _too_large(where)
     return data
 
 
@@ -83,17 +96,34 @@ def _check_regular(mode: int, where: str) -> None:
 def loads(data: bytes | str, where: str = "<data>") -> Graph:
     """Read ``.dvar`` content (bytes or text); ``where`` names it in error messages."""
     where = _printable(where)
-    if isinstance(data, bytes):
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise FileFormatError(
-                f"{where}: not a dvar file: not UTF-8 text (bad byte at offset {error.start})"
-            ) from None
-    else:
-        text = data
-    if not text.strip():
+    if len(data) > MAX_BYTES:  # text: characters, at most as many as its UTF-8 bytes
+        raise _too_large(where)
+    text = _decode(data, where) if isinstance(data, bytes) else data
+    return _from_dict(_parse(text, where), where, consume=True)
+
+
+def _too_large(where: str) -> FileFormatError:
+    return FileFormatError(f"{where}: larger than {MAX_BYTES // 2**20} MiB; refusing to read it")
+
+
+def _decode(data: bytes, where: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise FileFormatError(
+            f"{where}: not a dvar file: not UTF-8 text (bad byte at offset {error.start})"
+        ) from None
+
+
+def _parse(text: str, where: str) -> Any:
+    """The JSON document in ``text``, after checking that it holds at most MAX_ITEMS
+    values and keys (so that parsing cannot take more memory than that many objects)."""
+    if not text or text.isspace():
         raise FileFormatError(f"{where}: the file is empty")
+    if _count_items(text) > MAX_ITEMS:
+        raise FileFormatError(
+            f"{where}: more than {MAX_ITEMS:,} JSON values and keys; refusing to parse it"
+        )
     try:
         document = json.loads(text)
     except RecursionError:
@@ -104,11 +134,43 @@ def loads(data: bytes | str, where: str = "<data>") -> Graph:
         ) from None
     except ValueError as error:  # e.g. an integer with more digits than Python reads
         raise FileFormatError(f"{where}: not valid JSON: {error}") from None
-    return from_dict(document, where)
+    return document
+
+
+def _count_items(text: str) -> int:
+    """How many JSON values and keys ``text`` holds (for valid JSON; empty arrays and
+    objects count twice), cheaply.
+
+    Each value but the first follows a comma or a colon, or is the first in an array;
+    each key is followed by a colon.  So one plus the commas, colons, ``[`` and ``{``
+    outside strings bounds them.  The count over the whole text (strings
+    included) takes milliseconds and is normally small enough; only when it is not are
+    the strings skipped, stopping as soon as the limit is passed.
+    """
+    rough = 1 + _structural(text)
+    if rough <= MAX_ITEMS:
+        return rough
+    count, start = 1, 0
+    for string in _JSON_STRING.finditer(text):
+        count += _structural(text[start : string.start()])
+        if count > MAX_ITEMS:
+            return count
+        start = string.end()
+    return count + _structural(text[start:])
+
+
+def _structural(text: str) -> int:
+    return text.count(",") + text.count(":") + text.count("[") + text.count("{")
 
 
 def from_dict(document: Any, where: str = "<data>") -> Graph:
     """Build a Graph from a parsed ``.dvar`` document, checking every field."""
+    return _from_dict(document, where, consume=False)
+
+
+def _from_dict(document: Any, where: str, consume: bool) -> Graph:
+    """``consume``: the document is ours, and its node records are dropped as they are
+    read, so that the parsed JSON and the graph are not both whole in memory at once."""
     where = _printable(where)
     if not isinstance(document, dict):
         raise FileFormatError(f"{where}: not a dvar file: expected a JSON object at the top")
@@ -136,6 +198,8 @@ def from_dict(document: Any, where: str = "<data>") -> Graph:
     wiring: list[list] = []
     for index, record in enumerate(records):
         node, inputs = _read_node(record, index, where)
+        if consume:
+            records[index] = None
         if node.id in keys:
             raise FileFormatError(f"{where}: node {index} ({node.id!r}): duplicate id")
         node.key = keys[node.id] = index

@@ -103,7 +103,11 @@ BAD: dict[str, tuple[bytes | str, list[str]]] = {
     "output not text": (_doc([A], output=5), ["'output'"]),
     "does not exist": (MISSING, ["no such file"]),
     "a folder": (FOLDER, ["folder"]),
-    "over 50 MB": (OVERSIZED, ["larger than 50"]),
+    "over 16 MiB": (OVERSIZED, ["larger than 16 MiB"]),
+    "more than 2,000,000 JSON values and keys": (
+        b'{"format": "dvar", "version": 1, "nodes": [], "x": [' + b"[]," * 2_000_000 + b"[]]}",
+        ["more than 2,000,000 JSON values and keys"],
+    ),
 }
 
 
