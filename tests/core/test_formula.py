@@ -16,6 +16,7 @@ import core
 from core.formula import FUNCTIONS, BuildResult, FormulaError, build_graph, parse_formula
 from core.layout import GRID, NODE_HEIGHT, NODE_WIDTH
 from tests.core.helpers import lecture, snapshot
+from tests.profiles import scaled
 
 LECTURE_VALUES = {"a": 5, "b": 3, "c": 2}
 
@@ -580,7 +581,7 @@ def central(f: Callable[[float], float], x: float) -> tuple[float, bool]:
 
 
 @settings(
-    max_examples=150,
+    max_examples=scaled(150),
     deadline=None,
     suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow],
 )

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 import core
 from tests.core.helpers import central_difference
+from tests.profiles import scaled
 
 
 def _sigmoid(x: float) -> float:
@@ -116,7 +117,7 @@ def test_partial_text_is_written_in_terms_of_the_operands(op: str, slot: int, te
 
 @pytest.mark.parametrize("careful", [False, True], ids=["fast", "careful"])
 @pytest.mark.parametrize("op", sorted(REFERENCE))
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=scaled(40), deadline=None)
 @given(data=st.data())
 def test_partials_match_central_differences(op: str, careful: bool, data: st.DataObject) -> None:
     operands = data.draw(DOMAINS[op], label="operands")

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 import core
 from tests.core.helpers import close, snapshot
 from tests.core.test_ops import REFERENCE
+from tests.profiles import scaled
 
 ALL_OPS = [name for name, op in core.OPS.items() if not op.is_leaf]
 SMOOTH_OPS = ["add", "sub", "mul", "neg", "sin", "cos", "tanh", "sigmoid"]
@@ -161,7 +162,7 @@ def evaluate_repeatedly(g: core.Graph, data: st.DataObject) -> None:
         check_against_fresh_load(g, core.evaluate(g, compile=not interactive))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=scaled(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_random_edits_agree_with_a_fresh_load(data: st.DataObject) -> None:
     g = core.Graph()
@@ -186,7 +187,7 @@ def reference_output(g: core.Graph, leaf_values: dict[str, float]) -> float:
     return values[g.key_of(g.output)]
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=scaled(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_random_smooth_graphs_match_finite_differences(data: st.DataObject) -> None:
     g = core.Graph()

@@ -22,6 +22,7 @@ from gui.commands import (
 from gui.document import Document
 from gui.scene import GraphScene
 from tests.gui.helpers import facts
+from tests.profiles import scaled
 
 OPS = sorted(core.OPS)
 #: New names, some of them taken or not identifiers: those renames are refused.
@@ -129,7 +130,7 @@ def assert_scene_matches(scene, document) -> None:
 
 
 @settings(
-    max_examples=30,
+    max_examples=scaled(30),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
