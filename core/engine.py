@@ -12,11 +12,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from core import rules
 from core.evaluation import Evaluation
 from core.graph import Graph, GraphError, NodeRef
 from core.plan import COMPILE_AFTER, COMPILE_LIMIT, Plan, plan_for
 
-_FAILURES = (ArithmeticError, ValueError)
+_FAILURES = rules.FAILURES
 isfinite = math.isfinite
 
 
@@ -76,9 +77,9 @@ def _interpret(plan: Plan, leaf_values: list[float]) -> tuple[list, list] | None
             values[i] = op.fn(values[a[0]], values[a[-1]])
     if not isfinite(sum(values)):
         return None
-    grads = [0.0] * n
+    grads = plan.grad_start().copy()
     grads[plan.out] = 1.0
-    for i in range(plan.out, -1, -1):
+    for i in plan.backward_order():  # each sum in the canonical order (Plan.uses)
         op = ops[i]
         if not reach[i] or not op.arity:
             continue
@@ -93,114 +94,44 @@ def _interpret(plan: Plan, leaf_values: list[float]) -> tuple[list, list] | None
     return values, grads
 
 
-def _forward_careful(
+def forward_careful(
     plan: Plan, leaf_values: list[float], override: dict[int, float] | None = None
 ) -> tuple[list[float | None], dict[int, str], dict[int, int]]:
-    """Values with nulls where there are none, the reasons, and each null's root cause."""
-    names, ops, args = plan.names, plan.ops, plan.args
+    """Values with nulls where there are none, the reasons, and each null's root cause.
+
+    ``override`` sets some nodes' values (a nudge): they are not computed.
+    """
     values: list[float | None] = [None] * len(plan.keys)
-    errors: dict[int, str] = {}
-    cause: dict[int, int] = {}
     for p, v in zip(plan.leaf_pos, leaf_values, strict=True):
         values[p] = v
-    if override is not None:
+    if override:
         for p, v in override.items():
             values[p] = v
-    for i, op in enumerate(ops):
-        if not op.arity or (override is not None and i in override):
-            continue
-        operands: list[float] = []
-        for slot, a in enumerate(args[i]):
-            if a is None:
-                errors[i] = f"slot {slot + 1} of {names[i]} is empty"
-                cause[i] = i
-                break
-            x = values[a]
-            if x is None:
-                cause[i] = cause[a]
-                errors[i] = f"waits on {names[cause[a]]}"
-                break
-            operands.append(x)
-        else:
-            try:
-                y = op.fn(*operands)
-            except _FAILURES:
-                y = math.nan
-            if isfinite(y):
-                values[i] = y
-            else:
-                errors[i] = op.why_undefined(operands, [names[a] for a in args[i]])
-                cause[i] = i
+    errors, cause = rules.careful_values(plan.ops, plan.names, plan.args, values, override or ())
     return values, errors, cause
 
 
 def _run_careful(
     plan: Plan, leaf_values: list[float]
 ) -> tuple[list[float | None], list[float | None], dict[int, str]]:
-    values, errors, _ = _forward_careful(plan, leaf_values)
-    names, reach, out = plan.names, plan.reach, plan.out
-    n = len(values)
-    if out is None:
-        for i in range(n):
-            errors.setdefault(i, "no output chosen")
-        return values, [None] * n, errors
-    grads: list[float | None] = [0.0] * n
-    if values[out] is None:
-        for i in range(n):
-            if reach[i]:
-                grads[i] = None
-                errors.setdefault(i, f"{names[out]} has no value")
-        return values, grads, errors
-    grads[out] = 1.0
-    ops, args = plan.ops, plan.args
-    cause: dict[int, int] = {}  # for a null derivative: the node where it first broke
-    for i in range(out, -1, -1):
-        op = ops[i]
-        if not reach[i] or not op.arity:
-            continue
-        g = grads[i]
-        operands = [values[a] for a in args[i]]
-        x0, x1 = operands[0], operands[-1]
-        for slot, a in enumerate(args[i]):
-            if grads[a] is None:
-                continue
-            if g is None:
-                grads[a] = None
-                cause[a] = cause[i]
-                errors.setdefault(a, f"waits on d{names[cause[i]]}")
-                continue
-            term = _term(op, slot, x0, x1, values[i], g)
-            if term is None:
-                grads[a] = None
-                cause[a] = a
-                errors.setdefault(a, _partial_failure(plan, i, slot, operands))
-            else:
-                grads[a] += term
-                if not isfinite(grads[a]):
-                    grads[a] = None
-                    cause[a] = a
-                    errors.setdefault(a, f"d{names[a]} overflows: the sum is too large")
+    values, errors, _ = forward_careful(plan, leaf_values)
+    names, ops, args = plan.names, plan.ops, plan.args
+
+    def texts(i: int, slot: int) -> str:
+        return ops[i].partial_text(slot, [names[a] for a in args[i]], names[i])
+
+    grads = rules.careful_grads(
+        ops, names, args, values, plan.out, plan.reach, plan.backward_order(), texts, errors
+    )
     return values, grads, errors
 
 
-def _term(op, slot: int, x0: float, x1: float, y: float, g: float) -> float | None:
-    try:
-        term = g * op.dfns[slot](x0, x1, y)
-    except _FAILURES:
-        return None
-    return term if isfinite(term) else None
-
-
-def _partial_failure(plan: Plan, i: int, slot: int, operands: list[float]) -> str:
-    from core.numbers import format_number
-
+def partial_failure(plan: Plan, i: int, slot: int, operands: list[float]) -> str:
+    """Why the local partial of node ``i`` for ``slot`` is not finite at these operands."""
     names, op = plan.names, plan.ops[i]
     operand_names = [names[a] for a in plan.args[i]]
     text = op.partial_text(slot, operand_names, names[i])
-    shown = ", ".join(
-        f"{n} = {format_number(v)}" for n, v in zip(operand_names, operands, strict=True)
-    )
-    return f"∂{names[i]}/∂{operand_names[slot]} = {text} is not finite at {shown}"
+    return rules.partial_failure(names[i], operand_names, slot, text, operands)
 
 
 @dataclass(frozen=True)
@@ -237,7 +168,7 @@ def nudge(graph: Graph, ref: NodeRef, h: float = 0.001) -> Nudge:
     if x is None:
         raise GraphError(f"{plan.names[p]} has no value to nudge: {before.errors[plan.names[p]]}")
     leaf_values = [node.value for node in plan.leaf_nodes]
-    after, _, _ = _forward_careful(plan, leaf_values, {p: x + h})
+    after, _, _ = forward_careful(plan, leaf_values, {p: x + h})
     old = before.values
     changed = [name for name, v in zip(plan.names, after, strict=True) if v != old[name]]
     delta = ratio = None

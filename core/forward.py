@@ -25,10 +25,11 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Mapping
 
-from core.engine import _FAILURES, _forward_careful, _partial_failure
+from core.engine import forward_careful, partial_failure
 from core.evaluation import Column, PlanResult
 from core.graph import Graph, GraphError, NodeRef
 from core.plan import Plan, plan_for
+from core.rules import FAILURES
 
 
 class ForwardResult(PlanResult, Mapping):
@@ -104,7 +105,7 @@ def forward_derivatives(graph: Graph, wrt: NodeRef) -> ForwardResult:
     x = plan.pos[key]
     names, ops, args = plan.names, plan.ops, plan.args
     # Values (and the reasons for missing ones) exactly as the engine computes them.
-    values, errors, _ = _forward_careful(plan, [leaf.value for leaf in plan.leaf_nodes])
+    values, errors, _ = forward_careful(plan, [leaf.value for leaf in plan.leaf_nodes])
     n = len(plan.keys)
     tangents: list[float | None] = [0.0] * n
     depends = [False] * n  # on x: the others have derivative 0 whatever their partials
@@ -125,7 +126,7 @@ def forward_derivatives(graph: Graph, wrt: NodeRef) -> ForwardResult:
             continue
         operands = [values[a] for a in args[i]]  # all present, since y is
         x0, x1 = operands[0], operands[-1]
-        total: float | None = 0.0
+        total: float | None = -0.0  # so the first term starts the sum (see core.rules)
         for slot, a in enumerate(args[i]):
             if not depends[a]:  # type: ignore[index]
                 continue
@@ -137,12 +138,12 @@ def forward_derivatives(graph: Graph, wrt: NodeRef) -> ForwardResult:
                 break
             try:
                 term = op.dfns[slot](x0, x1, y) * ta
-            except _FAILURES:
+            except FAILURES:
                 term = math.nan
             if not math.isfinite(term):
                 total = None
                 tangent_cause[i] = i
-                errors[i] = _partial_failure(plan, i, slot, operands)
+                errors[i] = partial_failure(plan, i, slot, operands)
                 break
             total += term
         if total is not None and not math.isfinite(total):

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import math
 
+from core import rules
+
 #: What a missing (null) number reads as.
-MISSING = "—"
+MISSING = rules.MISSING
 
 #: Significant digits numbers are shown with, unless a person chooses otherwise.
-DIGITS = 6
+DIGITS = rules.DIGITS
 #: The choices the editor offers for that.
 MIN_DIGITS, MAX_DIGITS = 2, 15
 
@@ -35,17 +37,7 @@ def format_number(x: float | None, digits: int | None = None) -> str:
 
     ``None`` (no value) reads as an em dash, and ``-0`` reads as ``0``.
     """
-    if x is None:
-        return MISSING
-    if not math.isfinite(x):
-        return "nan" if math.isnan(x) else ("inf" if x > 0 else "-inf")
-    if x == 0:
-        return "0"
-    text = f"{x:.{digits or _digits}g}"
-    if "e" in text:
-        mantissa, exponent = text.split("e")
-        text = f"{mantissa}e{int(exponent)}"
-    return text
+    return rules.fmt(x, digits or _digits)
 
 
 def format_full(x: float | None) -> str:

@@ -14,69 +14,14 @@ Adding an op means adding one ``Op(...)`` entry to ``_TABLE``.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from core import rules
 
-def _sigmoid(x: float) -> float:
-    # Written so that neither branch can overflow.
-    if x >= 0.0:
-        return 1.0 / (1.0 + math.exp(-x))
-    e = math.exp(x)
-    return e / (1.0 + e)
-
-
-#: Names the op expressions may use, for both the small functions and compiled plans.
-NAMESPACE: dict[str, object] = {
-    "exp": math.exp,
-    "log": math.log,
-    "sqrt": math.sqrt,
-    "sin": math.sin,
-    "cos": math.cos,
-    "tanh": math.tanh,
-    "fpow": math.pow,  # math.pow raises instead of returning a complex number
-    "fabs": math.fabs,
-    "sigmoid": _sigmoid,
-    "__builtins__": {},
-}
-
-
-def _number(x: float) -> str:
-    from core.numbers import format_number
-
-    return format_number(x)
-
-
-def _explain_div(x0: float, x1: float, names: list[str]) -> str | None:
-    if x1 == 0.0:
-        return f"division by zero: {names[1]} = 0"
-    return None
-
-
-def _explain_log(x0: float, names: list[str]) -> str | None:
-    if x0 == 0.0:
-        return f"log of zero: {names[0]} = 0"
-    if x0 < 0.0:
-        return f"log of a negative number: {names[0]} = {_number(x0)}"
-    return None
-
-
-def _explain_sqrt(x0: float, names: list[str]) -> str | None:
-    if x0 < 0.0:
-        return f"square root of a negative number: {names[0]} = {_number(x0)}"
-    return None
-
-
-def _explain_pow(x0: float, x1: float, names: list[str]) -> str | None:
-    if x0 < 0.0 and not float(x1).is_integer():
-        return (
-            f"a negative base to a fractional power is not a real number: "
-            f"({_number(x0)})^{_number(x1)}"
-        )
-    if x0 == 0.0 and x1 < 0.0:
-        return f"zero to a negative power: 0^{_number(x1)}"
-    return None
+#: Names the op expressions may use, for the small functions, compiled plans and
+#: exported scripts alike.
+NAMESPACE: dict[str, object] = {**rules.HELPERS, "__builtins__": {}}
 
 
 @dataclass(frozen=True)
@@ -90,11 +35,17 @@ class Op:
     forward: str = ""
     partials: tuple[str, ...] = ()
     partial_texts: tuple[str, ...] = ()
-    #: Explains, from the operand values, why the result is not a finite number.
-    explain: Callable[..., str | None] | None = None
-    #: Python callables built from ``forward`` and ``partials`` (see ``_build``).
+    #: Why the result is not a finite number: (test, message) pairs, the test an
+    #: expression over ``{0}``, ``{1}``, the message over ``{n0}``, ``{n1}`` (the
+    #: operands' names) and ``{x0}``, ``{x1}`` (their values).  The first test
+    #: that holds explains; with none, the result overflowed.
+    domain_rules: tuple[tuple[str, str], ...] = ()
+    #: Python callables built from the expressions above (see ``_build``).
     fn: Callable[..., float] = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
     dfns: tuple[Callable[..., float], ...] = field(default=(), repr=False, compare=False)
+    domain: tuple[tuple[Callable[..., bool], str], ...] = field(
+        default=(), repr=False, compare=False
+    )
 
     @property
     def is_leaf(self) -> bool:
@@ -115,12 +66,7 @@ class Op:
 
     def why_undefined(self, operands: list[float], names: list[str]) -> str:
         """A sentence saying why this op has no finite value for these operands."""
-        if self.explain is not None:
-            reason = self.explain(*operands, names)
-            if reason:
-                return reason
-        shown = ", ".join(f"{n} = {_number(v)}" for n, v in zip(names, operands, strict=True))
-        return f"{self.name} has no finite value here ({shown}): the result overflows"
+        return rules.why(self, operands, names)
 
 
 def _build(op: Op) -> Op:
@@ -140,18 +86,29 @@ def _build(op: Op) -> Op:
         )
         for slot in range(op.arity)
     )
+    domain = tuple(
+        (eval(f"lambda x0, x1=0.0: {test.format(*names)}", NAMESPACE), message)  # noqa: S307
+        for test, message in op.domain_rules
+    )
     object.__setattr__(op, "fn", fn)
     object.__setattr__(op, "dfns", dfns)
+    object.__setattr__(op, "domain", domain)
     return op
 
 
-def _binary(name, symbol, title, forward, partials, texts, explain=None) -> Op:
-    return Op(name, 2, symbol, title, forward, partials, texts, explain)
+def _binary(name, symbol, title, forward, partials, texts, domain=()) -> Op:
+    return Op(name, 2, symbol, title, forward, partials, texts, domain)
 
 
-def _unary(name, symbol, title, forward, partial, text, explain=None) -> Op:
-    return Op(name, 1, symbol, title, forward, (partial,), (text,), explain)
+def _unary(name, symbol, title, forward, partial, text, domain=()) -> Op:
+    return Op(name, 1, symbol, title, forward, (partial,), (text,), domain)
 
+
+_LOG_DOMAIN = (
+    ("{0} == 0.0", "log of zero: {n0} = 0"),
+    ("{0} < 0.0", "log of a negative number: {n0} = {x0}"),
+)
+_SQRT_DOMAIN = (("{0} < 0.0", "square root of a negative number: {n0} = {x0}"),)
 
 _TABLE: tuple[Op, ...] = (
     Op("input", 0, "", "Input: a value you set"),
@@ -164,18 +121,30 @@ _TABLE: tuple[Op, ...] = (
         "÷",
         "Divide",
         "{0} / {1}",
-        ("1.0 / {1}", "-{0} / ({1} * {1})"),
+        # -(x0/x1)/x1 keeps the range that x1*x1 would lose (1e-200 squared is 0).
+        ("1.0 / {1}", "-({0} / {1}) / {1}"),
         ("1/{1}", "-{0}/{1}²"),
-        _explain_div,
+        (("{1} == 0.0", "division by zero: {n1} = 0"),),
     ),
     _binary(
         "pow",
         "^",
         "Power",
         "fpow({0}, {1})",
-        ("{1} * fpow({0}, {1} - 1.0)", "{y} * log({0})"),
+        # At the edges, the conventions PyTorch follows too: x^0 is flat in x for
+        # every x, and at x = 0 with y >= 0, x^y is flat in y (0^y = 0 for y > 0).
+        (
+            "(0.0 if {1} == 0.0 else {1} * fpow({0}, {1} - 1.0))",
+            "(0.0 if {0} == 0.0 and {1} >= 0.0 else {y} * log({0}))",
+        ),
         ("{1}·{0}^({1}-1)", "{0}^{1}·ln {0}"),
-        _explain_pow,
+        (
+            (
+                "{0} < 0.0 and {1} % 1.0 != 0.0",
+                "a negative base to a fractional power is not a real number: ({x0})^{x1}",
+            ),
+            ("{0} == 0.0 and {1} < 0.0", "zero to a negative power: 0^{x1}"),
+        ),
     ),
     _binary(
         "max",
@@ -201,8 +170,8 @@ _TABLE: tuple[Op, ...] = (
     ),
     _unary("neg", "−", "Negate", "-{0}", "-1.0", "-1"),
     _unary("exp", "exp", "Exponential", "exp({0})", "{y}", "exp({0})"),
-    _unary("log", "ln", "Natural log", "log({0})", "1.0 / {0}", "1/{0}", _explain_log),
-    _unary("sqrt", "√", "Square root", "sqrt({0})", "0.5 / {y}", "1/(2√{0})", _explain_sqrt),
+    _unary("log", "ln", "Natural log", "log({0})", "1.0 / {0}", "1/{0}", _LOG_DOMAIN),
+    _unary("sqrt", "√", "Square root", "sqrt({0})", "0.5 / {y}", "1/(2√{0})", _SQRT_DOMAIN),
     _unary("sin", "sin", "Sine", "sin({0})", "cos({0})", "cos({0})"),
     _unary("cos", "cos", "Cosine", "cos({0})", "-sin({0})", "-sin({0})"),
     _unary("tanh", "tanh", "Hyperbolic tangent", "tanh({0})", "1.0 - {y} * {y}", "1 - {y}²"),

@@ -83,6 +83,7 @@ class Plan:
         self.compiled: Compiled | None = None
         self._uses: list[list[tuple[int, int]]] | None = None
         self._order: list[int] | None = None
+        self._grad_start: list[float] | None = None
 
     @property
     def names(self) -> list[str]:
@@ -117,15 +118,30 @@ class Plan:
 
     # ------------------------------------------------------------------ shapes
     def uses(self) -> list[list[tuple[int, int]]]:
-        """For each position, every (consumer position, slot) that reads it, in order."""
+        """For each position, every (consumer position, slot) that reads it, in the
+        canonical order: consumers in the backward order, then by slot.
+
+        Every derivative is summed in this order, by every path (interpreted,
+        compiled, careful, exported), and its chain-rule terms are listed in it.
+        It depends only on the graph's structure, never on the order of its edits.
+        """
         if self._uses is None:
             uses: list[list[tuple[int, int]]] = [[] for _ in self.keys]
-            for c, operands in enumerate(self.args):
-                for slot, a in enumerate(operands):
+            args = self.args
+            for c in self.backward_order():
+                for slot, a in enumerate(args[c]):
                     if a is not None:
                         uses[a].append((c, slot))
             self._uses = uses
         return self._uses
+
+    def grad_start(self) -> list[float]:
+        """What each derivative's sum starts from: -0.0 (so that the first term
+        starts it, sign of zero included) where the node reaches the output, and
+        +0.0 (its derivative: J does not depend on it) where it does not."""
+        if self._grad_start is None:
+            self._grad_start = [-0.0 if r else 0.0 for r in self.reach]
+        return self._grad_start
 
     def backward_order(self) -> list[int]:
         """The one order every view walks the backward pass in.

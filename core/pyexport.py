@@ -20,6 +20,7 @@ anything that could end a line.
 
 from __future__ import annotations
 
+import ast
 import keyword
 import os
 import symtable
@@ -28,75 +29,26 @@ from collections.abc import Iterable
 from pathlib import PurePath
 
 from core.graph import Graph
+from core.ops import OPS
 from core.plan import Plan, plan_for
 
-# --------------------------------------------------------------------- ops
-#: For every computing op: the forward expression and one local partial per slot,
-#: written as readable Python over ``{0}``, ``{1}`` (the operands) and ``{y}`` (the
-#: node's own value).  They compute exactly what ``core.ops`` computes: the same
-#: operations in the same order, so the script agrees with the engine to the bit.
-#: A partial that is more than one factor is written parenthesised.
-PYTHON_OPS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "add": ("{0} + {1}", ("1.0", "1.0")),
-    "sub": ("{0} - {1}", ("1.0", "-1.0")),
-    "mul": ("{0} * {1}", ("{1}", "{0}")),
-    "div": ("{0} / {1}", ("(1.0 / {1})", "(-{0} / ({1} * {1}))")),
-    "pow": ("power({0}, {1})", ("({1} * power({0}, {1} - 1.0))", "({y} * math.log({0}))")),
-    "max": ("max({0}, {1})", ("max_share({0}, {1})", "max_share({1}, {0})")),
-    "min": ("min({0}, {1})", ("min_share({0}, {1})", "min_share({1}, {0})")),
-    "neg": ("-{0}", ("-1.0",)),
-    "exp": ("math.exp({0})", ("{y}",)),
-    "log": ("math.log({0})", ("(1.0 / {0})",)),
-    "sqrt": ("math.sqrt({0})", ("(0.5 / {y})",)),
-    "sin": ("math.sin({0})", ("math.cos({0})",)),
-    "cos": ("math.cos({0})", ("(-math.sin({0}))",)),
-    "tanh": ("math.tanh({0})", ("(1.0 - {y} * {y})",)),
-    "sigmoid": ("sigmoid({0})", ("({y} * (1.0 - {y}))",)),
-    "relu": ("max(0.0, {0})", ("(1.0 if {0} > 0.0 else 0.0)",)),
-    "abs": ("abs({0})", ("sign({0})",)),
-}
 
-#: The helper functions of the script, emitted only when an op of the graph needs them.
-_HELPERS: dict[str, str] = {
-    "power": '''
-def power(x, y):
-    """x ** y for real numbers only: a ValueError where Python would give a complex number."""
-    return math.pow(x, y)
-''',
-    "sigmoid": '''
-def sigmoid(x):
-    """1 / (1 + e^-x), computed so that it never overflows."""
-    if x >= 0.0:
-        return 1.0 / (1.0 + math.exp(-x))
-    e = math.exp(x)
-    return e / (1.0 + e)
-''',
-    "max_share": '''
-def max_share(x, other):
-    """d max(x, other) / dx: 1 if x is the larger, 0.5 on a tie (split evenly), else 0."""
-    return 1.0 if x > other else 0.5 if x == other else 0.0
-''',
-    "min_share": '''
-def min_share(x, other):
-    """d min(x, other) / dx: 1 if x is the smaller, 0.5 on a tie (split evenly), else 0."""
-    return 1.0 if x < other else 0.5 if x == other else 0.0
-''',
-    "sign": '''
-def sign(x):
-    """d|x| / dx: 1 for x > 0, -1 for x < 0, and 0 at 0."""
-    return 1.0 if x > 0.0 else -1.0 if x < 0.0 else 0.0
-''',
-}
+def _rules_source() -> str:
+    """core/rules.py as the script carries it: its code, without the module docstring."""
+    from importlib.resources import files
 
-_NEEDS: dict[str, tuple[str, ...]] = {
-    "pow": ("power",),
-    "sigmoid": ("sigmoid",),
-    "max": ("max_share",),
-    "min": ("min_share",),
-    "abs": ("sign",),
-}
+    source = files("core").joinpath("rules.py").read_text(encoding="utf-8")
+    body = ast.parse(source).body
+    start = body[1].lineno if ast.get_docstring(ast.Module(body=body, type_ignores=[])) else 1
+    code = "\n".join(source.splitlines()[start - 1 :])
+    return "# dvar's rules of evaluation, as dvar itself runs them (core/rules.py).\n" + code
 
-_IMPORTS = "import json\nimport math\nimport sys\n"
+
+#: dvar's rules of evaluation (core/rules.py) without their module docstring: the
+#: helpers the op expressions call, the messages, and the careful evaluation.
+_RULES = _rules_source()
+
+_IMPORTS = "import json\nimport sys\n"
 
 # The part of the script that is the same for every graph: choosing the road, the
 # report, and the careful evaluation.  Its messages are core/engine.py's, word for word.
@@ -108,12 +60,9 @@ def main():
     if _COMPLETE:
         try:
             values, grads = forward_and_backward()
-        except _FAILURES:
+        except FAILURES:
             values = None
-        if values is not None and _all_finite(values, grads):
-            # dvar sums every derivative up from 0.0, which turns a -0.0 into 0.0.
-            grads = {name: g + 0.0 for name, g in grads.items()}
-        else:
+        if values is not None and not _all_finite(values, grads):
             values = None
     if values is None:
         values, grads, errors = _careful(_inputs())
@@ -140,20 +89,12 @@ _CAREFUL_INTRO = """
 """
 
 _CAREFUL = '''
-_FAILURES = (ArithmeticError, ValueError)
+class _Op:
+    """An op as the careful evaluation reads it: its forward function, one partial
+    per slot, and the (test, message) pairs that say why it has no value."""
 
-
-def _fmt(x):
-    """A number as dvar shows it: up to 6 significant digits, trailing zeros trimmed."""
-    if x is None:
-        return "\\u2014"
-    if x == 0:
-        return "0"
-    text = f"{x:.6g}"
-    if "e" in text:
-        mantissa, exponent = text.split("e")
-        text = f"{mantissa}e{int(exponent)}"
-    return text
+    def __init__(self, name, fn=None, dfns=(), domain=()):
+        self.name, self.fn, self.dfns, self.domain = name, fn, dfns, domain
 
 
 def _all_finite(values, grads):
@@ -164,111 +105,26 @@ def _all_finite(values, grads):
     return all(x is not None and math.isfinite(x) for x in numbers)
 
 
-def _why(op, xs, names):
-    """Why an op has no finite value for these operands."""
-    x0, x1 = xs[0], xs[-1]
-    if op == "div" and x1 == 0.0:
-        return f"division by zero: {names[1]} = 0"
-    if op == "log" and x0 == 0.0:
-        return f"log of zero: {names[0]} = 0"
-    if op == "log" and x0 < 0.0:
-        return f"log of a negative number: {names[0]} = {_fmt(x0)}"
-    if op == "sqrt" and x0 < 0.0:
-        return f"square root of a negative number: {names[0]} = {_fmt(x0)}"
-    if op == "pow" and x0 < 0.0 and not float(x1).is_integer():
-        return (
-            "a negative base to a fractional power is not a real number: "
-            f"({_fmt(x0)})^{_fmt(x1)}"
-        )
-    if op == "pow" and x0 == 0.0 and x1 < 0.0:
-        return f"zero to a negative power: 0^{_fmt(x1)}"
-    shown = ", ".join(f"{n} = {_fmt(x)}" for n, x in zip(names, xs))
-    return f"{op} has no finite value here ({shown}): the result overflows"
-
-
 def _careful(inputs):
     """Every value and derivative, None where there is none, and why: by node id."""
     names = [node[0] for node in _GRAPH]
-    n = len(_GRAPH)
-    values = [None] * n
-    errors = {}
-    cause = {}
-    for i, (name, op, args, _texts) in enumerate(_GRAPH):
-        if op in ("input", "const"):
-            values[i] = float(inputs[name])
-            continue
-        xs = []
-        for slot, a in enumerate(args):
-            if a is None:
-                errors[i] = f"slot {slot + 1} of {name} is empty"
-                cause[i] = i
-                break
-            if values[a] is None:
-                cause[i] = cause[a]
-                errors[i] = f"waits on {names[cause[a]]}"
-                break
-            xs.append(values[a])
-        else:
-            try:
-                y = _OPS[op][0](*xs)
-            except _FAILURES:
-                y = math.nan
-            if math.isfinite(y):
-                values[i] = y
-            else:
-                errors[i] = _why(op, xs, [names[a] for a in args])
-                cause[i] = i
-    grads = [0.0] * n
-    reach = [False] * n
+    ops = [_OPS.get(node[1]) or _Op(node[1]) for node in _GRAPH]
+    args = [node[2] for node in _GRAPH]
+    values = [float(inputs[name]) if name in inputs else None for name in names]
+    errors, _ = careful_values(ops, names, args, values)
+    reach = [False] * len(_GRAPH)
     if _OUTPUT is not None:
         reach[_OUTPUT] = True
         for i in range(_OUTPUT, -1, -1):
             if reach[i]:
-                for a in _GRAPH[i][2]:
+                for a in args[i]:
                     if a is not None:
                         reach[a] = True
-    if _OUTPUT is None:
-        grads = [None] * n
-        for i in range(n):
-            errors.setdefault(i, "no output chosen")
-    elif values[_OUTPUT] is None:
-        for i in range(n):
-            if reach[i]:
-                grads[i] = None
-                errors.setdefault(i, f"{names[_OUTPUT]} has no value")
-    else:
-        grads[_OUTPUT] = 1.0
-        broken = {}
-        for i in range(_OUTPUT, -1, -1):
-            name, op, args, texts = _GRAPH[i]
-            if not reach[i] or op in ("input", "const"):
-                continue
-            g = grads[i]
-            xs = [values[a] for a in args]
-            for slot, a in enumerate(args):
-                if grads[a] is None:
-                    continue
-                if g is None:
-                    grads[a] = None
-                    broken[a] = broken[i]
-                    errors.setdefault(a, f"waits on d{names[broken[i]]}")
-                    continue
-                try:
-                    term = g * _OPS[op][1][slot](xs[0], xs[-1], values[i])
-                except _FAILURES:
-                    term = math.nan
-                if not math.isfinite(term):
-                    grads[a] = None
-                    broken[a] = a
-                    shown = ", ".join(f"{names[b]} = {_fmt(x)}" for b, x in zip(args, xs))
-                    partial = f"\\u2202{name}/\\u2202{names[a]} = {texts[slot]}"
-                    errors.setdefault(a, f"{partial} is not finite at {shown}")
-                    continue
-                grads[a] += term
-                if not math.isfinite(grads[a]):
-                    grads[a] = None
-                    broken[a] = a
-                    errors.setdefault(a, f"d{names[a]} overflows: the sum is too large")
+
+    def texts(i, slot):
+        return _GRAPH[i][3][slot]
+
+    grads = careful_grads(ops, names, args, values, _OUTPUT, reach, _BACKWARD, texts, errors)
     return (
         dict(zip(names, values)),
         dict(zip(names, grads)),
@@ -282,11 +138,11 @@ def _report(result):
     if out is None:
         print("No output is chosen, so no derivative is defined.")
     else:
-        print(f"{out} = {_fmt(values[out])}")
+        print(f"{out} = {fmt(values[out])}")
     rows = [("node", "value", "derivative")]
     for i in _BACKWARD:
         name = _GRAPH[i][0]
-        rows.append((name, _fmt(values[name]), f"d{name} = {_fmt(grads[name])}"))
+        rows.append((name, fmt(values[name]), f"d{name} = {fmt(grads[name])}"))
     width = [max(len(row[k]) for row in rows) for k in (0, 1)]
     print()
     for name, value, grad in rows:
@@ -331,11 +187,15 @@ def _global_names(source: str) -> set[str]:
 
 
 def _reserved() -> frozenset[str]:
-    fixed = _IMPORTS + "".join(_HELPERS.values()) + _MAIN + _CAREFUL_INTRO + _CAREFUL + _TAIL
+    fixed = _IMPORTS + _RULES + _MAIN + _CAREFUL_INTRO + _CAREFUL + _TAIL
     names = _global_names(fixed)
     # What the generated passes call, whichever ops a graph has.
-    expressions = [e for forward, partials in PYTHON_OPS.values() for e in (forward, *partials)]
-    code = "\n".join("_ = " + e.format("x0", "x1", y="y") for e in expressions)
+    expressions = [
+        e
+        for op in OPS.values()
+        for e in (op.forward, *op.partials, *(t for t, _ in op.domain_rules))
+    ]
+    code = "\n".join("_ = " + e.format("x0", "x1", y="y") for e in expressions if e)
     names.update(_global_names(code) - {"_", "x0", "x1", "y"})
     names.update(_GENERATED_GLOBALS)
     names.update(keyword.kwlist)
@@ -408,10 +268,11 @@ def _term(op: str, slot: int, operands: list[str], out: str, grad: str) -> tuple
     """
     if op == "mul":  # the forward product with the operand replaced by the derivative
         return (f"{grad} * {operands[1]}" if slot == 0 else f"{operands[0]} * {grad}"), False
-    partial = PYTHON_OPS[op][1][slot].format(*operands, y=out)
+    partial = OPS[op].partial_code(slot, operands, out)
     if partial in ("1.0", "-1.0"):
         return grad, partial == "-1.0"
-    return f"{grad} * {partial}", False
+    # Grouped as the engine groups it, so the product is the same to the bit.
+    return f"{grad} * {partial if partial.isidentifier() else f'({partial})'}", False
 
 
 def _dict_literal(pairs: list[tuple[str, str]], indent: str) -> list[str]:
@@ -458,28 +319,20 @@ def to_python(graph: Graph, *, source: str | os.PathLike[str] | None = None) -> 
     single :func:`core.evaluate`) and the same reasons for what is missing.
     """
     plan = plan_for(graph)
-    names, ops = plan.names, plan.ops
-    for op in ops:
-        if not op.is_leaf and op.name not in PYTHON_OPS:
-            raise ValueError(f"export as Python does not know the op {op.name!r}")
+    names = plan.names
     value_var, grad_var = variable_names(names)
     var = [value_var[name] for name in names]
     dvar = [grad_var[name] for name in names]
     blocked = _blocked(plan)
     nodes = {node.key: node for node in graph}
-    used = {op.name for op in ops}
-
-    helpers = [
-        code for name, code in _HELPERS.items() if any(name in _NEEDS.get(op, ()) for op in used)
-    ]
     blocks = [
-        *helpers,
         "\n".join(_leaves(plan, nodes, var)),
         "\n".join(_passes(plan, var, dvar, blocked)),
         "\n".join(_inputs(plan, var)),
         _MAIN,
-        _CAREFUL_INTRO.strip() + "\n\n" + _tables(plan),
+        _CAREFUL_INTRO.strip() + "\n\n" + _RULES,
         _CAREFUL,
+        _tables(plan),
         _TAIL,
     ]
     head = _header(graph, plan, source).strip() + "\n\n" + _IMPORTS.strip()
@@ -554,7 +407,7 @@ def _passes(plan: Plan, var: list[str], dvar: list[str], blocked: list[str | Non
         if op.is_leaf:
             continue
         operands = ["?" if a is None else var[a] for a in args[i]]
-        line = f"{var[i]} = {PYTHON_OPS[op.name][0].format(*operands)}"
+        line = f"{var[i]} = {op.forward_code(operands)}"
         if blocked[i] is None:
             body.append(line)
         else:
@@ -581,8 +434,8 @@ def _passes(plan: Plan, var: list[str], dvar: list[str], blocked: list[str | Non
             if not plan.reach[i]:
                 body.append(f"{dvar[i]} = 0.0  # {names[out]} does not depend on {names[i]}")
                 continue
-            # The engine adds the terms consumer by consumer, latest consumer first.
-            terms = sorted(((c, s) for c, s in uses[i] if plan.reach[c]), key=lambda u: -u[0])
+            # Terms in dvar's canonical order (consumers in backward order, then slot).
+            terms = [(c, s) for c, s in uses[i] if plan.reach[c]]
             for k, (c, slot) in enumerate(terms):
                 operands = [var[a] for a in args[c]]  # type: ignore[index]
                 term, minus = _term(ops[c].name, slot, operands, var[c], dvar[c])
@@ -642,13 +495,23 @@ def _tables(plan: Plan) -> str:
     lines.append("# Node positions in dvar's backward order, for the report.")
     lines.append(f"_BACKWARD = {_tuple(plan.backward_order())}")
     lines.append("_OPS = {")
-    for name in PYTHON_OPS:
-        if name not in {op.name for op in ops}:
+    for op in OPS.values():
+        if op.is_leaf or op.name not in {o.name for o in ops}:
             continue
-        forward, partials = PYTHON_OPS[name]
-        fn = forward.format("x0", "x1")
-        dfns = ", ".join(f"lambda x0, x1, y: {p.format('x0', 'x1', y='y')}" for p in partials)
-        lines.append(f"    {_literal(name)}: (lambda x0, x1=0.0: {fn}, ({dfns},)),")
+        fn = op.forward_code(["x0", "x1"])
+        dfns = ", ".join(
+            f"lambda x0, x1, y: {op.partial_code(s, ['x0', 'x1'], 'y')}" for s in range(op.arity)
+        )
+        domain = "".join(
+            f"(lambda x0, x1=0.0: {test.format('x0', 'x1')}, {_literal(message)}), "
+            for test, message in op.domain_rules
+        )
+        lines.append(f"    {_literal(op.name)}: _Op(")
+        lines.append(f"        {_literal(op.name)},")
+        lines.append(f"        lambda x0, x1=0.0: {fn},")
+        lines.append(f"        ({dfns},),")
+        lines.append(f"        ({domain.rstrip()}),")
+        lines.append("    ),")
     lines.append("}")
     return "\n".join(lines)
 
