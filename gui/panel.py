@@ -154,6 +154,8 @@ class DerivativePanel(QTreeWidget):
         return f"{symbol} ≡ ∂{out}/∂{node_id}: how much {out} moves per unit nudge of {node_id}"
 
     def _fill(self, row: QTreeWidgetItem) -> None:
+        if row.parent() is not None:
+            return  # a breakdown line (expand-all reaches it): it has no breakdown of its own
         key = row.data(0, KEY_ROLE)
         evaluation = self.document.evaluation
         lines = [evaluation.breakdown(key, self.notation)]

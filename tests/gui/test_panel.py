@@ -1,5 +1,7 @@
 """The derivative panel: rows in backward order, chain-rule breakdowns, and selection both ways."""
 
+import faulthandler
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
@@ -180,3 +182,22 @@ def test_expanded_rows_stay_open_when_the_graph_grows(window):
     k = keys(window)
     assert panel.rows[k["b"]].isExpanded()
     assert panel.rows[k["b"]].child(0).text(0) == "db = du · ∂u/∂b = du · c = 3 · 2 = 6"
+
+
+def test_expanding_every_row_at_once_fills_each_row_once(window):
+    """The tree's own expand-all (the * key) also expands breakdown lines: they get no
+    lines of their own, so it ends, and nothing is drawn under them."""
+    panel = window.panel
+    panel.setFocus()
+    panel.setCurrentItem(panel.topLevelItem(0))
+    faulthandler.dump_traceback_later(30, exit=True)  # it used to expand forever
+    try:
+        QTest.keyClick(panel, Qt.Key.Key_Asterisk)
+        panel.expandAll()
+        QApplication.processEvents()
+    finally:
+        faulthandler.cancel_dump_traceback_later()
+    rows = [panel.topLevelItem(i) for i in range(panel.topLevelItemCount())]
+    assert all(row.isExpanded() and row.childCount() >= 1 for row in rows)
+    assert max(row.childCount() for row in rows) > 1  # the breakdown and its terms
+    assert all(row.child(i).childCount() == 0 for row in rows for i in range(row.childCount()))
