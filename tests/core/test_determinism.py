@@ -14,7 +14,6 @@ import io
 import json
 import math
 import runpy
-import struct
 import sys
 from pathlib import Path
 
@@ -25,7 +24,7 @@ from hypothesis import strategies as st
 import core
 from core.pyexport import to_python
 from tests.core.helpers import build
-from tests.core.test_random_edits import ALL_OPS, random_edit
+from tests.core.test_random_edits import ALL_OPS, bits, random_edit
 from tests.profiles import scaled
 
 #: Numbers that tell summation orders apart: cancellation, signed zeros, extremes.
@@ -33,11 +32,6 @@ SPECIAL = [0.0, -0.0, 1.0, -1.0, 0.5, 3.0, 1e16, -1e16, 1e-200, 1e200, 1e-8, 7.2
 VALUES = st.one_of(
     st.sampled_from(SPECIAL), st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False)
 )
-
-
-def bits(x: float | None) -> str | None:
-    """A float's exact bit pattern (so -0.0 and 0.0 differ), or None."""
-    return None if x is None else struct.pack("<d", x).hex()
 
 
 def answer(ev: core.Evaluation) -> dict:
