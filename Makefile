@@ -1,5 +1,7 @@
 # make run   - set up .venv if needed and start dvar (ARGS="file.dvar" to open a file)
 # make test  - set up .venv with the test tools and run the whole suite
+# make fuzz  - the property tests with new random seeds and 100x the examples (not in CI);
+#              DVAR_FUZZ_SCALE=N for N times, TESTS=... for other tests
 # make bench - run the benchmarks against micrograd
 # make lint  - ruff
 # make bundle - a one-folder app in dist/dvar/ (PyInstaller) that runs without Python,
@@ -9,7 +11,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test bench lint bundle system-deps clean
+.PHONY: run test fuzz bench lint bundle system-deps clean
 
 system-deps:
 	scripts/system-deps
@@ -30,6 +32,12 @@ test: system-deps $(VENV)/.installed-test
 	$(BIN)/python -m ruff check core gui tests benchmarks scripts/screenshots scripts/bundle-entry.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 
+PROPERTY_TESTS := tests/core/test_random_edits.py tests/core/test_determinism.py \
+	tests/core/test_ops.py tests/core/test_formula.py
+fuzz: system-deps $(VENV)/.installed-test
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q --hypothesis-profile=fuzz \
+		--hypothesis-show-statistics $(or $(TESTS),$(PROPERTY_TESTS))
+
 bench: system-deps $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/engine.py
 	$(BIN)/python benchmarks/files.py
@@ -48,6 +56,7 @@ bundle: system-deps $(VENV)/.installed-dev
 		--distpath dist --workpath build/bundle --specpath build/bundle \
 		--paths $(CURDIR) --collect-submodules core --collect-submodules gui \
 		--collect-submodules resources --collect-data resources \
+		--add-data $(CURDIR)/core/rules.py:core \
 		scripts/bundle-entry.py
 	scripts/check-bundle dist/dvar
 

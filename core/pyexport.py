@@ -37,7 +37,10 @@ def _rules_source() -> str:
     """core/rules.py as the script carries it: its code, without the module docstring."""
     from importlib.resources import files
 
-    source = files("core").joinpath("rules.py").read_text(encoding="utf-8")
+    from core import rules
+
+    # Read as a resource, so it is found in a wheel and in the one-folder bundle too.
+    source = files(rules.__package__).joinpath("rules.py").read_text(encoding="utf-8")
     body = ast.parse(source).body
     start = body[1].lineno if ast.get_docstring(ast.Module(body=body, type_ignores=[])) else 1
     code = "\n".join(source.splitlines()[start - 1 :])

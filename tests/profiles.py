@@ -2,14 +2,17 @@
 
 - ``ci`` (the default): derandomized and without an example database, so every run
   draws the same examples and a green run stays green.
-- ``fuzz``: new seeds every run and a hundred times the examples; chosen with
-  ``pytest --hypothesis-profile=fuzz`` (``make fuzz``).
+- ``fuzz``: new seeds every run and a hundred times the examples (or
+  ``DVAR_FUZZ_SCALE`` times); chosen with ``pytest --hypothesis-profile=fuzz``
+  (``make fuzz``).
 
 Tests that set their own example count write it as ``scaled(n)``: ``n`` under the
 ``ci`` profile, proportionally more under ``fuzz``.
 """
 
 from __future__ import annotations
+
+import os
 
 from hypothesis import HealthCheck, settings
 
@@ -25,7 +28,7 @@ settings.register_profile(
 )
 settings.register_profile(
     "fuzz",
-    max_examples=_CI_EXAMPLES * 100,
+    max_examples=_CI_EXAMPLES * int(os.environ.get("DVAR_FUZZ_SCALE", "100")),
     derandomize=False,
     database=None,
     deadline=None,
