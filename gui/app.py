@@ -9,10 +9,12 @@ import core
 
 
 def _show_error(title: str, text: str) -> None:
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QApplication
+
+    from gui import messages
 
     app = QApplication.instance() or QApplication(sys.argv[:1])  # noqa: F841 - keeps it alive
-    QMessageBox.critical(None, f"{title} — dvar", text)
+    messages.critical(None, f"{title} — dvar", text)  # the file's words, never rich text
 
 
 def run(path: str | None = None) -> int:

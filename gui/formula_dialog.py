@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontDatabase, QTextCursor
 from PySide6.QtWidgets import (
     QDialog,
@@ -50,6 +51,7 @@ class FormulaDialog(QDialog):
         layout.addWidget(self.replace)
         layout.addWidget(self.insert)
         self.error = QLabel()
+        self.error.setTextFormat(Qt.TextFormat.PlainText)  # it quotes what was typed
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #c62828;")
         layout.addWidget(self.error)

@@ -52,6 +52,7 @@ class ForwardModeBox(QGroupBox):
         row.addWidget(self.show_button)
         layout.addLayout(row)
         self.text = QLabel(IDLE_TEXT)
+        self.text.setTextFormat(Qt.TextFormat.PlainText)
         self.text.setWordWrap(True)
         self.text.setMinimumHeight(self.fontMetrics().lineSpacing() * 2 + 4)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 import core
 from core.numbers import format_full, format_number
 from gui.commands import Rename, SetInput, SetLabel, SetOutput, SetParam, SetValue
 from gui.document import Document
+from gui.messages import plain_tip
 from gui.view import parse_typed_number
 
 
@@ -31,6 +33,8 @@ class Inspector(QWidget):
         self.output = QCheckBox("output (J)")
         self.hint = QLabel("Select a node to inspect it.")
         self.hint.setWordWrap(True)
+        for label in (self.op, self.computed, self.hint):
+            label.setTextFormat(Qt.TextFormat.PlainText)  # node text is never markup
         form.addRow(self.hint)
         form.addRow("Name", self.name)
         form.addRow("Label", self.label)
@@ -112,7 +116,7 @@ class Inspector(QWidget):
         choices = sorted((n.id, n.key) for n in graph if n.key not in blocked)
         for slot, source in enumerate(node.inputs):
             combo = QComboBox()
-            combo.setToolTip(f"What feeds slot {slot + 1} of {node.id}")
+            combo.setToolTip(plain_tip(f"What feeds slot {slot + 1} of {node.id}"))
             combo.addItem("(empty)", None)
             for node_id, key in choices:
                 combo.addItem(node_id, key)

@@ -32,6 +32,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.messages import plain_tip
+
 WIDTH = 184.0
 HEADER = 26.0
 LINE = 22.0
@@ -215,7 +217,7 @@ class NodeItem(QGraphicsRectItem):
         self.has_error, self.is_output = has_error, is_output
         if tooltip != self._tooltip:
             self._tooltip = tooltip
-            self.setToolTip(tooltip)
+            self.setToolTip(plain_tip(tooltip))
         self._stale = True
         return block != (has_error, is_output)
 

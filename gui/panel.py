@@ -16,6 +16,7 @@ from core import Evaluation, derivative_symbol
 from core.numbers import format_full, format_number
 from gui.document import Document
 from gui.items import derivative_color
+from gui.messages import plain_tip
 
 KEY_ROLE = Qt.ItemDataRole.UserRole
 
@@ -140,7 +141,7 @@ class DerivativePanel(QTreeWidget):
                 if key in self.annotations:
                     value_text += f"   {self.annotations[key]}"
                 row.setText(1, value_text)
-                row.setToolTip(0, self.explain(node_id, output))
+                row.setToolTip(0, plain_tip(self.explain(node_id, output)))
                 row.setToolTip(1, format_full(grad) if shown else "")
             if row.isExpanded():
                 self._fill(row)
@@ -175,7 +176,7 @@ class DerivativePanel(QTreeWidget):
             child = QTreeWidgetItem(row, [line])
             child.setData(0, KEY_ROLE, key)
             child.setFirstColumnSpanned(True)
-            child.setToolTip(0, line)
+            child.setToolTip(0, plain_tip(line))
             if index == 0:
                 font = QFont(self.font())
                 font.setBold(True)

@@ -40,6 +40,7 @@ from core.graph import STRUCTURAL
 from core.numbers import format_full, format_number
 from gui.commands import SetParam, SetValues
 from gui.document import Document
+from gui.messages import plain_tip
 from gui.view import parse_typed_number
 
 DEFAULT_RATE = "0.1"
@@ -327,6 +328,7 @@ class TrainingPanel(QWidget):
         layout.addLayout(row)
 
         self.status = QLabel()
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status.setMinimumHeight(self.fontMetrics().lineSpacing() * 2 + 4)
@@ -520,7 +522,10 @@ class TrainingPanel(QWidget):
             if item.checkState(0) != state:
                 item.setCheckState(0, state)
             item.setToolTip(
-                2, f"d{node.id} ≡ ∂{out or 'J'}/∂{node.id} = {format_full(grad)}" if out else ""
+                2,
+                plain_tip(f"d{node.id} ≡ ∂{out or 'J'}/∂{node.id} = {format_full(grad)}")
+                if out
+                else "",
             )
         self.params.blockSignals(False)
         name = out or "J"

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 import core
 from gui.commands import AddNodes, SetValue
 from gui.items import GRID, TEXT_LOD
+from gui.messages import plain_tip
 from gui.scene import GraphScene
 
 MIN_ZOOM, MAX_ZOOM = 0.05, 4.0
@@ -303,7 +304,7 @@ class ValueEditor(QLineEdit):
         node = scene.graph.node(key)
         self.key = key
         self.setText(core.format_full(node.value))
-        self.setToolTip(f"New value for {node.id}: a number, e.g. 5.001")
+        self.setToolTip(plain_tip(f"New value for {node.id}: a number, e.g. 5.001"))
         self.setGeometry(rect.adjusted(-4, -3, 4, 3))
         self.setStyleSheet("")
         self.show()

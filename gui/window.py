@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 import core
 from core import numbers
 from core.numbers import format_number
+from gui import messages
 from gui.autosave import Autosaver
 from gui.clipboard import copy_nodes, paste_records
 from gui.commands import AddNodes, MoveNodes, RemoveItems, SetOutput
@@ -77,6 +78,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus()
         self.value_label = QLabel()
+        self.value_label.setTextFormat(Qt.TextFormat.PlainText)
         self.statusBar().addPermanentWidget(self.value_label)
         self.setAcceptDrops(True)
         self.autosaver = Autosaver(self)
@@ -278,6 +280,12 @@ class MainWindow(QMainWindow):
             action.setShortcuts([QKeySequence(k) for k in keys])
             self.addAction(action)
             self.actions[name] = action
+        # "Undo Label a “<h1>…”": the tooltip Qt makes from an action's text would be rich.
+        for signal, action in (
+            (self.undo_group.undoTextChanged, self.actions["undo"]),
+            (self.undo_group.redoTextChanged, self.actions["redo"]),
+        ):
+            signal.connect(lambda _, a=action: a.setToolTip(messages.plain_tip(a.iconText())))
         self._action("cut", "Cu&t", self.cut, key.Cut)
         self._action("copy", "&Copy", self.copy, key.Copy)
         self._action("paste", "&Paste", self.paste, key.Paste)
@@ -453,7 +461,7 @@ class MainWindow(QMainWindow):
         try:
             document = Document.open(path)
         except core.FileFormatError as error:
-            QMessageBox.warning(self, "Cannot open file", str(error))
+            messages.warning(self, "Cannot open file", str(error))
             return False
         self.set_document(document)
         self.remember(path)
@@ -482,7 +490,7 @@ class MainWindow(QMainWindow):
         try:
             self.document.save(path)
         except OSError as error:
-            QMessageBox.warning(self, "Cannot save", f"{path}: {error.strerror or error}")
+            messages.warning(self, "Cannot save", f"{path}: {error.strerror or error}")
             return False
         self._update_title()
         self.remember(path)
@@ -492,7 +500,7 @@ class MainWindow(QMainWindow):
     def _confirm_discard(self) -> bool:
         if self.document is None or self.document.undo_stack.isClean():
             return True
-        answer = QMessageBox.question(
+        answer = messages.question(
             self,
             "Unsaved changes",
             f"Save the changes to {self.document.name}?",
@@ -530,10 +538,10 @@ class MainWindow(QMainWindow):
             script = core.to_python(self.document.graph, source=source)
             write_atomic(path, script.encode("utf-8"))
         except OSError as error:
-            QMessageBox.warning(self, "Cannot export", f"{path}: {error.strerror or error}")
+            messages.warning(self, "Cannot export", f"{path}: {error.strerror or error}")
             return False
         except ValueError as error:
-            QMessageBox.warning(self, "Cannot export", f"{path}: {error}")
+            messages.warning(self, "Cannot export", f"{path}: {error}")
             return False
         self.show_message(f"Exported {path}: run it with python3 {Path(path).name}")
         return True
@@ -548,7 +556,7 @@ class MainWindow(QMainWindow):
             self.show_message(str(error))
             return
         if result.warning:
-            QMessageBox.warning(self, "Image reduced", result.warning)
+            messages.warning(self, "Image reduced", result.warning)
         width, height = result.size
         self.show_message(f"Copied the diagram as a {width} × {height} px image")
 
@@ -564,7 +572,7 @@ class MainWindow(QMainWindow):
             return
         painter = QPainter()
         if not painter.begin(printer):
-            QMessageBox.warning(self, "Cannot print", "The printer could not be started.")
+            messages.warning(self, "Cannot print", "The printer could not be started.")
             return
         from gui import export
 
@@ -572,7 +580,7 @@ class MainWindow(QMainWindow):
         try:
             export.paint_diagram(self.scene, painter, target)
         except export.ExportError as error:
-            QMessageBox.warning(self, "Cannot print", str(error))
+            messages.warning(self, "Cannot print", str(error))
         finally:
             painter.end()
 
@@ -611,14 +619,14 @@ class MainWindow(QMainWindow):
                 f"&{index} {Path(path).name}", lambda p=path: self._open_recent(p)
             )
             action.setStatusTip(path)
-            action.setToolTip(path)
+            action.setToolTip(messages.plain_tip(path))
         self.recent_menu.addSeparator()
         self.recent_menu.addAction("Clear List", lambda: self.settings.setValue("recent_files", []))
 
     def _open_recent(self, path: str) -> None:
         if not Path(path).exists():
             self.settings.setValue("recent_files", [p for p in self.recent_files() if p != path])
-            QMessageBox.warning(
+            messages.warning(
                 self, "Cannot open file", f"{path}: no such file; removed it from the recent files"
             )
             return
@@ -651,7 +659,7 @@ class MainWindow(QMainWindow):
             self._offer_one(found)
 
     def _offer_one(self, found) -> None:
-        answer = QMessageBox.question(
+        answer = messages.question(
             self,
             "Recover unsaved work?",
             f"dvar did not close normally last time. Unsaved work was kept:\n\n"
@@ -670,7 +678,7 @@ class MainWindow(QMainWindow):
             except OSError as why:
                 found.lock.unlock()
                 kept = f"was left where it is ({why.strerror or why})"
-            QMessageBox.warning(
+            messages.warning(
                 self, "Cannot recover", f"The autosave could not be read and {kept}: {error}"
             )
             return

@@ -55,6 +55,24 @@ def dialogs(monkeypatch):
     )
     monkeypatch.setattr(QMessageBox, "warning", record("warning", QMessageBox.StandardButton.Ok))
     monkeypatch.setattr(QMessageBox, "critical", record("critical", QMessageBox.StandardButton.Ok))
+    monkeypatch.setattr(
+        QMessageBox, "information", record("information", QMessageBox.StandardButton.Ok)
+    )
+    kinds = {
+        QMessageBox.Icon.Question: "question",
+        QMessageBox.Icon.Warning: "warning",
+        QMessageBox.Icon.Critical: "critical",
+    }
+
+    def run_box(box):
+        """A message box made and run by hand (gui.messages) goes where the static one
+        of its kind goes, so a test's own answer for ``question`` applies to both."""
+        show = getattr(QMessageBox, kinds.get(box.icon(), "information"))
+        default = box.defaultButton()
+        default = box.standardButton(default) if default else QMessageBox.StandardButton.NoButton
+        return show(box.parent(), box.windowTitle(), box.text(), box.standardButtons(), default)
+
+    monkeypatch.setattr(QMessageBox, "exec", run_box)
     return shown
 
 

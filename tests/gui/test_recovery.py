@@ -27,7 +27,7 @@ RECOVER_AND_DIE = textwrap.dedent(
     from PySide6.QtWidgets import QApplication, QMessageBox
     app = QApplication([])
     app.setOrganizationName("dvar"); app.setApplicationName("dvar")
-    QMessageBox.question = staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes)
+    QMessageBox.exec = lambda box: QMessageBox.StandardButton.Yes  # "Recover it?" Yes
     from gui.window import MainWindow
     window = MainWindow()
     window.show()
