@@ -31,33 +31,42 @@ from __future__ import annotations
 import ast
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from core.graph import Graph, GraphError
+from core.ops import OPS, by_operator
 
-#: Functions a formula may call, with the op each becomes and its operand count.
-FUNCTIONS: dict[str, tuple[str, int]] = {
-    **{
-        name: (name, 1)
-        for name in ("exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs", "neg")
-    },
-    "max": ("max", 2),
-    "min": ("min", 2),
-    "pow": ("pow", 2),
-}
+
+class _Functions(Mapping):
+    """Functions a formula may call, with the op each becomes and its operand count,
+    read from the op table (``Op.function``) whenever it is asked."""
+
+    def _table(self) -> dict[str, tuple[str, int]]:
+        return {op.function: (op.name, op.arity) for op in OPS.values() if op.function}
+
+    def __getitem__(self, name: str) -> tuple[str, int]:
+        return self._table()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._table())
+
+    def __len__(self) -> int:
+        return len(self._table())
+
+
+FUNCTIONS: Mapping[str, tuple[str, int]] = _Functions()
 
 #: The longest formula text accepted, in characters.
 MAX_LENGTH = 1_000_000
 
-_BINARY_OPS: dict[type[ast.operator], str] = {
-    ast.Add: "add",
-    ast.Sub: "sub",
-    ast.Mult: "mul",
-    ast.Div: "div",
-    ast.Pow: "pow",
-}
+#: How Python writes each binary operator; the op table says which ones are ops.
 _OPERATOR_TEXT: dict[type[ast.operator], str] = {
+    ast.Add: "+",
+    ast.Sub: "-",
+    ast.Mult: "*",
+    ast.Div: "/",
+    ast.Pow: "**",
     ast.FloorDiv: "//",
     ast.Mod: "%",
     ast.MatMult: "@",
@@ -464,7 +473,7 @@ def _children(node: ast.expr, source: _Source) -> list[ast.expr] | None:
     """The operands of an allowed operation (None for a leaf); FormulaError if not allowed."""
     if isinstance(node, ast.BinOp):
         kind = type(node.op)
-        if kind not in _BINARY_OPS:
+        if by_operator(_OPERATOR_TEXT.get(kind, "")) is None:
             symbol = _OPERATOR_TEXT.get(kind, "this operator")
             where = source.operator_position(node, symbol)
             if kind is ast.BitXor:
@@ -544,7 +553,9 @@ def _combine(node: ast.expr, results: list[Expr], source: _Source) -> Expr:
         return Apply("neg", (operand,), line, column)
     if isinstance(node, ast.BinOp):
         right, left = results.pop(), results.pop()
-        return Apply(_BINARY_OPS[type(node.op)], (left, right), line, column)
+        op = by_operator(_OPERATOR_TEXT[type(node.op)])
+        assert op is not None  # _children let only the table's operators through
+        return Apply(op.name, (left, right), line, column)
     assert isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
     op, arity = FUNCTIONS[node.func.id]
     args = tuple(results[-arity:])

@@ -9,7 +9,10 @@ compiles an evaluation plan, so the interpreter and the compiled plan can never
 disagree.  The expressions are dvar's own text; nothing from a file or a user is
 ever compiled here.
 
-Adding an op means adding one ``Op(...)`` entry to ``_TABLE``.
+Each entry also says how a node reads on the canvas (``template``), and how a
+formula writes the op (``function``, ``operator``).  Adding an op means adding one
+``Op(...)`` entry to ``_TABLE``: the palette, formulas, files, ``dvar eval``, the
+engine and Export as Python all read it from here.
 """
 
 from __future__ import annotations
@@ -40,6 +43,12 @@ class Op:
     #: operands' names) and ``{x0}``, ``{x1}`` (their values).  The first test
     #: that holds explains; with none, the result overflowed.
     domain_rules: tuple[tuple[str, str], ...] = ()
+    #: How a node reads in its operands' names, as on the lecture's slide: ``{0}·{1}``.
+    template: str = ""
+    #: The name a formula calls it by (``exp(x)``, ``max(a, b)``), if any.
+    function: str | None = None
+    #: The Python operator a formula writes it with (``+``, ``**``), if any.
+    operator: str | None = None
     #: Python callables built from the expressions above (see ``_build``).
     fn: Callable[..., float] = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
     dfns: tuple[Callable[..., float], ...] = field(default=(), repr=False, compare=False)
@@ -96,12 +105,12 @@ def _build(op: Op) -> Op:
     return op
 
 
-def _binary(name, symbol, title, forward, partials, texts, domain=()) -> Op:
-    return Op(name, 2, symbol, title, forward, partials, texts, domain)
+def _binary(name, symbol, title, forward, partials, texts, domain=(), **names) -> Op:
+    return Op(name, 2, symbol, title, forward, partials, texts, domain, **names)
 
 
-def _unary(name, symbol, title, forward, partial, text, domain=()) -> Op:
-    return Op(name, 1, symbol, title, forward, (partial,), (text,), domain)
+def _unary(name, symbol, title, forward, partial, text, domain=(), **names) -> Op:
+    return Op(name, 1, symbol, title, forward, (partial,), (text,), domain, **names)
 
 
 _LOG_DOMAIN = (
@@ -113,9 +122,36 @@ _SQRT_DOMAIN = (("{0} < 0.0", "square root of a negative number: {n0} = {x0}"),)
 _TABLE: tuple[Op, ...] = (
     Op("input", 0, "", "Input: a value you set"),
     Op("const", 0, "", "Constant: a fixed number"),
-    _binary("add", "+", "Add", "{0} + {1}", ("1.0", "1.0"), ("1", "1")),
-    _binary("sub", "−", "Subtract", "{0} - {1}", ("1.0", "-1.0"), ("1", "-1")),
-    _binary("mul", "×", "Multiply", "{0} * {1}", ("{1}", "{0}"), ("{1}", "{0}")),
+    _binary(
+        "add",
+        "+",
+        "Add",
+        "{0} + {1}",
+        ("1.0", "1.0"),
+        ("1", "1"),
+        template="{0} + {1}",
+        operator="+",
+    ),
+    _binary(
+        "sub",
+        "−",
+        "Subtract",
+        "{0} - {1}",
+        ("1.0", "-1.0"),
+        ("1", "-1"),
+        template="{0} − {1}",
+        operator="-",
+    ),
+    _binary(
+        "mul",
+        "×",
+        "Multiply",
+        "{0} * {1}",
+        ("{1}", "{0}"),
+        ("{1}", "{0}"),
+        template="{0}·{1}",
+        operator="*",
+    ),
     _binary(
         "div",
         "÷",
@@ -125,6 +161,8 @@ _TABLE: tuple[Op, ...] = (
         ("1.0 / {1}", "-({0} / {1}) / {1}"),
         ("1/{1}", "-{0}/{1}²"),
         (("{1} == 0.0", "division by zero: {n1} = 0"),),
+        template="{0} / {1}",
+        operator="/",
     ),
     _binary(
         "pow",
@@ -145,6 +183,9 @@ _TABLE: tuple[Op, ...] = (
             ),
             ("{0} == 0.0 and {1} < 0.0", "zero to a negative power: 0^{x1}"),
         ),
+        template="{0}^{1}",
+        function="pow",
+        operator="**",
     ),
     _binary(
         "max",
@@ -156,6 +197,8 @@ _TABLE: tuple[Op, ...] = (
             "(1.0 if {1} > {0} else 0.5 if {0} == {1} else 0.0)",
         ),
         ("[{0} > {1}] + ½[{0} = {1}]", "[{1} > {0}] + ½[{0} = {1}]"),
+        template="max({0}, {1})",
+        function="max",
     ),
     _binary(
         "min",
@@ -167,15 +210,82 @@ _TABLE: tuple[Op, ...] = (
             "(1.0 if {1} < {0} else 0.5 if {0} == {1} else 0.0)",
         ),
         ("[{0} < {1}] + ½[{0} = {1}]", "[{1} < {0}] + ½[{0} = {1}]"),
+        template="min({0}, {1})",
+        function="min",
     ),
-    _unary("neg", "−", "Negate", "-{0}", "-1.0", "-1"),
-    _unary("exp", "exp", "Exponential", "exp({0})", "{y}", "exp({0})"),
-    _unary("log", "ln", "Natural log", "log({0})", "1.0 / {0}", "1/{0}", _LOG_DOMAIN),
-    _unary("sqrt", "√", "Square root", "sqrt({0})", "0.5 / {y}", "1/(2√{0})", _SQRT_DOMAIN),
-    _unary("sin", "sin", "Sine", "sin({0})", "cos({0})", "cos({0})"),
-    _unary("cos", "cos", "Cosine", "cos({0})", "-sin({0})", "-sin({0})"),
-    _unary("tanh", "tanh", "Hyperbolic tangent", "tanh({0})", "1.0 - {y} * {y}", "1 - {y}²"),
-    _unary("sigmoid", "σ", "Sigmoid", "sigmoid({0})", "{y} * (1.0 - {y})", "{y}·(1 - {y})"),
+    _unary("neg", "−", "Negate", "-{0}", "-1.0", "-1", template="−{0}", function="neg"),
+    _unary(
+        "exp",
+        "exp",
+        "Exponential",
+        "exp({0})",
+        "{y}",
+        "exp({0})",
+        template="exp({0})",
+        function="exp",
+    ),
+    _unary(
+        "log",
+        "ln",
+        "Natural log",
+        "log({0})",
+        "1.0 / {0}",
+        "1/{0}",
+        _LOG_DOMAIN,
+        template="ln({0})",
+        function="log",
+    ),
+    _unary(
+        "sqrt",
+        "√",
+        "Square root",
+        "sqrt({0})",
+        "0.5 / {y}",
+        "1/(2√{0})",
+        _SQRT_DOMAIN,
+        template="√{0}",
+        function="sqrt",
+    ),
+    _unary(
+        "sin",
+        "sin",
+        "Sine",
+        "sin({0})",
+        "cos({0})",
+        "cos({0})",
+        template="sin({0})",
+        function="sin",
+    ),
+    _unary(
+        "cos",
+        "cos",
+        "Cosine",
+        "cos({0})",
+        "-sin({0})",
+        "-sin({0})",
+        template="cos({0})",
+        function="cos",
+    ),
+    _unary(
+        "tanh",
+        "tanh",
+        "Hyperbolic tangent",
+        "tanh({0})",
+        "1.0 - {y} * {y}",
+        "1 - {y}²",
+        template="tanh({0})",
+        function="tanh",
+    ),
+    _unary(
+        "sigmoid",
+        "σ",
+        "Sigmoid",
+        "sigmoid({0})",
+        "{y} * (1.0 - {y})",
+        "{y}·(1 - {y})",
+        template="σ({0})",
+        function="sigmoid",
+    ),
     _unary(
         "relu",
         "relu",
@@ -183,6 +293,8 @@ _TABLE: tuple[Op, ...] = (
         "({0} if {0} > 0.0 else 0.0)",
         "(1.0 if {0} > 0.0 else 0.0)",
         "[{0} > 0]",
+        template="relu({0})",
+        function="relu",
     ),
     _unary(
         "abs",
@@ -191,6 +303,8 @@ _TABLE: tuple[Op, ...] = (
         "fabs({0})",
         "(1.0 if {0} > 0.0 else -1.0 if {0} < 0.0 else 0.0)",
         "sign({0})",
+        template="|{0}|",
+        function="abs",
     ),
 )
 
@@ -201,3 +315,32 @@ OPS: dict[str, Op] = {op.name: _build(op) for op in _TABLE}
 def get_op(name: str) -> Op:
     """The op called ``name``; raises KeyError for an unknown name."""
     return OPS[name]
+
+
+def register(op: Op) -> Op:
+    """Add an op to the table (a plug-in, or a test's throwaway op) and return it built.
+
+    Everything else reads the table when it needs it: the palette, formulas, files,
+    the engine and the exported script all know the op from here on.
+    """
+    if op.name in OPS:
+        raise ValueError(f"there is already an op called {op.name!r}")
+    OPS[op.name] = _build(op)
+    return OPS[op.name]
+
+
+def unregister(name: str) -> None:
+    """Remove an op that :func:`register` added."""
+    if name in {op.name for op in _TABLE}:
+        raise ValueError(f"{name!r} is one of dvar's own ops")
+    del OPS[name]
+
+
+def by_function(name: str) -> Op | None:
+    """The op a formula calls ``name`` (``exp``, ``max``), or None."""
+    return next((op for op in OPS.values() if op.function == name), None)
+
+
+def by_operator(text: str) -> Op | None:
+    """The op a formula writes with the Python operator ``text`` (``+``, ``**``), or None."""
+    return next((op for op in OPS.values() if op.operator == text), None)

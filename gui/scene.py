@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from core import Evaluation, Event, derivative_symbol, numbers
+from core.evaluation import EMPTY_SLOT
 from core.numbers import format_number
 from gui.commands import AddNodes, Connect, Disconnect, MoveNodes
 from gui.document import Document
@@ -580,18 +581,12 @@ class GraphScene(QGraphicsScene):
 
 
 def formula(graph, node) -> str:
-    """``u = b × c``: how a node is computed, for diagrams without numbers."""
+    """``u = b·c``: how a node is computed, in the op table's template, for diagrams
+    without numbers."""
     if node.op.is_leaf:
         return f"{node.id} = {format_number(node.value)}" if node.op.name == "const" else node.id
-    names = [graph.id_of(k) if k is not None else "□" for k in node.inputs]
-    symbol = node.op.symbol
-    if node.op.arity == 2 and len(symbol) == 1:
-        body = f"{names[0]} {symbol} {names[1]}"
-    elif node.op.name == "neg":
-        body = f"−{names[0]}"
-    else:
-        body = f"{node.op.name}({', '.join(names)})"
-    return f"{node.id} = {body}"
+    names = [graph.id_of(k) if k is not None else EMPTY_SLOT for k in node.inputs]
+    return f"{node.id} = {node.op.template.format(*names)}"
 
 
 class ConnectGesture:
