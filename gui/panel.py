@@ -70,27 +70,37 @@ class DerivativePanel(QTreeWidget):
         order = evaluation.order_keys
         self._evaluation = evaluation  # rows may be drawn while they are rebuilt
         if order != self._order:
-            selected = self.current_key()
-            expanded = {k for k, row in self.rows.items() if row.isExpanded()}
-            self.clear()
-            self.rows = {}
-            self._shown = {}
-            red = QBrush(derivative_color())
-            italic = QFont(self.font())
-            italic.setItalic(True)
-            for key in order:
-                row = QTreeWidgetItem(self)
-                row.setData(0, KEY_ROLE, key)
-                row.setChildIndicatorPolicy(QTreeWidgetItem.ChildIndicatorPolicy.ShowIndicator)
-                row.setForeground(0, red)
-                row.setFont(0, italic)
-                self.rows[key] = row
-            self._order = order
-            for key in expanded & set(self.rows):
-                self.rows[key].setExpanded(True)
-            if selected in self.rows:
-                self._select_row(selected)
+            # Rebuilding moves the selection by itself: that is no one choosing a row, and
+            # the rows it passes through may name nodes that no longer exist.
+            self._syncing = True
+            try:
+                self._rebuild(order)
+            finally:
+                self._syncing = False
         self._update_rows(self._rows_in_view())
+
+    def _rebuild(self, order: list[int]) -> None:
+        """New rows for a new order; expanded and selected rows stay so."""
+        selected = self.current_key()
+        expanded = {k for k, row in self.rows.items() if row.isExpanded()}
+        self.clear()
+        self.rows = {}
+        self._shown = {}
+        red = QBrush(derivative_color())
+        italic = QFont(self.font())
+        italic.setItalic(True)
+        for key in order:
+            row = QTreeWidgetItem(self)
+            row.setData(0, KEY_ROLE, key)
+            row.setChildIndicatorPolicy(QTreeWidgetItem.ChildIndicatorPolicy.ShowIndicator)
+            row.setForeground(0, red)
+            row.setFont(0, italic)
+            self.rows[key] = row
+        self._order = order
+        for key in expanded & set(self.rows):
+            self.rows[key].setExpanded(True)
+        if selected in self.rows:
+            self._select_row(selected)
 
     def _rows_in_view(self) -> list[int]:
         """Keys of the rows on screen (with some slack) and of every expanded row.
@@ -215,7 +225,7 @@ class DerivativePanel(QTreeWidget):
         if self._syncing:
             return
         key = self.current_key()
-        if key is not None:
+        if key is not None and key in self.document.graph:
             self.node_activated.emit(key)
 
     def select_node(self, key: int | None) -> None:
