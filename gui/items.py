@@ -465,10 +465,22 @@ class EdgeItem(QGraphicsRectItem):
         self.redraw(old)
 
     def crosses(self, rect: QRectF) -> bool:
-        """Whether the curve passes through ``rect`` (not just its bounding box)."""
+        """Whether anything drawn for this edge (its curve, arrowhead or label) reaches
+        into ``rect``: not just its bounding box, but never less than what it paints, or
+        a repaint of ``rect`` would wipe out the part left out."""
         if rect.contains(self._bounds):
             return True
-        return self._path.intersects(rect.adjusted(-4, -4, 4, 4))
+        if not rect.intersects(self._bounds):
+            return False
+        if self._path.intersects(rect.adjusted(-4, -4, 4, 4)):
+            return True
+        arrow = self._arrow_backward if self.backward else self._arrow_forward
+        if arrow.boundingRect().adjusted(-1, -1, 1, 1).intersects(rect):
+            return True
+        if self.label and self.backward:
+            mid = self._mid
+            return QRectF(mid.x() - 41, mid.y() - 23, 82, 20).intersects(rect)
+        return False
 
     def _strips(
         self, ends: tuple[QPointF, QPointF], label: str, seen: QRectF | None

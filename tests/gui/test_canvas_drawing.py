@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QImage, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QGraphicsScene
 
 from gui.commands import SetOutput, SetValue
 from gui.export import export_scene
@@ -235,3 +235,26 @@ def test_zoomed_out_new_numbers_wait_until_text_is_readable_again(window, qtbot)
     assert scene.text_readable
     assert differing(on_screen(window), from_scratch(window)) == 0
     assert scene.nodes[a].value_text == "a = 7"
+
+
+def test_repainting_only_an_edges_label_or_arrowhead_keeps_them(window, qtbot):
+    """Another edge's strip may cover just the label (or the arrowhead) of an edge whose
+    curve runs elsewhere: the repaint must draw them again, not wipe them."""
+    zoomed_in(window)
+    window.actions["backward"].setChecked(True)
+    settled(window, qtbot)
+    assert differing(on_screen(window), from_scratch(window)) == 0
+    scene = window.scene
+    edge = scene.edges[(keys(window)["v"], 0)]  # a → v, labelled with ∂v/∂a = 1
+    assert edge.label
+    mid = edge._mid
+    # the top of the label's pill, which the curve (through the middle, below it) stays off
+    label_only = QRectF(mid.x() - 3, mid.y() - 22, 6, 5)
+    assert not edge._path.intersects(label_only.adjusted(-4, -4, 4, 4))
+    assert edge.crosses(label_only)
+    start, _ = edge.ends()
+    arrow_tip = QRectF(start.x() + 7, start.y() + 3, 4, 3)  # backward: the arrow is at the source
+    assert edge.crosses(arrow_tip)
+    for rect in (label_only, arrow_tip):
+        scene.invalidate(rect, QGraphicsScene.SceneLayer.BackgroundLayer)
+        assert differing(on_screen(window), from_scratch(window)) == 0
