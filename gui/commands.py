@@ -9,6 +9,7 @@ the graph is left as it was, and ``command.error`` holds the reason.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from PySide6.QtGui import QUndoCommand
@@ -25,16 +26,25 @@ class GraphCommand(QUndoCommand):
         super().__init__(text)
         self.graph = graph
         self.error: GraphError | None = None
+        #: Called just before an undo, or a redo after the first: the document moves
+        #: through its history (Ctrl+Z, Ctrl+Y, a click in the History panel).
+        self.on_replay: Callable[[], None] | None = None
+        self._done = False
 
     def redo(self) -> None:
+        if self._done and self.on_replay is not None:
+            self.on_replay()
         try:
             with self.graph.batch():
                 self.apply()
         except GraphError as error:
             self.error = error
             self.setObsolete(True)
+        self._done = True
 
     def undo(self) -> None:
+        if self.on_replay is not None:
+            self.on_replay()
         with self.graph.batch():
             self.revert()
 

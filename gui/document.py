@@ -31,6 +31,9 @@ class Document(QObject):
     changed = Signal(list, object)
     #: A message for the status bar (a refused edit, a hint).
     message = Signal(str)
+    #: An undo or a redo is about to run (Ctrl+Z, Ctrl+Y, or a jump in the History
+    #: panel, one per step): what was said about the state being left no longer holds.
+    history_moving = Signal()
 
     def __init__(
         self,
@@ -77,6 +80,7 @@ class Document(QObject):
 
     def run(self, command: GraphCommand) -> bool:
         """Do an edit through the undo stack.  A refused edit changes nothing and says why."""
+        command.on_replay = self.history_moving.emit
         self.undo_stack.push(command)
         if command.error is not None:
             self.message.emit(f"Refused: {command.error}")

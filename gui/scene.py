@@ -104,7 +104,7 @@ class GraphScene(QGraphicsScene):
             yield
         finally:
             self.bulk = False
-            self.invalidate(QRectF(), QGraphicsScene.SceneLayer.BackgroundLayer)
+            self.invalidate(self.sceneRect(), QGraphicsScene.SceneLayer.BackgroundLayer)
 
     def _build(self) -> None:
         with self._in_bulk():

@@ -113,6 +113,7 @@ class MainWindow(QMainWindow):
         self.view.show_grid = self.actions["grid"].isChecked()
         self.view.minimap.enabled = self.actions["minimap"].isChecked()
         document.message.connect(self.show_message)
+        document.history_moving.connect(self.statusBar().clearMessage)
         document.changed.connect(self._after_change)
         document.undo_stack.cleanChanged.connect(self._update_title)
         self.scene.selectionChanged.connect(self._on_canvas_selection)

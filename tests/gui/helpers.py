@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
-from PySide6.QtCore import QMimeData, QPoint, QPointF, QRect, QRectF, Qt
+from PySide6.QtCore import QMimeData, QPoint, QPointF, QRect, QRectF, Qt, QTimer
 from PySide6.QtGui import QDropEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 import core
 from gui.view import OP_MIME
@@ -167,3 +167,42 @@ def assert_restored(window, before: str) -> None:
     }
     assert was == is_, f"not restored: (before, now) = {changed or (was, is_)}"
     assert now == before, f"same graph, but the file lists its nodes in another order:\n{now}"
+
+
+def fill_formula_dialog(text: str, replace: bool) -> list:
+    """Answer the next formula dialog like a person: type, pick Replace or Insert, click Build.
+
+    Returns a list that receives the dialog once it shows, then the reason if it refused.
+    """
+    seen: list = []
+
+    def answer() -> None:
+        from gui.formula_dialog import FormulaDialog
+
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, FormulaDialog):
+            QTimer.singleShot(10, answer)
+            return
+        seen.append(dialog)
+        assert QTest.qWaitForWindowExposed(dialog)
+        editor = dialog.editor
+        editor.setFocus()
+        QTest.keyClick(editor, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+        QTest.keyClick(editor, Qt.Key.Key_Delete)
+        for n, line in enumerate(text.split("\n")):
+            if n:
+                QTest.keyClick(editor, Qt.Key.Key_Return)
+            QTest.keyClicks(editor, line)
+        choice = dialog.replace if replace else dialog.insert
+        # on its round button: a radio button's label ends well before the widget does
+        at = QPoint(8, choice.height() // 2)
+        QTest.mouseClick(choice, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, at)
+        assert choice.isChecked()
+        build = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+        QTest.mouseClick(build, Qt.MouseButton.LeftButton)
+        if dialog.isVisible():  # refused: say why, and never leave a test waiting on it
+            seen.append(dialog.error.text())
+            dialog.reject()
+
+    QTimer.singleShot(0, answer)
+    return seen

@@ -4,12 +4,11 @@ no stale node key reaches the window, and no exception escapes to stderr."""
 import sys
 
 import pytest
-from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDialogButtonBox
+from PySide6.QtWidgets import QApplication
 
-from gui.formula_dialog import FormulaDialog
-from tests.gui.helpers import press_key
+from tests.gui.helpers import fill_formula_dialog, press_key
 
 
 @pytest.fixture
@@ -27,37 +26,6 @@ def escaped(monkeypatch):
     return caught
 
 
-def fill_formula_dialog(qtbot, text: str, replace: bool) -> list[FormulaDialog]:
-    """Answer the next formula dialog like a person: type, pick Replace or Insert, click Build."""
-    seen: list[FormulaDialog] = []
-
-    def answer() -> None:
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, FormulaDialog):
-            QTimer.singleShot(10, answer)
-            return
-        seen.append(dialog)
-        assert QTest.qWaitForWindowExposed(dialog)
-        editor = dialog.editor
-        editor.setFocus()
-        QTest.keyClick(editor, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
-        QTest.keyClick(editor, Qt.Key.Key_Delete)
-        QTest.keyClicks(editor, text)
-        choice = dialog.replace if replace else dialog.insert
-        # on its round button: a radio button's label ends well before the widget does
-        at = QPoint(8, choice.height() // 2)
-        QTest.mouseClick(choice, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, at)
-        assert choice.isChecked()
-        build = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
-        QTest.mouseClick(build, Qt.MouseButton.LeftButton)
-        if dialog.isVisible():  # refused: say why, and never leave a test waiting on it
-            seen.append(dialog.error.text())
-            dialog.reject()
-
-    QTimer.singleShot(0, answer)
-    return seen
-
-
 def test_steps_done_then_replace_with_formula_raises_nothing(window, qtbot, escaped):
     before = {node.key for node in window.document.graph}
     press_key(
@@ -72,7 +40,7 @@ def test_steps_done_then_replace_with_formula_raises_nothing(window, qtbot, esca
     QTest.mouseClick(teaching.stop_button, Qt.MouseButton.LeftButton)
     assert teaching.step_mode is None
 
-    dialogs = fill_formula_dialog(qtbot, "J = 3*(a + b*c)", replace=True)
+    dialogs = fill_formula_dialog("J = 3*(a + b*c)", replace=True)
     press_key(
         window,
         Qt.Key.Key_N,
