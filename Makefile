@@ -29,7 +29,7 @@ run: system-deps $(VENV)/.installed-base
 	$(BIN)/dvar $(ARGS)
 
 test: system-deps $(VENV)/.installed-test
-	$(BIN)/python -m ruff check core gui tests benchmarks scripts/screenshots scripts/bundle-entry.py
+	$(BIN)/python -m ruff check dvar core gui tests benchmarks scripts/screenshots scripts/bundle-entry.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 
 PROPERTY_TESTS := tests/core/test_random_edits.py tests/core/test_determinism.py \
@@ -45,8 +45,8 @@ bench: system-deps $(VENV)/.installed-bench
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/export.py
 
 lint: $(VENV)/.installed-test
-	$(BIN)/python -m ruff check core gui tests benchmarks
-	$(BIN)/python -m ruff format --check core gui tests benchmarks
+	$(BIN)/python -m ruff check dvar core gui tests benchmarks
+	$(BIN)/python -m ruff format --check dvar core gui tests benchmarks
 
 # The resources are data files of the `resources` packages, found at run time with
 # importlib.resources; the generated spec stays in build/bundle.
@@ -54,9 +54,8 @@ bundle: system-deps $(VENV)/.installed-dev
 	rm -rf build/bundle dist/dvar
 	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN --onedir --name dvar \
 		--distpath dist --workpath build/bundle --specpath build/bundle \
-		--paths $(CURDIR) --collect-submodules core --collect-submodules gui \
-		--collect-submodules resources --collect-data resources \
-		--add-data $(CURDIR)/core/rules.py:core \
+		--collect-submodules dvar --collect-data dvar.resources \
+		--add-data $(CURDIR)/core/rules.py:dvar/core \
 		scripts/bundle-entry.py
 	scripts/check-bundle dist/dvar
 

@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-import core
+from dvar import core
 
 try:
     from micrograd.engine import Value

@@ -49,7 +49,7 @@ from common import (
     timed,
 )
 
-import core
+from dvar import core
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = (1_000, 10_000, 100_000)
@@ -302,7 +302,7 @@ def bench_end_to_end(spec: Spec, graph: core.Graph, runs: int) -> Row:
         core.save(graph, file)
         script = Path(folder) / "micrograd_eval.py"
         script.write_text(MICROGRAD_EVAL, encoding="utf-8")
-        dvar = [sys.executable, "-m", "gui.cli", "eval", str(file), "--json"]
+        dvar = [sys.executable, "-m", "dvar", "eval", str(file), "--json"]
         peer = [sys.executable, str(script), str(file)]
 
         outputs = [

@@ -4,7 +4,7 @@ Usage: ``python benchmarks/export.py [--rounds N]``
 
 In process, each sample is ``gui.export.export_graph`` from a loaded graph to a
 written file: the scene is built, drawn at 2x, encoded and saved atomically.  The
-first call (fonts, Qt plugins) is timed apart.  Then one ``python -m gui.cli export``
+first call (fonts, Qt plugins) is timed apart.  Then one ``python -m dvar export``
 subprocess, which also pays for starting Python and importing Qt.  design.md's
 limit is 0.5 s for the export; the subprocess line is information.
 """
@@ -24,7 +24,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import core  # noqa: E402
+from dvar import core  # noqa: E402
 
 TARGET_SECONDS = 0.5
 SCALE = 2.0
@@ -38,8 +38,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from PySide6.QtWidgets import QApplication
 
-    from gui.export import export_graph, export_scene
-    from gui.scene import GraphScene
+    from dvar.gui.canvas.export import export_graph, export_scene
+    from dvar.gui.canvas.scene import GraphScene
 
     app = QApplication.instance() or QApplication(["dvar-bench"])
     lecture = core.examples()["lecture"]
@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
             export_graph(graph, out, scale=SCALE)
             samples.append(time.perf_counter() - start)
 
-        from gui.document import Document
+        from dvar.gui.document.document import Document
 
         scene = GraphScene(Document(core.load(lecture)))
         drawn = []
@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
 
         env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
         env.pop("QT_QPA_PLATFORM", None)  # dvar export must choose offscreen itself
-        command = [sys.executable, "-m", "gui.cli", "export", str(lecture), "-o", str(out)]
+        command = [sys.executable, "-m", "dvar", "export", str(lecture), "-o", str(out)]
         start = time.perf_counter()
         done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, check=False)
         end_to_end = time.perf_counter() - start

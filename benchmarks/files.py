@@ -17,7 +17,7 @@ from pathlib import Path
 
 from common import build_dvar, format_seconds, make_spec, median, print_table, timed
 
-import core
+from dvar import core
 
 SIZE = 10_000
 TARGET_SECONDS = 1.0

@@ -63,12 +63,12 @@ from PySide6.QtGui import QGuiApplication  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
-import core  # noqa: E402
-from gui.clipboard import copy_nodes, paste_records  # noqa: E402
-from gui.commands import AddNodes, SetValue  # noqa: E402
-from gui.document import Document  # noqa: E402
-from gui.items import GRID, EdgeItem, NodeItem  # noqa: E402
-from gui.window import MainWindow  # noqa: E402
+from dvar import core  # noqa: E402
+from dvar.gui.app.window import MainWindow  # noqa: E402
+from dvar.gui.canvas.items import GRID, EdgeItem, NodeItem  # noqa: E402
+from dvar.gui.document.clipboard import copy_nodes, paste_records  # noqa: E402
+from dvar.gui.document.commands import AddNodes, SetValue  # noqa: E402
+from dvar.gui.document.document import Document  # noqa: E402
 
 SMALL, LARGE = 1_000, 5_000
 PASTED = 1_000
@@ -578,7 +578,8 @@ def bench_large(graph: core.Graph, rounds: Rounds, runner: Runner, folder: Path)
 # ---------------------------------------------------------------------- launch
 #: Run in a subprocess: prints the monotonic clock (shared by all processes) when
 #: the first frame of a main window has been painted.  ``dvar`` goes through the real
-#: entry point (gui.cli.main, gui.app.run); ``bare`` is an empty QMainWindow, the floor.
+#: entry point (dvar.gui.app.cli.main, dvar.gui.app.application.run); ``bare`` is an
+#: empty QMainWindow, the floor.
 LAUNCH_SCRIPT = """\
 import sys
 import time
@@ -610,7 +611,7 @@ app = QApplication(sys.argv[:1])
 first_frame = FirstFrame()
 app.installEventFilter(first_frame)
 if sys.argv[1] == "dvar":
-    from gui.cli import main
+    from dvar.gui.app.cli import main
 
     main([])
 else:
@@ -650,7 +651,7 @@ def bench_launch(rounds: Rounds, runner: Runner) -> None:
         "bare window": partial(first_window, "bare"),
         "python": partial(wall_clock, python),
         "version": partial(wall_clock, [dvar, "--version"]),
-        "eval": partial(wall_clock, [sys.executable, "-m", "gui.cli", "eval", lecture]),
+        "eval": partial(wall_clock, [sys.executable, "-m", "dvar", "eval", lecture]),
     }
     samples: dict[str, list[float]] = {name: [] for name in commands}
     for run in range(rounds.launches + 1):  # interleaved; the first round warms the caches

@@ -3,7 +3,7 @@
 Pure Python plus networkx; it never imports Qt.  The GUI, the command line, a
 notebook and the tests all use it the same way::
 
-    import core
+    from dvar import core
     g = core.load("resources/examples/lecture.dvar")
     ev = core.evaluate(g)
     ev.values["J"], ev.grads["b"]        # 33.0, 6.0
@@ -13,10 +13,10 @@ notebook and the tests all use it the same way::
     core.save(g, "out.dvar")             # atomic
 """
 
-from core.engine import Nudge, evaluate, nudge, prepare
-from core.evaluation import NOTATIONS, Evaluation, Term, derivative_symbol
-from core.fileformat import FileFormatError, dumps, from_dict, load, loads, save, to_dict
-from core.formula import (
+from dvar.core.engine import Nudge, evaluate, nudge, prepare
+from dvar.core.evaluation import NOTATIONS, Evaluation, Term, derivative_symbol
+from dvar.core.fileformat import FileFormatError, dumps, from_dict, load, loads, save, to_dict
+from dvar.core.formula import (
     BuildResult,
     Formula,
     FormulaError,
@@ -24,14 +24,14 @@ from core.formula import (
     graph_from_formula,
     parse_formula,
 )
-from core.forward import ForwardResult, forward_derivatives
-from core.graph import Event, Graph, GraphError, Node
-from core.layout import arrange, layered_layout
-from core.numbers import format_full, format_number, parse_number
-from core.ops import OPS, Op
-from core.pyexport import to_python
-from core.resources import example_path, examples
-from core.train import TrainResult, descend, plan_descent
+from dvar.core.forward import ForwardResult, forward_derivatives
+from dvar.core.graph import Event, Graph, GraphError, Node
+from dvar.core.layout import arrange, layered_layout
+from dvar.core.numbers import format_full, format_number, parse_number
+from dvar.core.ops import OPS, Op
+from dvar.core.pyexport import to_python
+from dvar.core.resources import example_path, examples
+from dvar.core.train import TrainResult, descend, plan_descent
 
 __version__ = "0.1.0"
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from core import rules
-from core.evaluation import Evaluation
-from core.graph import Graph, GraphError, NodeRef
-from core.plan import COMPILE_AFTER, COMPILE_LIMIT, Plan, plan_for
+from dvar.core import rules
+from dvar.core.evaluation import Evaluation
+from dvar.core.graph import Graph, GraphError, NodeRef
+from dvar.core.plan import COMPILE_AFTER, COMPILE_LIMIT, Plan, plan_for
 
 _FAILURES = rules.FAILURES
 isfinite = math.isfinite

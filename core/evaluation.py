@@ -12,10 +12,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from core.numbers import format_number
+from dvar.core.numbers import format_number
 
 if TYPE_CHECKING:
-    from core.plan import Names, Plan
+    from dvar.core.plan import Names, Plan
 
 #: How a derivative is written: the lecture's ``db``, Leibniz's ``∂J/∂b``, or PyTorch's ``b.grad``.
 NOTATIONS = ("d", "partial", "grad")

@@ -17,9 +17,9 @@ import re
 import stat
 from typing import Any
 
-from core.atomicwrite import write_atomic
-from core.graph import Graph, GraphError, Node, check_id
-from core.ops import OPS
+from dvar.core.atomicwrite import write_atomic
+from dvar.core.graph import Graph, GraphError, Node, check_id
+from dvar.core.ops import OPS
 
 FORMAT = "dvar"
 VERSION = 1

@@ -34,8 +34,8 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
-from core.graph import Graph, GraphError
-from core.ops import OPS, by_operator
+from dvar.core.graph import Graph, GraphError
+from dvar.core.ops import OPS, by_operator
 
 
 class _Functions(Mapping):
@@ -637,7 +637,7 @@ def build_graph(
     any error the graph is left exactly as it was.  Raises :class:`FormulaError`
     (a :class:`~core.graph.GraphError`) for a bad formula or a bad value.
     """
-    from core.layout import arrange
+    from dvar.core.layout import arrange
 
     if isinstance(formula, str):
         formula = parse_formula(formula)
@@ -794,6 +794,6 @@ def _listing(names: list[str]) -> str:
 
 
 def _show(value: float) -> str:
-    from core.numbers import format_number
+    from dvar.core.numbers import format_number
 
     return format_number(value)

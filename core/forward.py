@@ -25,11 +25,11 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Mapping
 
-from core.engine import forward_careful, partial_failure
-from core.evaluation import Column, PlanResult
-from core.graph import Graph, GraphError, NodeRef
-from core.plan import Plan, plan_for
-from core.rules import FAILURES
+from dvar.core.engine import forward_careful, partial_failure
+from dvar.core.evaluation import Column, PlanResult
+from dvar.core.graph import Graph, GraphError, NodeRef
+from dvar.core.plan import Plan, plan_for
+from dvar.core.rules import FAILURES
 
 
 class ForwardResult(PlanResult, Mapping):

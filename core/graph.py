@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from core.ops import OPS, Op
+from dvar.core.ops import OPS, Op
 
 if TYPE_CHECKING:
     import networkx as nx

@@ -17,7 +17,7 @@ from __future__ import annotations
 from bisect import bisect_right, insort
 from collections.abc import Iterable
 
-from core.graph import Graph, NodeRef
+from dvar.core.graph import Graph, NodeRef
 
 #: A node box on the canvas, in scene units (gui/items.py draws it this size).
 NODE_WIDTH = 184.0

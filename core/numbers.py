@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from core import rules
+from dvar.core import rules
 
 #: What a missing (null) number reads as.
 MISSING = rules.MISSING

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from core import rules
+from dvar.core import rules
 
 #: Names the op expressions may use, for the small functions, compiled plans and
 #: exported scripts alike.

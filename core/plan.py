@@ -25,10 +25,10 @@ import math
 from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING
 
-from core.ops import NAMESPACE, Op
+from dvar.core.ops import NAMESPACE, Op
 
 if TYPE_CHECKING:
-    from core.graph import Graph, Node
+    from dvar.core.graph import Graph, Node
 
 #: What a compiled plan returns: values and derivatives by position, or None.
 Result = tuple[list[float], list[float]] | None

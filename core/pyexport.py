@@ -28,16 +28,16 @@ import unicodedata
 from collections.abc import Iterable
 from pathlib import PurePath
 
-from core.graph import Graph
-from core.ops import OPS
-from core.plan import Plan, plan_for
+from dvar.core.graph import Graph
+from dvar.core.ops import OPS
+from dvar.core.plan import Plan, plan_for
 
 
 def _rules_source() -> str:
     """core/rules.py as the script carries it: its code, without the module docstring."""
     from importlib.resources import files
 
-    from core import rules
+    from dvar.core import rules
 
     # Read as a resource, so it is found in a wheel and in the one-folder bundle too.
     source = files(rules.__package__).joinpath("rules.py").read_text(encoding="utf-8")

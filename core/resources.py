@@ -8,7 +8,7 @@ from pathlib import Path
 
 def examples() -> dict[str, Path]:
     """The example graphs, by name (``lecture``, ``two_paths``, ...), sorted by name."""
-    folder = resources.files("resources.examples")
+    folder = resources.files("dvar.resources.examples")
     found = {
         Path(entry.name).stem: Path(str(entry))
         for entry in folder.iterdir()

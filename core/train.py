@@ -19,9 +19,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from core.engine import evaluate
-from core.graph import Graph, GraphError, NodeRef
-from core.numbers import format_number
+from dvar.core.engine import evaluate
+from dvar.core.graph import Graph, GraphError, NodeRef
+from dvar.core.numbers import format_number
 
 #: The most steps one run may take.
 MAX_STEPS = 1_000_000

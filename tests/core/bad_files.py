@@ -10,7 +10,7 @@ import json
 import random
 from pathlib import Path
 
-import core
+from dvar import core
 
 #: Special contents that are not bytes.
 MISSING, FOLDER, OVERSIZED = "missing", "folder", "oversized"

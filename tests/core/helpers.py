@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-import core
+from dvar import core
 
 
 def build(spec: list[tuple], output: str | None = None) -> core.Graph:

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-import core
-from core import atomicwrite
-from core.atomicwrite import write_atomic
+from dvar import core
+from dvar.core import atomicwrite
+from dvar.core.atomicwrite import write_atomic
 from tests.core.helpers import lecture
 
 #: The longest name most Linux file systems allow, in bytes.

@@ -20,11 +20,11 @@ from pathlib import Path
 
 import pytest
 
-import core
-from core import fileformat
-from gui import cli
+from dvar import core
+from dvar.core import fileformat
+from dvar.gui.app import cli
 from tests.core.test_atomicwrite import _long_name
-from tests.core.test_cli import _dvar_command
+from tests.gui.app.test_cli import _dvar_command
 
 #: How long a read of a named pipe may take before the test calls it a hang.
 PATIENCE = 5.0

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-import core
+from dvar import core
 from tests.core.bad_files import BAD, make, state
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-import core
+from dvar import core
 
 N = 100_000
 
@@ -95,7 +95,7 @@ def test_dvar_eval_json_on_a_100000_node_file(tmp_path: Path) -> None:
     path = tmp_path / "chain.dvar"
     path.write_text(add_chain_file(N, 0.25), encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, "-m", "gui.cli", "eval", str(path), "--json"],
+        [sys.executable, "-m", "dvar", "eval", str(path), "--json"],
         capture_output=True,
         encoding="utf-8",
         timeout=120,

@@ -21,8 +21,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import core
-from core.pyexport import to_python
+from dvar import core
+from dvar.core.pyexport import to_python
 from tests.core.helpers import build
 from tests.core.test_random_edits import ALL_OPS, bits, random_edit
 from tests.profiles import scaled
@@ -76,7 +76,7 @@ def run_in_process(main, argv: list[str]) -> str:
 
 def eval_json(path: Path) -> dict:
     """What ``dvar eval FILE --json`` prints, run in this process."""
-    from gui.cli import main
+    from dvar.gui.app.cli import main
 
     buffer = io.StringIO()
     with contextlib.redirect_stdout(buffer):

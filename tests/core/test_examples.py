@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-import core
+from dvar import core
 from tests.core.helpers import central_difference, output_as_function_of
 
 NAMES = ["lecture", "logistic_regression", "tanh_neuron", "two_paths"]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-import core
+from dvar import core
 from tests.core.helpers import lecture
 
 FULL = {

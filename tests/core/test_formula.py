@@ -12,9 +12,9 @@ import pytest
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
-import core
-from core.formula import FUNCTIONS, BuildResult, FormulaError, build_graph, parse_formula
-from core.layout import GRID, NODE_HEIGHT, NODE_WIDTH
+from dvar import core
+from dvar.core.formula import FUNCTIONS, BuildResult, FormulaError, build_graph, parse_formula
+from dvar.core.layout import GRID, NODE_HEIGHT, NODE_WIDTH
 from tests.core.helpers import lecture, snapshot
 from tests.profiles import scaled
 
@@ -405,7 +405,6 @@ def test_insert_refused_leaves_the_graph_as_it_was(
 
 
 def test_insert_rolls_back_when_something_fails_midway(monkeypatch: pytest.MonkeyPatch) -> None:
-    import core.layout
 
     def broken(*args: object, **kwargs: object) -> dict:
         raise core.GraphError("layout failed")

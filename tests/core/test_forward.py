@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-import core
+from dvar import core
 from tests.core.helpers import build, central_difference, lecture, snapshot
 from tests.core.test_pyexport import random_graph
 

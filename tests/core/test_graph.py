@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-import core
+from dvar import core
 from tests.core.helpers import build, lecture
 
 

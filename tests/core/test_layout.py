@@ -6,8 +6,8 @@ import random
 
 import pytest
 
-import core
-from core.layout import GRID, LAYER_SPACING, NODE_HEIGHT, NODE_WIDTH, arrange, layered_layout
+from dvar import core
+from dvar.core.layout import GRID, LAYER_SPACING, NODE_HEIGHT, NODE_WIDTH, arrange, layered_layout
 from tests.core.helpers import build, lecture
 
 
@@ -259,7 +259,7 @@ def test_arrange_a_subset_leaves_the_others_alone() -> None:
 
 @pytest.mark.parametrize("seed", range(10))
 def test_the_crossing_count_the_sweeps_keep_the_best_by_is_exact(seed: int) -> None:
-    from core.layout import _crossings
+    from dvar.core.layout import _crossings
 
     rng = random.Random(seed)
     sizes = [rng.randrange(1, 7) for _ in range(5)]

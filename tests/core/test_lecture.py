@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-import core
+from dvar import core
 from tests.core.helpers import lecture, snapshot
 
 VALUES = {"a": 5, "b": 3, "c": 2, "u": 6, "v": 11, "three": 3, "J": 33}

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-import core
-from core import fileformat
+from dvar import core
+from dvar.core import fileformat
 
 HEAD = '{"format": "dvar", "version": 1, "output": null, "nodes": [], "junk": ['
 
@@ -134,7 +134,7 @@ def _worst_files(folder: Path) -> list[Path]:
 #: getrusage: on Linux, ru_maxrss keeps the forking parent's peak across exec.
 PROBE = """
 import sys
-import core
+from dvar import core
 try:
     core.load(sys.argv[1])
     result = "loaded"

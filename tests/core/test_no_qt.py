@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-import core
-import gui.cli
+import dvar.gui.app.cli
+from dvar import core
 
 CORE = Path(core.__file__).parent
-FORBIDDEN = ("PySide6", "shiboken6", "PyQt5", "PyQt6", "PySide2", "gui")
+FORBIDDEN = ("PySide6", "shiboken6", "PyQt5", "PyQt6", "PySide2", "dvar.gui")
 
 
 def imported_modules(tree: ast.AST) -> list[str]:
@@ -28,12 +28,17 @@ def imported_modules(tree: ast.AST) -> list[str]:
 
 
 def forbidden(module: str) -> bool:
-    return module.split(".")[0] in FORBIDDEN
+    return module.split(".")[0] in FORBIDDEN or module.startswith("dvar.gui")
 
 
 def test_the_scan_sees_imports() -> None:
-    tree = ast.parse("import os\nfrom PySide6.QtCore import Qt\ndef f():\n    import gui.app\n")
-    assert [m for m in imported_modules(tree) if forbidden(m)] == ["PySide6.QtCore", "gui.app"]
+    tree = ast.parse(
+        "import os\nfrom PySide6.QtCore import Qt\ndef f():\n    import dvar.gui.app.application\n"
+    )
+    assert [m for m in imported_modules(tree) if forbidden(m)] == [
+        "PySide6.QtCore",
+        "dvar.gui.app.application",
+    ]
 
 
 @pytest.mark.parametrize("path", sorted(CORE.glob("*.py")), ids=lambda p: p.name)
@@ -48,7 +53,9 @@ def test_core_files_are_all_scanned() -> None:
 
 
 @pytest.mark.parametrize(
-    "module", [gui.cli, sys.modules["gui"]], ids=["gui/cli.py", "gui/__init__.py"]
+    "module",
+    [dvar.gui.app.cli, sys.modules["dvar.gui"], sys.modules["dvar.gui.app"], sys.modules["dvar"]],
+    ids=["gui/app/cli.py", "gui/__init__.py", "gui/app/__init__.py", "dvar/__init__.py"],
 )
 def test_cli_module_imports_no_qt_at_load_time(module: object) -> None:
     path = Path(module.__file__)  # type: ignore[attr-defined]
@@ -60,13 +67,13 @@ def test_cli_module_imports_no_qt_at_load_time(module: object) -> None:
 
 SCRIPT = """
 import json, sys
-import core
-import gui.cli
+from dvar import core
+import dvar.gui.app.cli
 path = sys.argv[1]
 ev = core.evaluate(core.load(path))
 assert ev.values["J"] == 33.0
-code = gui.cli.main(["eval", path])
-code_json = gui.cli.main(["eval", path, "--json"])
+code = dvar.gui.app.cli.main(["eval", path])
+code_json = dvar.gui.app.cli.main(["eval", path, "--json"])
 qt = sorted(m for m in sys.modules if m.split(".")[0] in ("PySide6", "shiboken6", "PyQt5", "PyQt6"))
 print(json.dumps({"codes": [code, code_json], "qt": qt}), file=sys.stderr)
 """

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import core
-from core import numbers
+from dvar import core
+from dvar.core import numbers
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import core
+from dvar import core
 from tests.core.helpers import central_difference
 from tests.profiles import scaled
 

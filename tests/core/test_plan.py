@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-import core
-from core.plan import plan_for
+from dvar import core
+from dvar.core.plan import plan_for
 from tests.core.helpers import build
 
 

@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pytest
 
-import core
-from core.pyexport import RESERVED, to_python, variable_names
+from dvar import core
+from dvar.core.pyexport import RESERVED, to_python, variable_names
 from tests.core.helpers import build, lecture, snapshot
 
 ALL_OPS = [name for name, op in core.OPS.items() if not op.is_leaf]

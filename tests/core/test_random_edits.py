@@ -16,7 +16,7 @@ import networkx as nx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import core
+from dvar import core
 from tests.core.helpers import snapshot
 from tests.core.test_ops import REFERENCE
 from tests.profiles import scaled

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-import core
+from dvar import core
 from tests.core.helpers import build, snapshot
 
 

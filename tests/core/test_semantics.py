@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-import core
+from dvar import core
 from tests.core.helpers import build, central_difference, output_as_function_of
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import core
+from dvar import core
 from tests.core.helpers import lecture
 
 VALUES = {"a": 5, "b": 3, "c": 2, "u": 6, "v": 11, "three": 3, "J": 33}

@@ -8,7 +8,7 @@ import math
 
 import pytest
 
-import core
+from dvar import core
 from tests.core.helpers import build
 
 

@@ -7,8 +7,8 @@ import math
 
 import pytest
 
-import core
-from core.train import MAX_STEPS
+from dvar import core
+from dvar.core.train import MAX_STEPS
 from tests.core.helpers import build, lecture, snapshot
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-import core
-from gui import cli
+from dvar import core
+from dvar.gui.app import cli
 
 LIGATURE = "\ufb01"  # ﬁ
 

@@ -6,8 +6,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
 
-from gui.document import Document  # noqa: E402
-from gui.window import MainWindow  # noqa: E402
+from dvar.gui.app.window import MainWindow  # noqa: E402
+from dvar.gui.document.document import Document  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -29,8 +29,8 @@ def _isolated_settings(tmp_path, monkeypatch):
 def _default_look():
     """Preferences a test chose (number precision, theme) do not leak into the next."""
     yield
-    from core import numbers
-    from gui.preferences import apply_theme
+    from dvar.core import numbers
+    from dvar.gui.dialogs.preferences import apply_theme
 
     numbers.set_digits(numbers.DIGITS)
     apply_theme("system")

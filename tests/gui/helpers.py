@@ -9,8 +9,8 @@ from PySide6.QtGui import QDropEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
-import core
-from gui.view import OP_MIME
+from dvar import core
+from dvar.gui.canvas.view import OP_MIME
 
 
 def viewport_point(window, scene_point: QPointF) -> QPoint:
@@ -177,7 +177,7 @@ def fill_formula_dialog(text: str, replace: bool) -> list:
     seen: list = []
 
     def answer() -> None:
-        from gui.formula_dialog import FormulaDialog
+        from dvar.gui.dialogs.formula import FormulaDialog
 
         dialog = QApplication.activeModalWidget()
         if not isinstance(dialog, FormulaDialog):

@@ -1,0 +1,4 @@
+"""The application: the `dvar` command line, the main window, desktop integration.
+
+May import every other room.
+"""

@@ -1,0 +1,275 @@
+"""The ``dvar`` command.
+
+``dvar`` and ``dvar FILE.dvar`` open the editor; ``dvar eval FILE [--json]`` prints
+values, derivatives and the chain rule without a display.  This module imports no
+Qt at load time, so ``dvar eval`` and ``dvar --version`` load only ``core``.
+
+Bad input on any command: exit status 2 and one line on stderr starting
+``dvar: error:``; never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import unicodedata
+from collections.abc import Sequence
+
+BAD_INPUT = 2
+SUBCOMMANDS = ("eval", "export", "new")
+
+
+class UsageError(Exception):
+    """A command line that dvar cannot act on."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, no usage dump
+        raise UsageError(f"{message} (see {self.prog} --help)")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``dvar`` command; returns the exit status."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    _prefer_utf8()
+    try:
+        if args and args[0] == "eval":
+            return _eval(args[1:])
+        if args and args[0] == "export":
+            return _export(args[1:])
+        if args and args[0] == "new":
+            return _new(args[1:])
+        return _open(args)
+    except UsageError as error:
+        return _fail(str(error))
+    except BrokenPipeError:  # `dvar eval big.dvar | head`
+        sys.stderr.close()
+        return 0
+    except KeyboardInterrupt:
+        return 130
+
+
+def _fail(message: str) -> int:
+    print(f"dvar: error: {message}", file=sys.stderr)
+    return BAD_INPUT
+
+
+def _prefer_utf8() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None and hasattr(stream, "reconfigure"):
+            encoding = (getattr(stream, "encoding", "") or "").lower().replace("-", "")
+            if encoding != "utf8":
+                stream.reconfigure(errors="backslashreplace")
+
+
+def _version() -> str:
+    from dvar import core
+
+    return f"dvar {core.__version__}"
+
+
+def _open(args: list[str]) -> int:
+    parser = _Parser(
+        prog="dvar",
+        description="See backpropagation: build a computation graph and watch dJ/dnode.",
+        epilog="Commands: 'dvar eval FILE [--json]' prints values, derivatives and the chain "
+        "rule; 'dvar export FILE -o OUT.png|svg|pdf' draws the diagram; "
+        "'dvar new --formula \"J = 3*(a + b*c)\" --set a=5 b=3 c=2 -o FILE.dvar' makes a file.",
+    )
+    parser.add_argument("file", nargs="?", help="a .dvar file to open (default: the lecture graph)")
+    parser.add_argument("--version", action="version", version=_version())
+    desktop = parser.add_mutually_exclusive_group()
+    desktop.add_argument(
+        "--install-desktop",
+        action="store_true",
+        help="add dvar to the desktop menu and open .dvar files with it",
+    )
+    desktop.add_argument(
+        "--uninstall-desktop", action="store_true", help="remove what --install-desktop added"
+    )
+    options = parser.parse_args(args)
+    if options.install_desktop or options.uninstall_desktop:
+        from dvar.gui.app import desktop
+
+        try:
+            done = desktop.install() if options.install_desktop else desktop.uninstall()
+        except desktop.DesktopError as error:
+            return _fail(str(error))
+        for line in done:
+            print(line)
+        return 0
+    from dvar.gui.app.application import run
+
+    return run(options.file)
+
+
+def _eval(args: list[str]) -> int:
+    parser = _Parser(
+        prog="dvar eval",
+        description="Print every node's value and derivative dJ/dnode, with the chain rule.",
+    )
+    parser.add_argument("file", help="the .dvar file to evaluate")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    options = parser.parse_args(args)
+
+    from dvar import core
+
+    try:
+        graph = core.load(options.file)
+    except core.FileFormatError as error:
+        return _fail(str(error))
+    evaluation = core.evaluate(graph)
+    if options.json:
+        json.dump(evaluation.to_json(), sys.stdout, ensure_ascii=False, allow_nan=False)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(report(evaluation, options.file))
+    return 0
+
+
+def _export(args: list[str]) -> int:
+    parser = _Parser(
+        prog="dvar export",
+        description="Render a graph's diagram to PNG, SVG or PDF without a display, or write "
+        "it as a Python script (OUT.py) with the forward and backward pass.",
+    )
+    parser.add_argument("file", help="the .dvar file to draw")
+    parser.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="OUT",
+        help="what to write: OUT.png, OUT.svg, OUT.pdf, or OUT.py (a runnable script)",
+    )
+    parser.add_argument(
+        "--scale", type=float, default=2.0, help="pixels per canvas unit for PNG (default 2)"
+    )
+    parser.add_argument(
+        "--no-values", action="store_true", help="draw formulas instead of values and derivatives"
+    )
+    parser.add_argument("--transparent", action="store_true", help="no background (PNG, SVG)")
+    options = parser.parse_args(args)
+
+    from dvar import core
+
+    try:
+        graph = core.load(options.file)
+    except core.FileFormatError as error:
+        return _fail(str(error))
+    if options.output.lower().endswith(".py"):
+        from dvar.core.fileformat import write_atomic
+
+        try:
+            script = core.to_python(graph, source=options.file)
+            write_atomic(options.output, script.encode("utf-8"))
+        except OSError as error:
+            return _fail(f"{options.output}: cannot write: {error.strerror or error}")
+        return 0
+    _use_offscreen_without_display()
+    from dvar.gui.canvas import export
+
+    try:
+        result = export.export_graph(
+            graph,
+            options.output,
+            scale=options.scale,
+            values=not options.no_values,
+            transparent=options.transparent,
+        )
+    except export.ExportError as error:
+        return _fail(str(error))
+    if result.warning:
+        print(f"dvar: warning: {result.path}: {result.warning}", file=sys.stderr)
+    return 0
+
+
+def _new(args: list[str]) -> int:
+    parser = _Parser(
+        prog="dvar new",
+        description="Make a .dvar file from a formula, laid out left to right.",
+    )
+    parser.add_argument(
+        "--formula",
+        required=True,
+        help='e.g. "J = 3*(a + b*c)", or lines separated by ";" or newlines',
+    )
+    parser.add_argument(
+        "--set",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="NAME=VALUE",
+        help="input values, e.g. --set a=5 b=3 c=2 (may be repeated)",
+    )
+    parser.add_argument(
+        "-o", "--output", required=True, metavar="FILE.dvar", help="the file to write"
+    )
+    options = parser.parse_args(args)
+
+    from dvar import core
+
+    values: dict[str, float] = {}
+    for pair in options.set:
+        name, sep, text = pair.partition("=")
+        try:
+            if not sep or not name.strip():
+                raise ValueError(f"{pair!r} is not NAME=VALUE")
+            # The formula's names are read as Python reads them (NFKC: ﬁ is fi); so are these.
+            values[unicodedata.normalize("NFKC", name.strip())] = core.parse_number(text)
+        except ValueError as error:
+            return _fail(f"--set: {error}")
+    try:
+        result = core.build_graph(options.formula, values)
+    except core.GraphError as error:
+        return _fail(f"--formula: {error}")
+    for warning in result.warnings:
+        print(f"dvar: warning: {warning}", file=sys.stderr)
+    try:
+        core.save(result.graph, options.output)
+    except OSError as error:
+        return _fail(f"{options.output}: cannot write: {error.strerror or error}")
+    return 0
+
+
+def _use_offscreen_without_display() -> None:
+    import os
+
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def report(evaluation, name: str) -> str:
+    """The readable form of ``dvar eval``: a table, then the chain rule, then the errors."""
+    from dvar.core import format_number
+
+    ev = evaluation
+    order = ev.order
+    out = ev.output
+    lines = [f"{name}: {out} = {format_number(ev.values[out])}" if out else f"{name}: no output"]
+    rows = [("node", "op", "value", "derivative")]
+    for node in order:
+        grad = ev.grads[node]
+        rows.append(
+            (node, ev.op(node), format_number(ev.values[node]), f"d{node} = {format_number(grad)}")
+        )
+    widths = [max(len(row[c]) for row in rows) for c in range(3)]
+    lines.append("")
+    for row in rows:
+        lines.append(
+            "  ".join(cell.ljust(w) for cell, w in zip(row[:3], widths, strict=True))
+            + "  "
+            + row[3]
+        )
+    if out:
+        lines += ["", "Chain rule, in backward order:"]
+        lines += [f"  {ev.breakdown(node)}" for node in order]
+    errors = ev.errors
+    if errors:
+        lines += ["", "Missing values and derivatives:"]
+        lines += [f"  {node}: {message}" for node, message in errors.items()]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,726 @@
+"""Diagram export: PNG, SVG and PDF files, and a picture of the diagram on the clipboard.
+
+An export shows the diagram only: no grid (the view draws it, not the scene), no
+selection, hover or highlight marks, and a margin of :data:`MARGIN` canvas units.
+Those states are cleared for the moment of drawing and put back afterwards, even
+when drawing fails, without the scene announcing a selection change.
+
+Files are written atomically (:mod:`core.atomicwrite`: a temporary file in the same
+folder, then ``os.replace``), so a failed export never leaves half an image behind.  Every
+failure is an :class:`ExportError` whose text is one line naming the file.
+
+``export_graph`` is the headless entry (``dvar export``); ``export_scene`` draws an
+open editor's scene; ``ExportDialog`` and ``export_with_dialog`` are the window's
+"Export Image…".
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QIODevice,
+    QMarginsF,
+    QRectF,
+    QSettings,
+    QSize,
+    QSizeF,
+    Qt,
+)
+from PySide6.QtGui import (
+    QColor,
+    QGuiApplication,
+    QImage,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QPicture,
+)
+from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtWidgets import (
+    QApplication,
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QMessageBox,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dvar import core
+from dvar.core.atomicwrite import write_atomic
+from dvar.gui.canvas.items import TEXT_LOD, EdgeItem, Fonts, NodeItem, is_dark
+from dvar.gui.canvas.scene import GraphScene
+
+#: Space around the diagram, in canvas units.
+MARGIN = 24.0
+#: The PNG scales the dialog offers.
+SCALES = (1.0, 2.0, 4.0)
+#: A PNG never gets wider or taller than this (Qt's painter and most viewers are safe here)…
+MAX_SIDE = 16_384
+#: …nor bigger than this many pixels (256 MB of memory while drawing).
+MAX_PIXELS = 64 * 1024 * 1024
+#: Acrobat shows pages up to 200 × 200 inches; bigger PDF pages get a warning.
+PDF_MAX_POINTS = 14_400.0
+#: An SVG or PDF never gets wider or taller than this many canvas units: a bigger
+#: diagram (nodes placed very far apart) is drawn smaller, with a warning.
+MAX_VECTOR_SIDE = 1_000_000.0
+#: File extension → format name.
+FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
+FORMAT_LABELS = {"png": "PNG image", "svg": "SVG drawing", "pdf": "PDF document"}
+
+_app: QApplication | None = None  # the QApplication export_graph made, kept alive
+
+
+class ExportError(Exception):
+    """An export that could not be done.  ``str(error)`` is one line naming the file."""
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What an export wrote."""
+
+    #: The file written, or None for the clipboard.
+    path: Path | None
+    #: "png", "svg" or "pdf".
+    format: str
+    #: Pixels for PNG, canvas units for SVG, points for PDF.
+    size: tuple[int, int]
+    #: The scale actually used: pixels per canvas unit for PNG (lower than asked when the
+    #: image had to be capped); 1.0 for SVG and PDF unless a huge diagram was shrunk.
+    scale: float
+    #: One line for the user when the result is not what was asked (the size was capped).
+    warning: str | None = None
+
+
+# --------------------------------------------------------------------- entry points
+def export_graph(
+    graph: core.Graph,
+    out: str | os.PathLike[str],
+    *,
+    scale: float = 2.0,
+    values: bool = True,
+    transparent: bool = False,
+) -> ExportResult:
+    """Draw a graph's diagram to ``out`` (.png, .svg or .pdf) without a window.
+
+    Creates the QApplication if there is none (choosing the offscreen platform when
+    there is no display).  The graph is not changed.  Raises ExportError.
+    """
+    path = Path(out)
+    fmt = format_of(path)
+    _check_scale(path, scale)
+    _application()
+    from dvar.gui.document.document import Document  # the window's model, without a window
+
+    document = Document(graph, untitled_name=path.name)
+    try:
+        scene = GraphScene(document)
+        return export_scene(
+            scene, path, fmt=fmt, scale=scale, values=values, transparent=transparent
+        )
+    finally:
+        # The document listens to the caller's graph; let it go with this export.
+        with contextlib.suppress(ValueError):
+            document.detach()
+
+
+def export_scene(
+    scene: GraphScene,
+    out: str | os.PathLike[str],
+    *,
+    fmt: str | None = None,
+    scale: float = 2.0,
+    values: bool = True,
+    transparent: bool = False,
+    selection_only: bool = False,
+) -> ExportResult:
+    """Write the scene's diagram to ``out``: PNG at ``scale`` pixels per canvas unit, or
+    vector SVG or PDF.  ``fmt`` defaults to the extension.  Raises ExportError."""
+    path = Path(out)
+    fmt = fmt.lower() if fmt else format_of(path)
+    if fmt not in FORMAT_LABELS:
+        raise ExportError(f"{path}: unknown image format {fmt!r}; use png, svg or pdf")
+    if fmt == "png":
+        _check_scale(path, scale)
+    with _light_look(), clean_diagram(scene, values, selection_only, path) as source:
+        if fmt == "png":
+            image, used, warning = _render_image(scene, source, scale, transparent, path)
+            data = _png_bytes(image, used, path)
+            size = (image.width(), image.height())
+        elif fmt == "svg":
+            used, warning = _vector_fit(source)
+            data = _svg_bytes(scene, source, used, transparent, path)
+            size = (_side(source.width() * used), _side(source.height() * used))
+        else:
+            used, shrunk = _vector_fit(source)
+            data, size, warning = _pdf_bytes(scene, source, used, transparent, path)
+            warning = "; ".join(w for w in (shrunk, warning) if w) or None
+    _write_atomic(path, data)
+    return ExportResult(path, fmt, size, used, warning)
+
+
+def copy_image(
+    scene: GraphScene,
+    *,
+    scale: float = 2.0,
+    values: bool = True,
+    transparent: bool = False,
+    selection_only: bool = False,
+) -> ExportResult:
+    """Put a PNG picture of the diagram on the clipboard.  Raises ExportError."""
+    where = "Copy as Image"
+    _check_scale(where, scale)
+    with _light_look(), clean_diagram(scene, values, selection_only, where) as source:
+        image, used, warning = _render_image(scene, source, scale, transparent, where)
+    image.setDotsPerMeterX(_dots_per_meter(used))
+    image.setDotsPerMeterY(_dots_per_meter(used))
+    QGuiApplication.clipboard().setImage(image)
+    return ExportResult(None, "png", (image.width(), image.height()), used, warning)
+
+
+def paint_diagram(
+    scene: GraphScene,
+    painter: QPainter,
+    target: QRectF,
+    *,
+    values: bool = True,
+    selection_only: bool = False,
+) -> None:
+    """Draw the clean diagram (with its margin) centred in ``target`` on any painter,
+    keeping its proportions: for printing.  Raises ExportError when there is nothing to draw.
+
+    Item fonts are sized in points, which a 1200 dpi printer would make twelve times too
+    big for the boxes; recording a QPicture at the screen's DPI and playing it back keeps
+    text and boxes in proportion, and stays vector.
+    """
+    with _light_look(), clean_diagram(scene, values, selection_only, "Print") as source:
+        picture = QPicture()
+        recorder = QPainter(picture)
+        shrink, _ = _vector_fit(source)
+        box = QRectF(0, 0, source.width() * shrink, source.height() * shrink)
+        try:
+            _hints(recorder)
+            scene.render(recorder, box, source, Qt.AspectRatioMode.IgnoreAspectRatio)
+        finally:
+            recorder.end()
+    fit = min(target.width() / box.width(), target.height() / box.height())
+    device = painter.device()
+    # QPainter.drawPicture scales by the devices' DPI ratio itself; undo that.
+    dpi_ratio = picture.logicalDpiY() / device.logicalDpiY() if device is not None else 1.0
+    painter.save()
+    try:
+        painter.translate(
+            target.left() + (target.width() - box.width() * fit) / 2,
+            target.top() + (target.height() - box.height() * fit) / 2,
+        )
+        painter.scale(fit * dpi_ratio, fit * dpi_ratio)
+        painter.drawPicture(0, 0, picture)
+    finally:
+        painter.restore()
+
+
+def format_of(path: Path) -> str:
+    """ "png", "svg" or "pdf" from the file's extension (any case); ExportError otherwise."""
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        given = f"'{path.suffix}'" if path.suffix else "no extension"
+        raise ExportError(f"{path}: cannot export to {given}; name the file .png, .svg or .pdf")
+    return fmt
+
+
+# ---------------------------------------------------------------- the clean diagram
+@contextlib.contextmanager
+def clean_diagram(
+    scene: GraphScene, values: bool, selection_only: bool, where: str | Path
+) -> Iterator[QRectF]:
+    """Make the scene draw the bare diagram, and yield the scene rectangle to draw
+    (the diagram plus its margin).  Everything is put back on exit."""
+    nodes = list(scene.nodes.values())
+    edges = list(scene.edges.values())
+    chosen = {item for item in nodes if item.isSelected()}
+    if selection_only and not chosen:
+        raise ExportError(f"{where}: nothing to draw: no node is selected")
+    if not nodes:
+        raise ExportError(f"{where}: nothing to draw: the graph has no nodes")
+
+    selected = scene.selectedItems()
+    node_state = [(item, item.hover_port, item.valid_ports, item.highlighted) for item in nodes]
+    edge_state = [(item, item.highlighted, item.label) for item in edges]
+    show_numbers = scene.show_numbers
+    cached = scene.node_looks_cached
+    hidden: list = []
+    was_blocked = scene.blockSignals(True)  # the panels must not hear a selection change
+    try:
+        scene.settle_edges()  # every edge in the background layer, under the nodes
+        scene.cache_node_looks(False)  # nodes drawn as vectors, not as pictures
+        for item in selected:
+            item.setSelected(False)
+        for item in nodes:
+            item.hover_port, item.valid_ports, item.highlighted = None, set(), False
+        for item in edges:
+            item.highlighted = False
+            if not values:  # an edge's local derivative is a number too
+                item.label = ""
+        scene.show_numbers = values
+        gesture = getattr(scene, "_gesture", None)  # an edge being dragged right now
+        extras = [gesture.line] if gesture is not None else []
+        if selection_only:
+            extras += [item for item in nodes if item not in chosen]
+            extras += [
+                item for item in edges if not (item.source in chosen and item.consumer in chosen)
+            ]
+        for item in extras:
+            if item.isVisible():
+                item.setVisible(False)
+                hidden.append(item)
+        yield _drawable(_drawn_rect(nodes, edges), nodes, where)
+    finally:
+        for item in hidden:
+            item.setVisible(True)
+        scene.show_numbers = show_numbers
+        scene.cache_node_looks(cached)
+        for item, label_highlight, label in edge_state:
+            item.highlighted, item.label = label_highlight, label
+        for item, hover, valid, highlighted in node_state:
+            item.hover_port, item.valid_ports, item.highlighted = hover, valid, highlighted
+        for item in selected:
+            item.setSelected(True)
+        scene.blockSignals(was_blocked)
+
+
+def _drawn_rect(nodes: list[NodeItem], edges: list[EdgeItem]) -> QRectF:
+    rect = QRectF()
+    for item in (*nodes, *edges):
+        if item.isVisible():
+            rect = rect.united(item.sceneBoundingRect())
+    return rect.adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
+
+
+def _drawable(rect: QRectF, nodes: list[NodeItem], where: str | Path) -> QRectF:
+    """The rectangle to draw, or ExportError when it is too big for a float to measure.
+
+    A file may place nodes anywhere a float reaches (±1.7e308); two nodes that far apart
+    make a diagram whose size overflows to infinity, which no drawing can shrink to fit.
+    Anything finite is drawn, scaled down as far as needed (see the size caps).
+    """
+    if all(math.isfinite(v) for v in (rect.left(), rect.top(), rect.width(), rect.height())):
+        return rect
+    far = max(
+        (item for item in nodes if item.isVisible()),
+        key=lambda item: max(abs(item.scenePos().x()), abs(item.scenePos().y())),
+    )
+    pos = far.scenePos()
+    axis, value = ("x", pos.x()) if abs(pos.x()) >= abs(pos.y()) else ("y", pos.y())
+    node_id = far.scene().graph.id_of(far.key)
+    raise ExportError(
+        f"{where}: cannot draw the diagram: it is too large to measure (node {node_id!r} is "
+        f"at {axis} = {value:.3g}); move the far nodes closer, for example with Arrange"
+    )
+
+
+def _vector_fit(source: QRectF) -> tuple[float, str | None]:
+    """The scale for an SVG or PDF: 1, or less when a side exceeds MAX_VECTOR_SIDE."""
+    side = max(source.width(), source.height())
+    if side <= MAX_VECTOR_SIDE:
+        return 1.0, None
+    fit = MAX_VECTOR_SIDE / side
+    return fit, (
+        f"the diagram is {_amount(source.width())} × {_amount(source.height())} canvas units, "
+        f"more than the {MAX_VECTOR_SIDE:,.0f} per side a drawing may have; drawn at scale "
+        f"{fit:.3g}"
+    )
+
+
+def _side(x: float) -> int:
+    return max(1, math.ceil(x))
+
+
+def _amount(x: float) -> str:
+    """A size for a message: digits with separators, or powers of ten when it is huge."""
+    if not math.isfinite(x):
+        return "more than 1e308"
+    return f"{x:,.0f}" if abs(x) < 1e15 else f"{x:.3g}"
+
+
+@contextlib.contextmanager
+def _light_look() -> Iterator[None]:
+    """Exports are for paper and slides: draw with the light palette even in dark mode."""
+    app = QApplication.instance()
+    if not isinstance(app, QApplication) or not is_dark():
+        yield
+        return
+    saved = QApplication.palette()
+    QApplication.setPalette(QApplication.style().standardPalette())
+    try:
+        yield
+    finally:
+        QApplication.setPalette(saved)
+
+
+# ------------------------------------------------------------------------ drawing
+def _render_image(
+    scene: GraphScene, source: QRectF, scale: float, transparent: bool, where: str | Path
+) -> tuple[QImage, float, str | None]:
+    used, warning = _capped_scale(source, scale)
+    width, height = _pixels(source, used)
+    image = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
+    if image.isNull():
+        raise ExportError(f"{where}: not enough memory for a {width} × {height} px image")
+    image.fill(QColor(0, 0, 0, 0) if transparent else QColor("white"))
+    painter = QPainter(image)
+    try:
+        _hints(painter)
+        target = QRectF(0, 0, source.width() * used, source.height() * used)
+        scene.render(painter, target, source, Qt.AspectRatioMode.IgnoreAspectRatio)
+    finally:
+        painter.end()
+    return image, used, warning
+
+
+def _pixels(source: QRectF, scale: float) -> tuple[int, int]:
+    """Whole pixels for the source at ``scale``; only for scales that fit (see below)."""
+    return (
+        max(1, math.ceil(source.width() * scale - 1e-6)),
+        max(1, math.ceil(source.height() * scale - 1e-6)),
+    )
+
+
+def _fits(source: QRectF, scale: float) -> bool:
+    """Whether the image at ``scale`` stays within MAX_SIDE and MAX_PIXELS (never
+    overflows, however large the diagram or the scale)."""
+    exact_w, exact_h = source.width() * scale, source.height() * scale
+    if not (exact_w <= MAX_SIDE + 1 and exact_h <= MAX_SIDE + 1):  # also catches infinity
+        return False
+    w, h = _pixels(source, scale)
+    return w <= MAX_SIDE and h <= MAX_SIDE and w * h <= MAX_PIXELS
+
+
+def _capped_scale(source: QRectF, scale: float) -> tuple[float, str | None]:
+    if _fits(source, scale):
+        return scale, None
+    width, height = source.width(), source.height()
+    # The largest scale that fits, computed without multiplying big numbers together.
+    largest = min(
+        MAX_SIDE / width,
+        MAX_SIDE / height,
+        math.sqrt(MAX_PIXELS / width) * math.sqrt(1 / height),
+    )
+    used = min(scale, largest)
+    while not _fits(source, used):  # rounding up to whole pixels may overshoot by a row
+        used *= 0.999
+    w, h = _pixels(source, used)
+    message = (
+        f"at scale {scale:g} the image would be {_amount(width * scale)} × "
+        f"{_amount(height * scale)} px, more than the {MAX_SIDE:,} px per side and "
+        f"{MAX_PIXELS // 2**20} MP allowed; written at scale {used:.3g} ({w:,} × {h:,} px)"
+    )
+    if used < TEXT_LOD:
+        message += ", too small for text, so nodes are plain boxes"
+    return used, message + "; SVG and PDF keep every detail"
+
+
+def _png_bytes(image: QImage, scale: float, path: Path) -> bytes:
+    # Tell viewers that honour it (office suites) to show the image at canvas size.
+    image.setDotsPerMeterX(_dots_per_meter(scale))
+    image.setDotsPerMeterY(_dots_per_meter(scale))
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not image.save(buffer, "PNG"):
+        raise ExportError(f"{path}: the PNG encoder failed")
+    buffer.close()
+    return bytes(data.data())
+
+
+def _svg_bytes(
+    scene: GraphScene, source: QRectF, fit: float, transparent: bool, path: Path
+) -> bytes:
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    generator = QSvgGenerator()
+    generator.setOutputDevice(buffer)
+    # At least one unit a side: a diagram shrunk a millionfold may be a hairline.
+    box = QRectF(0, 0, max(1.0, source.width() * fit), max(1.0, source.height() * fit))
+    generator.setSize(QSize(math.ceil(box.width()), math.ceil(box.height())))
+    generator.setViewBox(box)
+    # Fonts are sized in points: the same DPI as the screen keeps text the size the boxes
+    # were laid out for.
+    generator.setResolution(_dpi())
+    generator.setTitle(_title(scene, path))
+    generator.setDescription(_description(scene, scene.show_numbers))
+    painter = QPainter()
+    if not painter.begin(generator):
+        raise ExportError(f"{path}: the SVG writer could not start")
+    try:
+        _hints(painter)
+        if not transparent:
+            painter.fillRect(box, QColor("white"))
+        scene.render(painter, box, source, Qt.AspectRatioMode.IgnoreAspectRatio)
+    finally:
+        painter.end()
+    buffer.close()
+    return bytes(data.data())
+
+
+def _pdf_bytes(
+    scene: GraphScene, source: QRectF, fit: float, transparent: bool, path: Path
+) -> tuple[bytes, tuple[int, int], str | None]:
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
+    dpi = _dpi()
+    writer.setResolution(dpi)  # one canvas unit = one screen pixel = 72/dpi points
+    points = (  # at least one point a side, or the page is not a page
+        max(1.0, source.width() * fit * 72 / dpi),
+        max(1.0, source.height() * fit * 72 / dpi),
+    )
+    page = QPageSize(
+        QSizeF(*points),
+        QPageSize.Unit.Point,
+        "dvar diagram",
+        QPageSize.SizeMatchPolicy.ExactMatch,
+    )
+    writer.setPageLayout(QPageLayout(page, QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0)))
+    writer.setTitle(_title(scene, path))
+    writer.setCreator(f"dvar {core.__version__}")
+    painter = QPainter()
+    if not painter.begin(writer):
+        raise ExportError(f"{path}: the PDF writer could not start")
+    try:
+        _hints(painter)
+        target = writer.pageLayout().paintRectPixels(dpi).toRectF()
+        if not transparent:
+            painter.fillRect(target, QColor("white"))
+        scene.render(painter, target, source, Qt.AspectRatioMode.KeepAspectRatio)
+    finally:
+        painter.end()
+    buffer.close()
+    size = writer.pageLayout().pageSize().sizePoints()
+    warning = None
+    if max(points) > PDF_MAX_POINTS:
+        warning = (
+            f"the PDF page is {points[0] / 72:,.0f} × {points[1] / 72:,.0f} in; some viewers "
+            f"(Acrobat) show at most 200 × 200 in; SVG has no such limit"
+        )
+    return bytes(data.data()), (size.width(), size.height()), warning
+
+
+def _hints(painter: QPainter) -> None:
+    # Items set their own fonts; this one is what SVG groups without text name, so it
+    # must be a family other viewers know too (not Qt's "Sans Serif" alias).
+    painter.setFont(Fonts.get().body)
+    painter.setRenderHints(
+        QPainter.RenderHint.Antialiasing
+        | QPainter.RenderHint.TextAntialiasing
+        | QPainter.RenderHint.SmoothPixmapTransform
+    )
+
+
+def _dpi() -> int:
+    """The screen's logical DPI: item fonts are measured with it."""
+    screen = QGuiApplication.primaryScreen()
+    return round(screen.logicalDotsPerInchY()) if screen is not None else 96
+
+
+def _dots_per_meter(scale: float) -> int:
+    return max(1, round(_dpi() * scale / 0.0254))
+
+
+def _title(scene: GraphScene, path: Path) -> str:
+    title = scene.graph.extra.get("title")
+    if isinstance(title, str) and title.strip():
+        return title.strip()
+    return f"{Path(scene.document.name).stem or path.stem} — dvar diagram"
+
+
+def _description(scene: GraphScene, values: bool) -> str:
+    count = sum(1 for item in scene.nodes.values() if item.isVisible())
+    text = f"Computation graph with {count} node{'s' * (count != 1)}, drawn by dvar"
+    evaluation = scene.document.evaluation
+    output = evaluation.output
+    if values and output is not None:
+        text += f"; output {output} = {core.format_number(evaluation.values[output])}"
+    return text + "."
+
+
+# ---------------------------------------------------------------------- files
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Write the file with :func:`core.atomicwrite.write_atomic`; ExportError on failure."""
+    folder = path.parent
+    if not folder.is_dir():
+        raise ExportError(f"cannot write {path}: the folder {folder} does not exist")
+    if path.is_dir():
+        raise ExportError(f"cannot write {path}: it is a folder")
+    try:
+        write_atomic(path, data)
+    except OSError as error:
+        raise ExportError(f"cannot write {path}: {_reason(error)}") from None
+
+
+def _reason(error: OSError) -> str:
+    return (error.strerror or str(error)).rstrip(".")
+
+
+def _check_scale(path: str | Path, scale: float) -> None:
+    if not (isinstance(scale, int | float) and math.isfinite(scale) and scale > 0):
+        raise ExportError(f"{path}: the scale must be a positive number, not {scale}")
+
+
+def _application() -> QApplication:
+    global _app
+    app = QApplication.instance()
+    if app is None:
+        unix = sys.platform not in ("darwin", "win32")
+        if unix and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        _app = app = QApplication(["dvar"])
+    if not isinstance(app, QApplication):
+        raise ExportError("drawing needs a QApplication, and another kind is running")
+    return app
+
+
+# ------------------------------------------------------------------------ dialog
+@dataclass(frozen=True)
+class ExportOptions:
+    """The choices made in the export dialog."""
+
+    format: str = "png"
+    scale: float = 2.0
+    transparent: bool = False
+    values: bool = True
+    selection_only: bool = False
+
+
+class ExportDialog(QDialog):
+    """Export Image…: format, PNG scale, background, numbers, whole graph or selection."""
+
+    def __init__(self, scene: GraphScene, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Export Image")
+        settings = QSettings("dvar", "dvar")
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        layout.addLayout(form)
+
+        self.format_box = QComboBox()
+        for fmt, label in FORMAT_LABELS.items():
+            self.format_box.addItem(f"{label} (.{fmt})", fmt)
+        self.format_box.setCurrentIndex(
+            max(0, self.format_box.findData(settings.value("export/format", "png")))
+        )
+        form.addRow("&Format:", self.format_box)
+
+        self.scale_box = QComboBox()
+        for scale in SCALES:
+            self.scale_box.addItem(f"{scale:g}×", scale)
+        self.scale_box.setCurrentIndex(max(0, self.scale_box.findText("2×")))
+        self.scale_box.setToolTip("Pixels per canvas unit; 2× looks sharp on slides")
+        form.addRow("&Scale:", self.scale_box)
+
+        self.transparent_box = QCheckBox("&Transparent background")
+        self.values_box = QCheckBox("&Values and derivatives")
+        self.values_box.setChecked(scene.show_numbers)
+        self.values_box.setToolTip("Off: a blank diagram with formulas such as u = b × c")
+        form.addRow(self.values_box)
+        form.addRow(self.transparent_box)
+
+        self.whole_button = QRadioButton("&Whole graph")
+        self.selection_button = QRadioButton("Se&lected nodes only")
+        group = QButtonGroup(self)
+        group.addButton(self.whole_button)
+        group.addButton(self.selection_button)
+        has_selection = bool(scene.selected_keys())
+        self.selection_button.setEnabled(has_selection)
+        self.whole_button.setChecked(True)
+        if not has_selection:
+            self.selection_button.setToolTip("Select some nodes first")
+        form.addRow(self.whole_button)
+        form.addRow(self.selection_button)
+
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export…")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.format_box.currentIndexChanged.connect(self._format_changed)
+        self._format_changed()
+
+    def _format_changed(self, *_) -> None:
+        fmt = self.format_box.currentData()
+        self.scale_box.setEnabled(fmt == "png")
+        self.transparent_box.setEnabled(fmt != "pdf")
+
+    def options(self) -> ExportOptions:
+        fmt = self.format_box.currentData()
+        return ExportOptions(
+            format=fmt,
+            scale=float(self.scale_box.currentData()),
+            transparent=self.transparent_box.isChecked() and fmt != "pdf",
+            values=self.values_box.isChecked(),
+            selection_only=self.selection_button.isChecked(),
+        )
+
+
+def export_with_dialog(
+    parent: QWidget, scene: GraphScene, name: str = "diagram"
+) -> ExportResult | None:
+    """Ask for options and a file name, export, and report problems in a message box.
+    Returns what was written, or None when cancelled or failed."""
+    dialog = ExportDialog(scene, parent)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    options = dialog.options()
+    settings = QSettings("dvar", "dvar")
+    folder = str(settings.value("export/folder", "") or "")
+    suggested = str(Path(folder) / f"{Path(name).stem or 'diagram'}.{options.format}")
+    path, _ = QFileDialog.getSaveFileName(
+        parent,
+        "Export image",
+        suggested,
+        f"{FORMAT_LABELS[options.format]} (*.{options.format})",
+    )
+    if not path:
+        return None
+    # A name typed with an image extension chooses the format ("talk.pdf" while the box
+    # says SVG writes a PDF); any other name gets the chosen format's extension.
+    fmt = FORMATS.get(Path(path).suffix.lower())
+    if fmt is None:
+        fmt = options.format
+        path += f".{fmt}"
+    settings.setValue("export/format", fmt)
+    try:
+        result = export_scene(
+            scene,
+            path,
+            fmt=fmt,
+            scale=options.scale,
+            values=options.values,
+            transparent=options.transparent and fmt != "pdf",
+            selection_only=options.selection_only,
+        )
+    except ExportError as error:
+        QMessageBox.warning(parent, "Cannot export", str(error))
+        return None
+    settings.setValue("export/folder", str(Path(path).parent))
+    if result.warning:
+        QMessageBox.warning(parent, "Image reduced", f"{result.path}: {result.warning}")
+    return result

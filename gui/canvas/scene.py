@@ -1,0 +1,671 @@
+"""The canvas scene: one item per node and per edge, kept in step with the document.
+
+The scene never edits the graph itself; gestures build commands and hand them
+to ``document.run``.  After each change it creates or removes only the items
+that changed, then refreshes texts from the new evaluation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QTransform
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsPathItem,
+    QGraphicsScene,
+    QGraphicsSceneMouseEvent,
+    QStyleOptionGraphicsItem,
+)
+
+from dvar.core import Evaluation, Event, derivative_symbol, numbers
+from dvar.core.evaluation import EMPTY_SLOT
+from dvar.core.numbers import format_number
+from dvar.gui.canvas.items import (
+    GRID,
+    HEIGHT,
+    TEXT_LOD,
+    WIDTH,
+    EdgeItem,
+    Look,
+    NodeItem,
+    curve,
+    derivative_color,
+)
+from dvar.gui.document.commands import AddNodes, Connect, Disconnect, MoveNodes
+from dvar.gui.document.document import Document
+
+#: A change with more events than this redraws the edges once, not one by one.
+BULK_EVENTS = 32
+
+#: Milliseconds after the last move before moving edges settle into the background.
+SETTLE_MS = 300
+
+#: Half the canvas size in scene units.
+CANVAS = 200_000.0
+
+
+class GraphScene(QGraphicsScene):
+    """Items for the document's graph, plus the mouse gestures that edit it."""
+
+    #: A node's value was double-clicked: the view opens an editor over it.
+    edit_value_requested = Signal(int)
+    #: Something an overview (the minimap) shows may have changed: nodes, edges,
+    #: positions, selection or highlights.  (Qt's own ``changed`` signal is left
+    #: unconnected: connecting it makes Qt repaint every moved edge's whole bounding box.)
+    overview_changed = Signal()
+
+    def __init__(self, document: Document, parent=None) -> None:
+        super().__init__(parent)
+        self.document = document
+        self.graph = document.graph
+        self.nodes: dict[int, NodeItem] = {}
+        self.edges: dict[tuple[int, int], EdgeItem] = {}
+        self.backward_view = False
+        self.notation = "d"
+        self.snap = True
+        #: False draws a blank diagram: formulas instead of values and derivatives.
+        self.show_numbers = True
+        #: While stepping through a pass: the keys whose value / derivative is known so far
+        #: (None: all).  Set with ``set_reveal``.
+        self.reveal: tuple[set[int] | None, set[int] | None] = (None, None)
+        self._styled_backward = False  # edges currently carry backward-view labels
+        #: Forward mode: text replacing each node's derivative line (None: dJ/dnode).
+        self.derivative_override: dict[int, str] | None = None
+        self.highlight: set[tuple[int, int]] = set()
+        self._gesture: ConnectGesture | None = None
+        self._press_positions: dict[int, QPointF] = {}
+        self._auto_positions: dict[int, QPointF] = {}
+        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
+        # A fixed, roomy canvas: the view never jumps when nodes are added or removed.
+        self.setSceneRect(-CANVAS, -CANVAS, 2 * CANVAS, 2 * CANVAS)
+        self.bulk = False  # while True, edges do not ask to be redrawn one by one
+        #: Edges whose nodes are moving: drawn over the cached background until they settle.
+        self.live_edges: set[EdgeItem] = set()
+        self._settle_timer = QTimer(self)
+        self._settle_timer.setSingleShot(True)
+        self._settle_timer.setInterval(SETTLE_MS)
+        self._settle_timer.timeout.connect(self.settle_edges)
+        self._node_cache = QGraphicsItem.CacheMode.NoCache
+        #: False while the canvas is zoomed out too far to read text (see set_text_readable).
+        self.text_readable = True
+        self._build()
+        document.changed.connect(self._on_changed)
+        self.selectionChanged.connect(self.overview_changed)
+
+    # ------------------------------------------------------------ keeping step
+    @contextmanager
+    def _in_bulk(self) -> Iterator[None]:
+        """Many items change at once: skip per-edge redraw requests, then redraw once."""
+        self.bulk = True
+        try:
+            yield
+        finally:
+            self.bulk = False
+            self.invalidate(self.sceneRect(), QGraphicsScene.SceneLayer.BackgroundLayer)
+
+    def _build(self) -> None:
+        with self._in_bulk():
+            self._build_items()
+        self.refresh(self.document.evaluation)
+
+    def _build_items(self) -> None:
+        for index, node in enumerate(self.graph.topological_keys()):
+            self._add_node_item(node, index)
+        for node in self.graph:
+            for slot, source in enumerate(node.inputs):
+                if source is not None:
+                    self._add_edge_item(source, node.key, slot)
+
+    def _add_node_item(self, key: int, index: int = 0) -> NodeItem:
+        node = self.graph.node(key)
+        item = NodeItem(key, node.op.arity)
+        item.snap = self.snap
+        item.setCacheMode(self._node_cache)
+        if node.x is None or node.y is None:  # not placed yet: a spot of the scene's own
+            self._auto_positions[key] = self._free_spot(index)
+            item.setPos(self._auto_positions[key])
+        else:
+            item.setPos(node.x, node.y)
+        self.addItem(item)
+        self.nodes[key] = item
+        return item
+
+    def _free_spot(self, index: int) -> QPointF:
+        return QPointF(240.0 * (index // 8), 100.0 * (index % 8))
+
+    def _add_edge_item(self, source: int, consumer: int, slot: int) -> None:
+        edge = EdgeItem(self.nodes[source], self.nodes[consumer], slot)
+        self.nodes[source].edges.append(edge)
+        self.nodes[consumer].edges.append(edge)
+        self.addItem(edge)
+        self.edges[(consumer, slot)] = edge
+
+    def _remove_edge_item(self, consumer: int, slot: int) -> None:
+        edge = self.edges.pop((consumer, slot), None)
+        if edge is None:
+            return
+        for end in (edge.source, edge.consumer):
+            if edge in end.edges:
+                end.edges.remove(edge)
+        self.removeItem(edge)
+        self.live_edges.discard(edge)
+
+    def _on_changed(self, events: list[Event], evaluation: Evaluation) -> None:
+        if len(events) > BULK_EVENTS:
+            with self._in_bulk():
+                self._apply(events, evaluation)
+        else:
+            self._apply(events, evaluation)
+        self.overview_changed.emit()
+
+    def _apply(self, events: list[Event], evaluation: Evaluation) -> None:
+        graph = self.graph
+        structural = False
+        for event in events:
+            kind, key = event.kind, event.key
+            if kind == "node_added" and key in graph and key not in self.nodes:
+                self._add_node_item(key, len(self.nodes))
+                structural = True
+            elif kind == "node_removed" and key in self.nodes:
+                item = self.nodes.pop(key)
+                for edge in list(item.edges):
+                    self._remove_edge_item(edge.consumer.key, edge.slot)
+                self.removeItem(item)
+                structural = True
+            elif kind in ("connected", "disconnected"):
+                self._remove_edge_item(key, event.slot)
+                structural = True
+            elif kind == "moved" and key in self.nodes:
+                node = graph.node(key)
+                item = self.nodes[key]
+                if node.x is None:
+                    item.setPos(self._auto_positions.get(key, item.pos()))
+                elif (item.x(), item.y()) != (node.x, node.y):
+                    item.setPos(node.x, node.y)
+        if structural:  # re-create edges of the slots that now hold a source
+            for event in events:
+                if event.kind == "connected" and event.key in graph:
+                    source = graph.node(event.key).inputs[event.slot]
+                    if source is not None and (event.key, event.slot) not in self.edges:
+                        self._add_edge_item(source, event.key, event.slot)
+        if any(event.kind != "moved" for event in events):
+            self.refresh(evaluation)
+
+    def refresh(self, evaluation: Evaluation) -> None:
+        """Show the evaluation's numbers on every node (and on edges in the backward view).
+
+        Only nodes whose numbers changed are marked for repainting; their texts are
+        formatted when they are next drawn (``fill_texts``), so off-screen nodes cost
+        almost nothing.
+        """
+        graph, notation = self.graph, self.notation
+        nodes = {node.key: node for node in graph} if len(self.nodes) else {}
+        output, output_key = evaluation.output, graph.output_key
+        values, grads = evaluation.values, evaluation.grads
+        shown_values, shown_grads = self.reveal
+        override = self.derivative_override
+        names_version = graph.names_version
+        digits = numbers.digits()
+        readable = self.text_readable
+        in_view = self.shown_rect()
+        for key, item in self.nodes.items():
+            node = nodes[key]
+            value, grad = values[key], grads[key]
+            error = evaluation.error(key) if value is None or grad is None else None
+            state = (
+                node.id,
+                node.label,
+                value,
+                grad,
+                error,
+                key == output_key,
+                output,
+                notation,
+                digits,
+                tuple(node.inputs),
+                names_version,
+                shown_values is None or key in shown_values,
+                shown_grads is None or key in shown_grads,
+                None if override is None else override.get(key, ""),
+            )
+            if state != item.state:
+                item.state = state
+                block_changed = item.mark_stale(error is not None, key == output_key, error or "")
+                # Off screen, or too small to read with the same colour: nothing to
+                # repaint now; the texts are made when the node is next drawn readably.
+                if (readable or block_changed) and (
+                    in_view is None or in_view.intersects(item.sceneBoundingRect())
+                ):
+                    item.update()
+        self._style_edges(evaluation)
+
+    # ------------------------------------------------------------------ edges
+    # Edges are drawn by the scene, not as items: settled edges in the background
+    # layer, which views cache, so an edit that changes numbers never redraws the
+    # long curves.  Edges whose nodes are moving are "live": drawn over the cached
+    # background, so each step of a drag repaints those few edges along their
+    # length and nothing else.  They settle back a moment after the last move.
+    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+        """The settled edges crossing ``rect``."""
+        edges = [
+            item
+            for item in self.items(rect, Qt.ItemSelectionMode.IntersectsItemBoundingRect)
+            if isinstance(item, EdgeItem) and not item.live
+        ]
+        self.draw_edges(painter, rect, edges)
+
+    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+        """The live edges crossing ``rect``."""
+        if self.live_edges:
+            self.draw_edges(painter, rect, self.live_edges)
+
+    def draw_edges(
+        self, painter: QPainter, rect: QRectF, edges: Iterable[EdgeItem] | None = None
+    ) -> None:
+        """Draw those of ``edges`` (default: all) that cross ``rect``, highlighted ones last."""
+        if edges is None:
+            edges = self.edges.values()
+        shown = [edge for edge in edges if edge.isVisible() and edge.crosses(rect)]
+        if not shown:
+            return
+        lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
+        look = Look.get()
+        painter.save()
+        if lod >= TEXT_LOD:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        for edge in sorted(shown, key=lambda e: e.isSelected() or e.highlighted):
+            edge.draw(painter, lod, look)
+        painter.restore()
+
+    def lift_edges(self, edges: list[EdgeItem]) -> None:
+        """These edges are about to move: take them out of the cached background."""
+        if self.bulk:
+            return
+        for edge in edges:
+            if not edge.live:
+                edge.redraw()  # clears it from the background
+                edge.live = True
+                self.live_edges.add(edge)
+        self._settle_timer.start()
+        self.overview_changed.emit()
+
+    def settle_edges(self) -> None:
+        """Put every live edge back into the cached background layer."""
+        self._settle_timer.stop()
+        edges, self.live_edges = self.live_edges, set()
+        for edge in edges:
+            edge.live = False
+            if edge.scene() is self:
+                edge.redraw()  # draws it into the background, and clears it from above
+
+    def draw_node_blocks(self, painter: QPainter) -> None:
+        """Every node as a plain block in its colour (for overviews): one call per colour."""
+        look = Look.get()
+        blocks: dict[int, tuple[QColor, list[QRectF]]] = {}
+        for item in self.nodes.values():
+            if item.isVisible():
+                color = item.block_color(look)
+                rects = blocks.setdefault(color.rgba(), (color, []))[1]
+                rects.append(QRectF(item.x(), item.y(), WIDTH, HEIGHT))
+        painter.setPen(look.no_pen)
+        for color, rects in blocks.values():
+            painter.setBrush(color)
+            painter.drawRects(rects)
+
+    def restyle(self) -> None:
+        """The colours changed (theme or system scheme): nodes drop their cached looks.
+        (Each view throws away its cached background itself.)"""
+        for item in self.nodes.values():
+            item.update()
+
+    def set_text_readable(self, readable: bool) -> None:
+        """The canvas is zoomed in far enough to read text, or not.  Zoomed out, a
+        node is a plain block: a new number changes nothing on screen, so it is not
+        repainted until the view shows text again (which repaints everything)."""
+        self.text_readable = readable
+        self.cache_node_looks(readable)
+
+    def cache_node_looks(self, on: bool) -> None:
+        """Keep each node's look as a pixmap (on) or paint it every time (off).
+
+        Worth it when nodes show text: a node repainted because something moved over
+        it is then copied, not drawn.  Views turn it on when zoomed in far enough to
+        read, and off when zoomed out (thousands of tiny pixmaps would cost more than
+        plain blocks); vector exports turn it off, or nodes would become pictures.
+        """
+        modes = QGraphicsItem.CacheMode
+        mode = modes.DeviceCoordinateCache if on else modes.NoCache
+        if mode != self._node_cache:
+            self._node_cache = mode
+            for item in self.nodes.values():
+                item.setCacheMode(mode)
+
+    @property
+    def node_looks_cached(self) -> bool:
+        return self._node_cache != QGraphicsItem.CacheMode.NoCache
+
+    def shown_rect(self) -> QRectF | None:
+        """The part of the canvas some view shows (None: draw as if all of it)."""
+        rect = QRectF()
+        for view in self.views():
+            if view.isVisible() and not getattr(view, "is_overview", False):
+                rect = rect.united(view.mapToScene(view.viewport().rect()).boundingRect())
+        return None if rect.isEmpty() else rect
+
+    def fill_texts(self, item: NodeItem) -> None:
+        """Make a node's texts from its state (called when it is drawn or read)."""
+        if item.key not in self.graph:
+            return
+        node = self.graph.node(item.key)
+        (
+            name,
+            label,
+            value,
+            grad,
+            _,
+            _,
+            output,
+            notation,
+            _,
+            _,
+            _,
+            value_shown,
+            grad_shown,
+            override,
+        ) = item.state
+        derivative = (
+            override
+            if override is not None
+            else f"{derivative_symbol(name, output, notation)} = "
+            f"{format_number(grad) if grad_shown else ''}"
+        )
+        item.set_texts(
+            label or name,
+            node.op.symbol if not node.op.is_leaf else node.op.name,
+            f"{name} = {format_number(value) if value_shown else ''}",
+            derivative,
+            formula(self.graph, node),
+        )
+
+    def set_derivative_override(self, texts: dict[int, str] | None) -> None:
+        """Replace each node's red derivative line with the given text (forward mode);
+        None restores the usual dJ/dnode."""
+        self.derivative_override = None if texts is None else dict(texts)
+        self.refresh(self.document.evaluation)
+
+    def _style_edges(self, evaluation: Evaluation) -> None:
+        backward = self.backward_view
+        if not backward and not self._styled_backward:
+            return  # plain forward edges carry no numbers; highlights are set elsewhere
+        self._styled_backward = backward
+        uses: dict[int, int] = {}
+        if backward:  # Σ on every node whose derivative sums several terms
+            for edge in self.edges.values():
+                uses[edge.source.key] = uses.get(edge.source.key, 0) + 1
+        for key, item in self.nodes.items():
+            several = uses.get(key, 0) > 1 and len(evaluation.terms(key)) > 1
+            item.set_sum_badge(several)
+        for (consumer, slot), edge in self.edges.items():
+            label = ""
+            if backward:
+                label = format_number(evaluation.partial(consumer, slot))
+            edge.set_style(backward, label, (consumer, slot) in self.highlight)
+
+    def set_backward_view(self, on: bool) -> None:
+        self.backward_view = on
+        self._style_edges(self.document.evaluation)
+        self.overview_changed.emit()
+
+    def set_reveal(
+        self, values: set[int] | None, grads: set[int] | None, current: int | None = None
+    ) -> None:
+        """Show only these values and derivatives (stepping); (None, None) shows everything."""
+        self.reveal = (values, grads)
+        for key, item in self.nodes.items():
+            item.set_current(key == current)
+        self.refresh(self.document.evaluation)
+
+    def set_notation(self, notation: str) -> None:
+        self.notation = notation
+        self.refresh(self.document.evaluation)
+
+    def set_snap(self, on: bool) -> None:
+        self.snap = on
+        for item in self.nodes.values():
+            item.snap = on
+
+    def highlight_terms(self, key: int | None) -> None:
+        """Highlight the edges that carry a node's chain-rule terms (its uses), or none."""
+        edges = set()
+        if key is not None and key in self.graph:
+            for consumer_id, slot in self.graph.consumers(key):
+                edges.add((self.graph.key_of(consumer_id), slot))
+        self.highlight_edges(edges)
+
+    def highlight_inputs(self, key: int | None) -> None:
+        """Highlight the edges feeding a node (what its forward step reads)."""
+        edges = set()
+        if key is not None and key in self.graph:
+            node = self.graph.node(key)
+            edges = {(key, slot) for slot, s in enumerate(node.inputs) if s is not None}
+        self.highlight_edges(edges)
+
+    def highlight_edges(self, edges: set[tuple[int, int]]) -> None:
+        """Draw exactly these edges (consumer key, slot) highlighted."""
+        old, self.highlight = self.highlight, set(edges)
+        for slot_key in old | self.highlight:
+            edge = self.edges.get(slot_key)
+            if edge is not None:
+                edge.set_style(edge.backward, edge.label, slot_key in self.highlight)
+        self.overview_changed.emit()
+
+    def selected_keys(self) -> list[int]:
+        return [item.key for item in self.selectedItems() if isinstance(item, NodeItem)]
+
+    def selected_edges(self) -> list[tuple[int, int]]:
+        return [
+            (item.consumer.key, item.slot)
+            for item in self.selectedItems()
+            if isinstance(item, EdgeItem)
+        ]
+
+    def select_keys(self, keys: list[int]) -> None:
+        self.clearSelection()
+        for key in keys:
+            item = self.nodes.get(key)
+            if item is not None:
+                item.setSelected(True)
+
+    def diagram_rect(self) -> QRectF:
+        """The bounding box of all nodes and edges (no grid or margins)."""
+        return self.itemsBoundingRect()
+
+    # ---------------------------------------------------------------- gestures
+    def node_at(self, scene_pos: QPointF) -> NodeItem | None:
+        for item in self.items(
+            scene_pos,
+            Qt.ItemSelectionMode.IntersectsItemShape,
+            Qt.SortOrder.DescendingOrder,
+            QTransform(),
+        ):
+            if isinstance(item, NodeItem):
+                return item
+        return None
+
+    def port_at(self, scene_pos: QPointF) -> tuple[NodeItem, str, int] | None:
+        item = self.node_at(scene_pos)
+        if item is None:
+            return None
+        port = item.port_at(item.mapFromScene(scene_pos))
+        return None if port is None else (item, port[0], port[1])
+
+    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            hit = self.port_at(event.scenePos())
+            if hit is not None:
+                item, side, slot = hit
+                if side == "out":
+                    self._gesture = ConnectGesture(self, item.key, None, event.scenePos())
+                    event.accept()
+                    return
+                source = self.graph.node(item.key).inputs[slot]
+                if source is not None:  # pick up the edge's end
+                    self._gesture = ConnectGesture(self, source, (item.key, slot), event.scenePos())
+                    event.accept()
+                    return
+        super().mousePressEvent(event)
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._press_positions = {
+                item.key: item.pos() for item in self.selectedItems() if isinstance(item, NodeItem)
+            }
+
+    def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if self._gesture is not None:
+            self._gesture.move(event.scenePos())
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if self._gesture is not None:
+            gesture, self._gesture = self._gesture, None
+            gesture.finish(event.scenePos())
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+        self._push_move()
+
+    def _push_move(self) -> None:
+        moves = {}
+        for key, pressed in self._press_positions.items():
+            item = self.nodes.get(key)
+            if item is not None and item.pos() != pressed and key in self.graph:
+                node = self.graph.node(key)  # undo restores what the file had, even "no place"
+                moves[key] = ((node.x, node.y), (item.x(), item.y()))
+        self._press_positions = {}
+        if moves:
+            self.document.run(MoveNodes(self.graph, moves))
+
+    def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        hit = self.port_at(event.scenePos())
+        if (
+            hit is not None
+            and hit[1] == "in"
+            and self.graph.node(hit[0].key).inputs[hit[2]] is None
+        ):
+            self.add_constant_into(hit[0].key, hit[2])
+            event.accept()
+            return
+        item = self.node_at(event.scenePos())
+        if item is not None and self.graph.node(item.key).op.is_leaf:
+            self.edit_value_requested.emit(item.key)
+            event.accept()
+            return
+        super().mouseDoubleClickEvent(event)
+
+    def add_constant_into(self, consumer: int, slot: int) -> None:
+        """Create a constant wired into an empty slot, then open its value for typing."""
+        item = self.nodes[consumer]
+        port = item.mapToScene(item.input_port(slot))
+        x = round((port.x() - 200) / GRID) * GRID
+        y = round((port.y() - 40) / GRID) * GRID
+        record = {"id": "k", "op": "const", "value": 1.0, "x": x, "y": y}
+        command = AddNodes(self.graph, [record], "Add constant", connect=[(consumer, slot, 0)])
+        command.setText(f"Add constant into {self.graph.id_of(consumer)}")
+        if self.document.run(command):
+            self.select_keys(command.keys)
+            self.edit_value_requested.emit(command.keys[0])
+
+
+def formula(graph, node) -> str:
+    """``u = b·c``: how a node is computed, in the op table's template, for diagrams
+    without numbers."""
+    if node.op.is_leaf:
+        return f"{node.id} = {format_number(node.value)}" if node.op.name == "const" else node.id
+    names = [graph.id_of(k) if k is not None else EMPTY_SLOT for k in node.inputs]
+    return f"{node.id} = {node.op.template.format(*names)}"
+
+
+class ConnectGesture:
+    """Dragging a new edge from an output port, or an existing edge's end off its slot.
+
+    While dragging, the slots that would accept the edge are highlighted.  Dropping
+    on one connects; dropping a picked-up end on empty canvas disconnects it;
+    dropping where the edge cannot go is refused with a status-bar message.
+    """
+
+    def __init__(
+        self, scene: GraphScene, source: int, picked: tuple[int, int] | None, start: QPointF
+    ) -> None:
+        self.scene, self.source, self.picked = scene, source, picked
+        graph = scene.graph
+        self.blocked = {source} | graph.upstream(source)
+        self.marked: list[NodeItem] = []
+        for key, item in scene.nodes.items():
+            if key in self.blocked:
+                continue
+            node = graph.node(key)
+            free = {
+                slot for slot, s in enumerate(node.inputs) if s is None or (key, slot) == picked
+            }
+            if free:
+                item.valid_ports = free
+                item.update()
+                self.marked.append(item)
+        origin = scene.nodes[source]
+        self.start = origin.mapToScene(origin.output_port())
+        self.line = QGraphicsPathItem()
+        self.line.setPen(QPen(derivative_color(), 2, Qt.PenStyle.DashLine))
+        self.line.setZValue(10)
+        scene.addItem(self.line)
+        if picked is not None:
+            edge = scene.edges.get(picked)
+            if edge is not None:
+                edge.setVisible(False)
+        self.move(start)
+
+    def move(self, pos: QPointF) -> None:
+        self.line.setPath(
+            curve(self.start, pos) if pos.x() >= self.start.x() else _straight(self.start, pos)
+        )
+
+    def finish(self, pos: QPointF) -> None:
+        scene, graph = self.scene, self.scene.graph
+        self.scene.removeItem(self.line)
+        for item in self.marked:
+            item.valid_ports = set()
+            item.update()
+        if self.picked is not None and self.picked in scene.edges:
+            scene.edges[self.picked].setVisible(True)
+        hit = scene.port_at(pos)
+        document = scene.document
+        if hit is None or hit[1] != "in":
+            if self.picked is not None:
+                document.run(Disconnect(graph, *self.picked))
+            return
+        item, _, slot = hit
+        if (item.key, slot) == self.picked:
+            return
+        if item.key in self.blocked:
+            why = "cannot feed itself" if item.key == self.source else "would close a cycle"
+            document.message.emit(
+                f"Refused: {graph.id_of(self.source)} → {graph.id_of(item.key)} {why}"
+            )
+            return
+        taken = graph.node(item.key).inputs[slot]
+        if taken is not None:
+            document.message.emit(
+                f"Refused: slot {slot + 1} of {graph.id_of(item.key)} is already fed by "
+                f"{graph.id_of(taken)}; drag that edge away first"
+            )
+            return
+        document.run(Connect(graph, self.source, item.key, slot, self.picked))
+
+
+def _straight(a: QPointF, b: QPointF) -> QPainterPath:
+    path = QPainterPath(a)
+    path.lineTo(b)
+    return path

@@ -1,0 +1,442 @@
+"""Every user edit, as an undoable command.
+
+Each command changes the graph inside one ``graph.batch()``, so listeners (and
+the evaluation behind them) run once per command however many nodes it touches.
+A command whose edit the graph refuses becomes obsolete: QUndoStack drops it,
+the graph is left as it was, and ``command.error`` holds the reason.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from PySide6.QtGui import QUndoCommand
+
+from dvar import core
+from dvar.core import Graph, GraphError
+from dvar.core.numbers import DIGITS, format_number
+
+
+class GraphCommand(QUndoCommand):
+    """An edit of one graph.  Subclasses implement ``apply`` and ``revert``."""
+
+    def __init__(self, graph: Graph, text: str) -> None:
+        super().__init__(text)
+        self.graph = graph
+        self.error: GraphError | None = None
+        #: Called just before an undo, or a redo after the first: the document moves
+        #: through its history (Ctrl+Z, Ctrl+Y, a click in the History panel).
+        self.on_replay: Callable[[], None] | None = None
+        self._done = False
+
+    def redo(self) -> None:
+        if self._done and self.on_replay is not None:
+            self.on_replay()
+        try:
+            with self.graph.batch():
+                self.apply()
+        except GraphError as error:
+            self.error = error
+            self.setObsolete(True)
+        self._done = True
+
+    def undo(self) -> None:
+        if self.on_replay is not None:
+            self.on_replay()
+        with self.graph.batch():
+            self.revert()
+
+    def apply(self) -> None:
+        raise NotImplementedError
+
+    def revert(self) -> None:
+        raise NotImplementedError
+
+
+@dataclass
+class NodeRecord:
+    """Everything needed to re-create a node exactly, under the same key, including
+    the fields a newer dvar wrote that this one does not know (the file keeps them)."""
+
+    key: int
+    id: str
+    op: str
+    value: float | None
+    inputs: list[int | None]
+    label: str | None
+    param: bool
+    x: float | None
+    y: float | None
+    extra: dict = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, node: core.Node) -> NodeRecord:
+        return cls(
+            node.key,
+            node.id,
+            node.op.name,
+            node.value,
+            list(node.inputs),
+            node.label,
+            node.param,
+            node.x,
+            node.y,
+            copy.deepcopy(node.extra),
+        )
+
+    def create(self, graph: Graph) -> None:
+        graph.add_node(
+            self.op,
+            self.id,
+            value=self.value,
+            label=self.label,
+            param=self.param,
+            x=self.x,
+            y=self.y,
+            key=self.key,
+            inputs=self.inputs,
+            extra=copy.deepcopy(self.extra),
+        )
+
+
+class AddNodes(GraphCommand):
+    """Add nodes (with the edges among them and into existing nodes): palette, paste, duplicate.
+
+    ``records`` carry the ids and operands to use; keys are given on first redo and
+    reused after, so later commands that name these nodes stay valid.
+    """
+
+    def __init__(
+        self,
+        graph: Graph,
+        records: list[dict],
+        text: str,
+        connect: list[tuple[int | str, int, int]] = (),
+    ) -> None:
+        super().__init__(graph, text)
+        self.records = records
+        self.extra_edges = list(connect)  # (consumer key, slot, index of a new node)
+        self.keys: list[int] = []
+        self.ids: list[str] = []
+
+    def apply(self) -> None:
+        graph = self.graph
+        fresh = not self.keys
+        id_map: dict[str, str] = {}
+        for i, record in enumerate(self.records):
+            if fresh:
+                wanted = record["id"]
+                new_id = wanted if wanted not in graph else graph.unique_id(wanted)
+                self.ids.append(new_id)
+            new_id = self.ids[i]
+            id_map[record["id"]] = new_id
+            node_id = graph.add_node(
+                record["op"],
+                new_id,
+                value=record.get("value"),
+                label=record.get("label"),
+                param=record.get("param", False),
+                x=record.get("x"),
+                y=record.get("y"),
+                key=None if fresh else self.keys[i],
+            )
+            if fresh:
+                self.keys.append(graph.key_of(node_id))
+        for record in self.records:
+            consumer = id_map[record["id"]]
+            for slot, source in enumerate(record.get("inputs") or []):
+                if source is None:
+                    continue
+                graph.connect(id_map.get(source, source), consumer, slot)
+        for consumer, slot, index in self.extra_edges:
+            graph.connect(self.keys[index], consumer, slot)
+
+    def revert(self) -> None:
+        for key in reversed(self.keys):
+            self.graph.remove_node(key)
+
+
+class RemoveItems(GraphCommand):
+    """Delete nodes (with every edge touching them) and single edges."""
+
+    def __init__(self, graph: Graph, keys: list[int], edges: list[tuple[int, int]]) -> None:
+        names = [graph.id_of(k) for k in keys]
+        if keys:
+            text = f"Delete {names[0]}" if len(keys) == 1 else f"Delete {len(keys)} nodes"
+        else:
+            text = "Delete edge" if len(edges) == 1 else f"Delete {len(edges)} edges"
+        super().__init__(graph, text)
+        removed = set(keys)
+        self.records = [
+            NodeRecord.of(graph.node(k)) for k in graph.topological_keys() if k in removed
+        ]
+        self.outgoing: list[tuple[int, int, int]] = []  # (source, consumer, slot)
+        for record in self.records:
+            for consumer_id, slot in graph.consumers(record.key):
+                consumer = graph.key_of(consumer_id)
+                if consumer not in removed:
+                    self.outgoing.append((record.key, consumer, slot))
+        # Edges touching a removed node go (and come back) with it.
+        self.edges = [
+            (dst, slot, source)
+            for dst, slot in edges
+            if dst not in removed and (source := graph.node(dst).inputs[slot]) not in removed
+        ]
+        self.output = graph.output_key
+
+    def apply(self) -> None:
+        for dst, slot, _ in self.edges:
+            self.graph.disconnect(dst, slot)
+        for record in reversed(self.records):
+            self.graph.remove_node(record.key)
+
+    def revert(self) -> None:
+        graph = self.graph
+        for record in self.records:
+            record.create(graph)
+        for source, consumer, slot in self.outgoing:
+            graph.connect(source, consumer, slot)
+        for dst, slot, source in self.edges:
+            graph.connect(source, dst, slot)
+        graph.set_output(self.output)
+
+
+class Connect(GraphCommand):
+    """Feed a node into a slot; with ``replace``, whatever fed that slot is unplugged first."""
+
+    def __init__(
+        self,
+        graph: Graph,
+        source: int,
+        consumer: int,
+        slot: int,
+        previous: tuple[int, int] | None = None,
+    ) -> None:
+        text = f"Connect {graph.id_of(source)} → {graph.id_of(consumer)}"
+        super().__init__(graph, text)
+        self.source, self.consumer, self.slot = source, consumer, slot
+        self.previous = previous  # (consumer, slot) this edge was dragged away from
+
+    def apply(self) -> None:
+        if self.previous is not None:
+            self.graph.disconnect(*self.previous)
+        self.graph.connect(self.source, self.consumer, self.slot)
+
+    def revert(self) -> None:
+        self.graph.disconnect(self.consumer, self.slot)
+        if self.previous is not None:
+            self.graph.connect(self.source, *self.previous)
+
+
+class Disconnect(GraphCommand):
+    """Empty one slot."""
+
+    def __init__(self, graph: Graph, consumer: int, slot: int) -> None:
+        self.source = graph.node(consumer).inputs[slot]
+        name = graph.id_of(self.source) if self.source is not None else "?"
+        super().__init__(graph, f"Disconnect {name} → {graph.id_of(consumer)}")
+        self.consumer, self.slot = consumer, slot
+
+    def apply(self) -> None:
+        self.graph.disconnect(self.consumer, self.slot)
+
+    def revert(self) -> None:
+        self.graph.connect(self.source, self.consumer, self.slot)
+
+
+class SetInput(GraphCommand):
+    """Feed a slot from a chosen node, or empty it (None): the keyboard's way to wire."""
+
+    def __init__(self, graph: Graph, consumer: int, slot: int, source: int | None) -> None:
+        self.old = graph.node(consumer).inputs[slot]
+        shown = source if source is not None else self.old
+        verb = "Connect" if source is not None else "Disconnect"
+        name = graph.id_of(shown) if shown is not None else "?"
+        super().__init__(graph, f"{verb} {name} → {graph.id_of(consumer)}")
+        self.consumer, self.slot, self.new = consumer, slot, source
+
+    def _put(self, source: int | None) -> None:
+        if self.graph.node(self.consumer).inputs[self.slot] is not None:
+            self.graph.disconnect(self.consumer, self.slot)
+        if source is not None:
+            self.graph.connect(source, self.consumer, self.slot)
+
+    def apply(self) -> None:
+        self._put(self.new)
+
+    def revert(self) -> None:
+        self._put(self.old)
+
+
+class SetValue(GraphCommand):
+    """Set an input's or a constant's value."""
+
+    def __init__(self, graph: Graph, key: int, value: float) -> None:
+        node = graph.node(key)
+        # The undo history reads the same whatever precision numbers are shown with.
+        super().__init__(graph, f"Set {node.id} = {format_number(value, DIGITS)}")
+        self.key, self.old, self.new = key, node.value, value
+
+    def apply(self) -> None:
+        self.graph.set_value(self.key, self.new)
+
+    def revert(self) -> None:
+        self.graph.set_value(self.key, self.old)
+
+
+class Rename(GraphCommand):
+    """Give a node a new id."""
+
+    def __init__(self, graph: Graph, key: int, new_id: str) -> None:
+        self.old = graph.id_of(key)
+        super().__init__(graph, f"Rename {self.old} → {new_id}")
+        self.key, self.new = key, new_id
+
+    def apply(self) -> None:
+        self.graph.rename(self.key, self.new)
+
+    def revert(self) -> None:
+        self.graph.rename(self.key, self.old)
+
+
+class SetLabel(GraphCommand):
+    """Set the display label."""
+
+    def __init__(self, graph: Graph, key: int, label: str | None) -> None:
+        node = graph.node(key)
+        super().__init__(
+            graph, f"Label {node.id} “{label}”" if label else f"Clear label of {node.id}"
+        )
+        self.key, self.old, self.new = key, node.label, label or None
+
+    def apply(self) -> None:
+        self.graph.set_label(self.key, self.new)
+
+    def revert(self) -> None:
+        self.graph.set_label(self.key, self.old)
+
+
+class SetParam(GraphCommand):
+    """Mark or unmark an input as a trainable parameter."""
+
+    def __init__(self, graph: Graph, key: int, param: bool) -> None:
+        node = graph.node(key)
+        verb = "Mark" if param else "Unmark"
+        super().__init__(graph, f"{verb} {node.id} as parameter")
+        self.key, self.new = key, param
+
+    def apply(self) -> None:
+        self.graph.set_param(self.key, self.new)
+
+    def revert(self) -> None:
+        self.graph.set_param(self.key, not self.new)
+
+
+class SetOutput(GraphCommand):
+    """Choose the node that is differentiated (J).  Never renames anything."""
+
+    def __init__(self, graph: Graph, key: int | None) -> None:
+        text = f"Set {graph.id_of(key)} as output" if key is not None else "Clear output"
+        super().__init__(graph, text)
+        self.old, self.new = graph.output_key, key
+
+    def apply(self) -> None:
+        self.graph.set_output(self.new)
+
+    def revert(self) -> None:
+        self.graph.set_output(self.old)
+
+
+class MoveNodes(GraphCommand):
+    """Move nodes: a whole drag is one command, pushed on release."""
+
+    def __init__(self, graph: Graph, moves: dict[int, tuple[tuple, tuple]], text: str = "") -> None:
+        if not text:
+            text = (
+                f"Move {graph.id_of(next(iter(moves)))}"
+                if len(moves) == 1
+                else (f"Move {len(moves)} nodes")
+            )
+        super().__init__(graph, text)
+        self.moves = moves  # key -> ((old x, old y), (new x, new y))
+
+    def apply(self) -> None:
+        for key, (_, new) in self.moves.items():
+            self.graph.set_position(key, *new)
+
+    def revert(self) -> None:
+        for key, (old, _) in self.moves.items():
+            self.graph.set_position(key, *old)  # (None, None): back to "not placed yet"
+
+
+class BuildFromFormula(GraphCommand):
+    """Build a formula into the graph, or replace the graph with it: one undoable step.
+
+    The first redo parses and builds (core.build_graph); later redos re-create the
+    same nodes under the same keys, so commands after this one stay valid.
+    """
+
+    def __init__(self, graph: Graph, text: str, replace: bool) -> None:
+        super().__init__(graph, "Replace with formula" if replace else "Insert formula")
+        self.text, self.replace = text, replace
+        self.result: core.BuildResult | None = None
+        self.removed: list[NodeRecord] = []
+        self.created: list[NodeRecord] = []
+        self.old_output = graph.output_key
+        self.new_output: int | None = None
+        self.values: dict[int, tuple[float, float]] = {}  # key -> (old, new) of bound nodes
+
+    def apply(self) -> None:
+        graph = self.graph
+        if self.replace:
+            if not self.removed:
+                self.removed = [NodeRecord.of(graph.node(k)) for k in graph.topological_keys()]
+            for record in reversed(self.removed):
+                graph.remove_node(record.key)
+        if self.result is None:
+            self.result = core.build_graph(self.text, into=graph)
+            self.created = [NodeRecord.of(graph.node(k)) for k in self.result.created_keys]
+            self.values = {
+                graph.key_of(node_id): change
+                for node_id, change in self.result.changed_values.items()
+            }
+            self.new_output = graph.output_key
+            return
+        for record in self.created:
+            record.create(graph)
+        for key, (_, new) in self.values.items():
+            graph.set_value(key, new)
+        graph.set_output(self.new_output)
+
+    def revert(self) -> None:
+        graph = self.graph
+        for record in reversed(self.created):
+            graph.remove_node(record.key)
+        for key, (old, _) in self.values.items():
+            graph.set_value(key, old)
+        for record in self.removed:
+            record.create(graph)
+        graph.set_output(self.old_output)
+
+
+class SetValues(GraphCommand):
+    """Set several inputs' or constants' values at once: a training run, or its reset.
+
+    ``old`` and ``new`` map node keys to values; undo puts back exactly ``old``.
+    """
+
+    def __init__(
+        self, graph: Graph, old: dict[int, float], new: dict[int, float], text: str
+    ) -> None:
+        super().__init__(graph, text)
+        self.old, self.new = dict(old), dict(new)
+
+    def apply(self) -> None:
+        for key, value in self.new.items():
+            self.graph.set_value(key, value)
+
+    def revert(self) -> None:
+        for key, value in self.old.items():
+            self.graph.set_value(key, value)

@@ -1,0 +1,67 @@
+"""Starting dvar on a file: a broken one is one error line and exit 2; a good one opens."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from dvar import core
+from dvar.gui.app import application as app
+from dvar.gui.app.window import MainWindow
+
+BROKEN = '{"format": "dvar", "version": 1, "output": "J", "nodes": [{"id": "J", "op": "nope"}]}'
+
+
+#: Run as from a terminal (a desktop launch would also show a dialog).
+ENV = {k: v for k, v in os.environ.items() if k != "GIO_LAUNCHED_DESKTOP_FILE"}
+ENV["QT_QPA_PLATFORM"] = "offscreen"
+
+
+def dvar() -> list[str]:
+    script = Path(sys.executable).with_name("dvar")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "dvar"]
+
+
+@pytest.mark.slow
+def test_dvar_on_a_broken_file_exits_2_with_one_error_line(tmp_path):
+    path = tmp_path / "broken.dvar"
+    path.write_text(BROKEN, encoding="utf-8")
+    result = subprocess.run(
+        [*dvar(), str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=ENV,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("dvar: error: ")
+    assert str(path) in lines[0] and "nope" in lines[0]
+
+
+def test_dvar_opens_the_given_file_with_its_name_in_the_title(qtbot, tmp_path, monkeypatch):
+    path = tmp_path / "mine.dvar"
+    graph = core.load(core.example_path("lecture"))
+    graph.set_value("a", 7)
+    core.save(graph, path)
+    shown: list[MainWindow] = []
+
+    def exec_() -> int:  # the event loop: look at the window instead of waiting on it
+        shown.extend(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow))
+        return 0
+
+    monkeypatch.setattr(QApplication, "exec", staticmethod(exec_))
+    assert app.run(str(path)) == 0
+    (win,) = [w for w in shown if w.document.path == path]
+    qtbot.addWidget(win)
+    QApplication.processEvents()  # start-up timers run while the window lives
+    assert win.windowTitle() == "mine.dvar[*] — dvar"
+    assert not win.isWindowModified()
+    assert core.dumps(win.document.graph) == core.dumps(graph)
+    assert win.scene.nodes[win.document.graph.key_of("J")].value_text == "J = 39"

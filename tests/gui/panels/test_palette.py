@@ -1,0 +1,42 @@
+"""The palette: double-click an op (or press Enter on it) to add it in the middle of the canvas."""
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from dvar.gui.panels.operations import OP_ROLE
+
+
+def palette_item(window, op: str):
+    palette = window.palette
+    (item,) = [
+        palette.item(i) for i in range(palette.count()) if palette.item(i).data(OP_ROLE) == op
+    ]
+    palette.scrollToItem(item)
+    return item
+
+
+def test_double_clicking_an_op_adds_it_at_the_centre(window):
+    win = window
+    palette = win.palette
+    point = palette.visualItemRect(palette_item(win, "sigmoid")).center()
+    left, none = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    QTest.mouseClick(palette.viewport(), left, none, point)
+    QTest.mouseDClick(palette.viewport(), left, none, point)
+    QApplication.processEvents()
+    (node,) = [n for n in win.document.graph if n.op.name == "sigmoid"]
+    centre = win.view.mapToScene(win.view.viewport().rect().center())
+    item = win.scene.nodes[node.key]
+    assert item.sceneBoundingRect().adjusted(-20, -20, 20, 20).contains(centre)
+    assert win.scene.selected_keys() == [node.key]
+    assert win.document.undo_stack.count() == 1
+    assert win.view.hasFocus()  # ready for the next keyboard command
+
+
+def test_enter_on_an_op_adds_it(window):
+    win = window
+    palette = win.palette
+    palette.setCurrentItem(palette_item(win, "exp"))
+    palette.setFocus()
+    QTest.keyClick(palette, Qt.Key.Key_Return)
+    assert [n.op.name for n in win.document.graph].count("exp") == 1
