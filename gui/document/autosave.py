@@ -25,6 +25,7 @@ from pathlib import Path
 from PySide6.QtCore import QLockFile, QObject, QStandardPaths, QTimer
 
 from dvar import core
+from dvar.core.atomicwrite import write_atomic
 from dvar.gui.document.document import Document
 
 INTERVAL_MS = 4000
@@ -108,7 +109,7 @@ class Autosaver(QObject):
                 "saved": time.time(),
                 "pid": os.getpid(),
             }
-            self.info.write_text(json.dumps(meta), encoding="utf-8")
+            write_atomic(self.info, json.dumps(meta).encode("utf-8"))
         except OSError as error:
             self.error = f"autosave failed: {error}"
             return False
