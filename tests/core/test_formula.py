@@ -16,6 +16,8 @@ from dvar import core
 from dvar.core.formula import FUNCTIONS, BuildResult, FormulaError, build_graph, parse_formula
 from dvar.core.layout import GRID, NODE_HEIGHT, NODE_WIDTH
 from tests.core.helpers import lecture, snapshot
+from tests.oracle import OPERATORS as ORACLE_OPERATORS
+from tests.oracle import REFERENCE
 from tests.profiles import scaled
 
 LECTURE_VALUES = {"a": 5, "b": 3, "c": 2}
@@ -435,34 +437,10 @@ OPERATORS = {"+": 1, "-": 1, "*": 2, "/": 2, "**": 4}
 Tree = tuple
 
 
-def _sigmoid(x: float) -> float:
-    if x >= 0:
-        return 1 / (1 + math.exp(-x))
-    e = math.exp(x)
-    return e / (1 + e)
-
-
-UNARY_MATH: dict[str, Callable[[float], float]] = {
-    "exp": math.exp,
-    "log": math.log,
-    "sqrt": math.sqrt,
-    "sin": math.sin,
-    "cos": math.cos,
-    "tanh": math.tanh,
-    "sigmoid": _sigmoid,
-    "relu": lambda x: x if x > 0 else 0.0,
-    "abs": math.fabs,
-    "neg": lambda x: -x,
-}
+UNARY_MATH: dict[str, Callable[[float], float]] = {name: REFERENCE[name] for name in UNARY}
 BINARY_MATH: dict[str, Callable[[float, float], float]] = {
-    "+": lambda x, y: x + y,
-    "-": lambda x, y: x - y,
-    "*": lambda x, y: x * y,
-    "/": lambda x, y: x / y,
-    "**": math.pow,  # the real power: (-8) ** (1/3) raises instead of going complex
-    "pow": math.pow,
-    "max": lambda x, y: x if x >= y else y,
-    "min": lambda x, y: x if x <= y else y,
+    **{symbol: REFERENCE[op] for symbol, op in ORACLE_OPERATORS.items()},
+    **{name: REFERENCE[name] for name in BINARY_FUNCTIONS},
 }
 
 name_leaves = st.tuples(st.just("name"), st.sampled_from(NAMES))

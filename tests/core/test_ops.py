@@ -14,33 +14,8 @@ from hypothesis import strategies as st
 
 from dvar import core
 from tests.core.helpers import central_difference
+from tests.oracle import REFERENCE
 from tests.profiles import scaled
-
-
-def _sigmoid(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-x))
-
-
-#: op -> the function it computes, written independently of core.ops.
-REFERENCE = {
-    "add": lambda a, b: a + b,
-    "sub": lambda a, b: a - b,
-    "mul": lambda a, b: a * b,
-    "div": lambda a, b: a / b,
-    "pow": lambda a, b: a**b,
-    "max": max,
-    "min": min,
-    "neg": lambda a: -a,
-    "exp": math.exp,
-    "log": math.log,
-    "sqrt": math.sqrt,
-    "sin": math.sin,
-    "cos": math.cos,
-    "tanh": math.tanh,
-    "sigmoid": _sigmoid,
-    "relu": lambda a: a if a > 0 else 0.0,
-    "abs": abs,
-}
 
 DESIGN_OPS = {"input", "const", *REFERENCE}
 

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from dvar import core
 from tests.core.helpers import snapshot
-from tests.core.test_ops import REFERENCE
+from tests.oracle import REFERENCE
 from tests.profiles import scaled
 
 
