@@ -65,7 +65,8 @@ from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from dvar import core  # noqa: E402
 from dvar.gui.app.window import MainWindow  # noqa: E402
-from dvar.gui.canvas.items import GRID, EdgeItem, NodeItem  # noqa: E402
+from dvar.gui.canvas.edges import EdgeItem  # noqa: E402
+from dvar.gui.canvas.nodes import GRID, NodeItem  # noqa: E402
 from dvar.gui.document.clipboard import copy_nodes, paste_records  # noqa: E402
 from dvar.gui.document.commands import AddNodes, SetValue  # noqa: E402
 from dvar.gui.document.document import Document  # noqa: E402

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 
 from dvar.core.graph import Graph, NodeRef
 
-#: A node box on the canvas, in scene units (gui/items.py draws it this size).
+#: A node box on the canvas, in scene units (gui/canvas/nodes.py draws it this size).
 NODE_WIDTH = 184.0
 NODE_HEIGHT = 78.0
 #: Distance between the left edges of neighbouring layers.

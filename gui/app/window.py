@@ -33,7 +33,7 @@ from dvar import core
 from dvar.core import numbers
 from dvar.core.numbers import format_number
 from dvar.gui import messages
-from dvar.gui.canvas.items import NodeItem
+from dvar.gui.canvas.nodes import NodeItem
 from dvar.gui.canvas.scene import GraphScene
 from dvar.gui.canvas.view import GraphView, QuickAdd
 from dvar.gui.dialogs.preferences import NOTATIONS, Preferences, PreferencesDialog, apply_theme

@@ -63,7 +63,9 @@ from PySide6.QtWidgets import (
 
 from dvar import core
 from dvar.core.atomicwrite import write_atomic
-from dvar.gui.canvas.items import TEXT_LOD, EdgeItem, Fonts, NodeItem, is_dark
+from dvar.gui.canvas.edges import EdgeItem
+from dvar.gui.canvas.look import TEXT_LOD, Fonts, is_dark
+from dvar.gui.canvas.nodes import NodeItem
 from dvar.gui.canvas.scene import GraphScene
 
 #: Space around the diagram, in canvas units.

@@ -23,17 +23,9 @@ from PySide6.QtWidgets import (
 from dvar.core import Evaluation, Event, derivative_symbol, numbers
 from dvar.core.evaluation import EMPTY_SLOT
 from dvar.core.numbers import format_number
-from dvar.gui.canvas.items import (
-    GRID,
-    HEIGHT,
-    TEXT_LOD,
-    WIDTH,
-    EdgeItem,
-    Look,
-    NodeItem,
-    curve,
-    derivative_color,
-)
+from dvar.gui.canvas.edges import EdgeItem, curve
+from dvar.gui.canvas.look import TEXT_LOD, Look, derivative_color
+from dvar.gui.canvas.nodes import GRID, HEIGHT, WIDTH, NodeItem
 from dvar.gui.document.commands import AddNodes, Connect, Disconnect, MoveNodes
 from dvar.gui.document.document import Document
 

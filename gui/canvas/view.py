@@ -14,7 +14,8 @@ from PySide6.QtWidgets import (
 )
 
 from dvar import core
-from dvar.gui.canvas.items import GRID, TEXT_LOD
+from dvar.gui.canvas.look import TEXT_LOD
+from dvar.gui.canvas.nodes import GRID
 from dvar.gui.canvas.scene import GraphScene
 from dvar.gui.document.commands import AddNodes, SetValue
 from dvar.gui.messages import plain_tip

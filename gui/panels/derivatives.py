@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 
 from dvar.core import Evaluation, derivative_symbol
 from dvar.core.numbers import format_full, format_number
-from dvar.gui.canvas.items import derivative_color
+from dvar.gui.canvas.look import derivative_color
 from dvar.gui.document.document import Document
 from dvar.gui.messages import plain_tip
 

@@ -16,7 +16,8 @@ from PySide6.QtGui import QImage, QPalette
 from PySide6.QtWidgets import QApplication, QGraphicsScene
 
 from dvar.gui.canvas.export import export_scene
-from dvar.gui.canvas.items import GRID, OUTPUT, TEXT_LOD
+from dvar.gui.canvas.look import OUTPUT, TEXT_LOD
+from dvar.gui.canvas.nodes import GRID
 from dvar.gui.canvas.scene import SETTLE_MS
 from dvar.gui.document.commands import SetOutput, SetValue
 from tests.gui.helpers import drag, drop_op, keys, node_point

@@ -3,7 +3,7 @@
 import pytest
 from PySide6.QtCore import Qt
 
-from dvar.gui.canvas.items import curve
+from dvar.gui.canvas.edges import curve
 from tests.gui.helpers import (
     assert_restored,
     click,

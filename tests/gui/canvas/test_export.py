@@ -20,7 +20,7 @@ from dvar import core
 from dvar.gui.app import cli
 from dvar.gui.canvas import export
 from dvar.gui.canvas.export import MARGIN, ExportDialog, ExportError, export_graph, export_scene
-from dvar.gui.canvas.items import Fonts
+from dvar.gui.canvas.look import Fonts
 from dvar.gui.canvas.scene import GraphScene
 from dvar.gui.document.document import Document
 

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from dvar.gui.app.window import MainWindow
 from dvar.gui.document.document import Document
+from tests.gui.canvas.test_canvas_drawing import differing, from_scratch, on_screen, settled
 from tests.gui.helpers import (
     drag,
     fill_formula_dialog,
@@ -21,7 +22,6 @@ from tests.gui.helpers import (
     status,
     type_value,
 )
-from tests.gui.canvas.test_canvas_drawing import differing, from_scratch, on_screen, settled
 
 LOGISTIC = "a = sigmoid(w*x + b)\nL = -(y*log(a) + (1-y)*log(1-a))"
 CTRL = Qt.KeyboardModifier.ControlModifier

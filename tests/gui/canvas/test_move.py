@@ -4,7 +4,7 @@ from PySide6.QtCore import QPoint, Qt
 
 from dvar import core
 from dvar.gui.app.window import MainWindow
-from dvar.gui.canvas.items import GRID
+from dvar.gui.canvas.nodes import GRID
 from dvar.gui.document.document import Document
 from tests.gui.helpers import assert_restored, click, drag, dumps, fit, keys, node_point
 

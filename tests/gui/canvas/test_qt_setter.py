@@ -14,7 +14,7 @@ SCRIPT = textwrap.dedent(
     from PySide6.QtGui import QColor, QPen
     from PySide6.QtWidgets import QApplication, QGraphicsRectItem, QGraphicsScene
 
-    from dvar.gui.canvas.items import NodeItem
+    from dvar.gui.canvas.nodes import NodeItem
 
     app = QApplication([])
     scene = QGraphicsScene()

@@ -6,10 +6,10 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from dvar.core import numbers
 from dvar.gui.app.window import MainWindow
-from dvar.gui.canvas.items import is_dark
+from dvar.gui.canvas.look import is_dark
 from dvar.gui.document.document import Document
-from tests.gui.helpers import keys, type_value
 from tests.gui.canvas.test_canvas_drawing import differing, from_scratch, on_screen, zoomed_in
+from tests.gui.helpers import keys, type_value
 
 
 def open_window(qtbot) -> MainWindow:

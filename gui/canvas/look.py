@@ -1,0 +1,95 @@
+"""How the canvas looks: its colours, pens and fonts, made once per palette.
+
+Nodes, edges, overviews and exports all draw with these; ``is_dark`` tells a dark
+system scheme from a light one.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QFontInfo, QFontMetricsF, QPalette, QPen
+from PySide6.QtWidgets import QApplication
+
+#: Below this zoom, text is too small to read and is not drawn.
+TEXT_LOD = 0.3
+
+#: The lecture's red, for derivatives; backward edges use it too.
+RED = QColor("#c62828")
+RED_DARK_MODE = QColor("#ff6b6b")
+ERROR = QColor("#9e9e9e")
+OUTPUT = QColor("#f9a825")
+VALID_PORT = QColor("#2e7d32")
+
+
+def is_dark() -> bool:
+    """True when the system palette is a dark scheme."""
+    return _is_dark(QApplication.palette())
+
+
+def _is_dark(palette: QPalette) -> bool:
+    return palette.color(QPalette.ColorRole.Window).lightness() < 128
+
+
+def derivative_color() -> QColor:
+    return Look.get().red
+
+
+class Look:
+    """The colours and pens items draw with, made once per palette: looking them up
+    for every item on every frame costs more than drawing a plain block."""
+
+    _made: Look | None = None
+
+    def __init__(self, palette: QPalette) -> None:
+        role = QPalette.ColorRole
+        self.key = palette.cacheKey()
+        self.base = palette.color(role.Base)
+        self.text = palette.color(role.Text)
+        self.mid = palette.color(role.Mid)
+        self.highlight = palette.color(role.Highlight)
+        self.muted = palette.color(role.PlaceholderText)
+        self.red = RED_DARK_MODE if _is_dark(palette) else RED
+        self.no_pen = QPen(Qt.PenStyle.NoPen)
+        self.no_brush = QBrush(Qt.BrushStyle.NoBrush)
+
+        def edge(color: QColor, width: float) -> tuple[QColor, QPen]:
+            return color, QPen(color, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
+
+        self.edge_plain = edge(self.text, 1.5)
+        self.edge_backward = edge(self.red, 1.5)
+        self.edge_highlighted = edge(self.red, 2.8)
+        self.edge_selected = edge(self.highlight, 2.8)
+
+    @classmethod
+    def get(cls) -> Look:
+        palette = QApplication.palette()
+        if cls._made is None or cls._made.key != palette.cacheKey():
+            cls._made = Look(palette)
+        return cls._made
+
+
+class Fonts:
+    """The fonts items draw with, made once."""
+
+    _made: Fonts | None = None
+
+    def __init__(self) -> None:
+        base = QFont(QApplication.font())
+        # Name the family that is really used (e.g. "DejaVu Sans"), not an alias such
+        # as "Sans Serif": exported SVG files name it, and other viewers must know it.
+        base.setFamily(QFontInfo(base).family())
+        base.setPointSizeF(max(10.5, base.pointSizeF()))
+        self.title = QFont(base)
+        self.title.setBold(True)
+        self.body = QFont(base)
+        self.grad = QFont(base)
+        self.grad.setItalic(True)  # a cue besides colour, for colour-blind readers
+        self.small = QFont(base)
+        self.small.setPointSizeF(base.pointSizeF() * 0.8)
+        self.metrics = QFontMetricsF(self.body)
+
+    @classmethod
+    def get(cls) -> Fonts:
+        if cls._made is None:
+            cls._made = Fonts()
+        return cls._made

@@ -1,0 +1,305 @@
+"""A node on the canvas: a box with its name, op, value and derivative, and its ports.
+
+The item draws its own text in ``paint`` (no child text items), skips text that is
+too small to read when zoomed out, and repaints only when its text changes.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QStyleOptionGraphicsItem, QWidget
+
+from dvar.gui.canvas.look import ERROR, OUTPUT, TEXT_LOD, VALID_PORT, Fonts, Look
+from dvar.gui.messages import plain_tip
+
+if TYPE_CHECKING:
+    from dvar.gui.canvas.edges import EdgeItem
+
+WIDTH = 184.0
+HEADER = 26.0
+LINE = 22.0
+HEIGHT = HEADER + 2 * LINE + 8.0
+PORT_RADIUS = 5.5
+GRID = 20.0
+#: Where value and derivative text starts: clear of the input ports.
+TEXT_LEFT = 16.0
+#: A node's box, in item coordinates.
+BOX = QRectF(0, 0, WIDTH, HEIGHT)
+#: A node's box with its ports, in item coordinates.
+BOUNDS = QRectF(-PORT_RADIUS - 2, -2, WIDTH + 2 * PORT_RADIUS + 4, HEIGHT + 4)
+
+
+class NodeItem(QGraphicsRectItem):
+    """A rounded box: name and op symbol, value, and the derivative in red.
+
+    A rect item only for its bounds: Qt asks for them thousands of times per frame,
+    and the base class answers without a call into Python.  ``paint`` draws it all.
+    """
+
+    def __init__(self, key: int, arity: int) -> None:
+        super().__init__(BOUNDS)
+        self.setPen(Qt.PenStyle.NoPen)
+        self.key = key
+        self.arity = arity
+        self.state: tuple = ()  # what the texts were made from, to skip needless updates
+        # Texts are made on demand (when painted or read) from ``state``: an edit that
+        # changes thousands of values formats only the nodes that are on screen.
+        self._title = self._symbol = self._value_text = self._grad_text = ""
+        self._formula_text = ""  # "u = b × c": shown instead of the numbers in a blank diagram
+        self._stale = False
+        self._tooltip = ""
+        self.nudge_text = ""
+        self.has_error = False
+        self.is_output = False
+        self.is_leaf = arity == 0
+        self.highlighted = False
+        #: Backward view: the node feeds several consumers, so its derivative is a sum.
+        self.sum_badge = False
+        self.valid_ports: set[int] = set()
+        self.hover_port: tuple[str, int] | None = None
+        self.edges: list[EdgeItem] = []
+        self.setFlags(
+            QGraphicsItem.GraphicsItemFlag.ItemIsMovable
+            | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
+            | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges
+        )
+        self.setAcceptHoverEvents(True)
+        self.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+        self.snap = True
+
+    # ---------------------------------------------------------------- geometry
+    def shape(self) -> QPainterPath:
+        path = QPainterPath()
+        path.addRoundedRect(QRectF(-PORT_RADIUS, 0, WIDTH + 2 * PORT_RADIUS, HEIGHT), 8, 8)
+        return path
+
+    def input_port(self, slot: int) -> QPointF:
+        """Where the edge into operand ``slot`` ends, in item coordinates."""
+        step = (HEIGHT - HEADER) / (self.arity + 1)
+        return QPointF(0.0, HEADER + step * (slot + 1))
+
+    def output_port(self) -> QPointF:
+        return QPointF(WIDTH, HEADER + (HEIGHT - HEADER) / 2)
+
+    def port_at(self, pos: QPointF) -> tuple[str, int] | None:
+        """("in", slot) or ("out", 0) for a point (item coordinates) on a port, else None."""
+        grab = PORT_RADIUS + 5
+        if (pos - self.output_port()).manhattanLength() <= grab * 1.4:
+            return ("out", 0)
+        for slot in range(self.arity):
+            if (pos - self.input_port(slot)).manhattanLength() <= grab * 1.4:
+                return ("in", slot)
+        return None
+
+    def value_rect(self) -> QRectF:
+        return QRectF(TEXT_LEFT, HEADER + 2, WIDTH - TEXT_LEFT - 8, LINE)
+
+    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value):
+        if change == QGraphicsItem.GraphicsItemChange.ItemPositionChange and self.snap:
+            return QPointF(round(value.x() / GRID) * GRID, round(value.y() / GRID) * GRID)
+        if change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
+            self.setZValue(1.0 if value else 0.0)  # a picked node is drawn above the rest
+        if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
+            scene = self.scene()
+            if scene is not None and self.edges:
+                scene.lift_edges(self.edges)
+            for edge in self.edges:
+                edge.adjust()
+        return super().itemChange(change, value)
+
+    # ------------------------------------------------------------------- texts
+    def mark_stale(self, has_error: bool, is_output: bool, tooltip: str) -> bool:
+        """The node's numbers changed: remake the texts when next needed.  Says whether
+        its look without text (a block's colour) changed too; the caller repaints."""
+        block = (self.has_error, self.is_output)
+        self.has_error, self.is_output = has_error, is_output
+        if tooltip != self._tooltip:
+            self._tooltip = tooltip
+            self.setToolTip(plain_tip(tooltip))
+        self._stale = True
+        return block != (has_error, is_output)
+
+    def _fresh(self) -> None:
+        if self._stale:
+            self._stale = False
+            scene = self.scene()
+            if scene is not None:
+                scene.fill_texts(self)
+
+    def set_texts(self, title: str, symbol: str, value: str, grad: str, formula: str) -> None:
+        """Store the texts to draw (called by the scene, on demand)."""
+        self._title, self._symbol, self._value_text = title, symbol, value
+        self._grad_text, self._formula_text = grad, formula
+
+    @property
+    def title(self) -> str:
+        self._fresh()
+        return self._title
+
+    @property
+    def symbol(self) -> str:
+        self._fresh()
+        return self._symbol
+
+    @property
+    def value_text(self) -> str:
+        self._fresh()
+        return self._value_text
+
+    @property
+    def grad_text(self) -> str:
+        self._fresh()
+        return self._grad_text
+
+    @property
+    def formula_text(self) -> str:
+        self._fresh()
+        return self._formula_text
+
+    def set_current(self, on: bool) -> None:
+        """Mark the node the step-through is at."""
+        if on != self.highlighted:
+            self.highlighted = on
+            self.update()
+
+    def set_nudge(self, text: str) -> None:
+        if text != self.nudge_text:
+            self.nudge_text = text
+            self.update()
+
+    # ------------------------------------------------------------------- paint
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        look = Look.get()
+        if option.levelOfDetailFromTransform(painter.worldTransform()) < TEXT_LOD:
+            painter.setPen(look.no_pen)  # too small to read: a solid block
+            painter.setBrush(self.block_color(look))
+            painter.drawRect(BOX)
+            return
+        self._fresh()
+        rect = BOX
+        base, text, border = look.base, look.text, self.border_color(look)
+        pen = QPen(
+            border, 2.6 if (self.isSelected() or self.is_output or self.highlighted) else 1.3
+        )
+        if self.has_error:
+            pen.setStyle(Qt.PenStyle.DashLine)
+            pen.setColor(ERROR if not self.isSelected() else border)
+        if self.highlighted:
+            pen.setColor(look.red)
+        painter.setPen(pen)
+        painter.setBrush(base)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.drawRoundedRect(rect, 8, 8)
+
+        header = QRectF(0, 0, WIDTH, HEADER)
+        fill = QColor(OUTPUT if self.is_output else border)
+        fill.setAlpha(70 if self.is_output else 40)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(fill)
+        path = QPainterPath()
+        path.addRoundedRect(header.adjusted(1, 1, -1, 0), 7, 7)
+        path.addRect(QRectF(1, HEADER / 2, WIDTH - 2, HEADER / 2))
+        path.setFillRule(Qt.FillRule.WindingFill)  # the overlap is filled, not cut out
+        painter.drawPath(path.simplified())
+
+        fonts = Fonts.get()
+        muted = look.muted
+        painter.setPen(muted if self.has_error else text)
+        painter.setFont(fonts.title)
+        painter.drawText(
+            header.adjusted(10, 0, -50, 0),
+            Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+            fonts.metrics.elidedText(self.title, Qt.TextElideMode.ElideRight, WIDTH - 60),
+        )
+        painter.setFont(fonts.small if len(self.symbol) > 2 else fonts.title)
+        painter.setPen(muted)
+        painter.drawText(
+            header.adjusted(0, 0, -10, 0),
+            Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
+            ("output  " if self.is_output else "") + self.symbol,
+        )
+
+        painter.setFont(fonts.body)
+        painter.setPen(muted if self.has_error else text)
+        numbers = getattr(self.scene(), "show_numbers", True)
+        value_line = (self.nudge_text or self.value_text) if numbers else self.formula_text
+        painter.drawText(
+            self.value_rect(),
+            Qt.AlignmentFlag.AlignVCenter,
+            fonts.metrics.elidedText(
+                value_line, Qt.TextElideMode.ElideRight, WIDTH - TEXT_LEFT - 8
+            ),
+        )
+        if not numbers:
+            self._paint_ports(painter, look)
+            return
+        painter.setFont(fonts.grad)
+        painter.setPen(look.red if not self.has_error else muted)
+        painter.drawText(
+            QRectF(TEXT_LEFT, HEADER + LINE + 2, WIDTH - TEXT_LEFT - 8, LINE),
+            Qt.AlignmentFlag.AlignVCenter,
+            fonts.metrics.elidedText(
+                self.grad_text, Qt.TextElideMode.ElideRight, WIDTH - TEXT_LEFT - 8
+            ),
+        )
+        if self.sum_badge:
+            self._paint_sum_badge(painter, look)
+        self._paint_ports(painter, look)
+
+    def border_color(self, look: Look) -> QColor:
+        if self.isSelected():
+            return look.highlight
+        return OUTPUT if self.is_output else look.mid
+
+    def block_color(self, look: Look) -> QColor:
+        """The node's colour when drawn too small to read: a plain block."""
+        return ERROR if self.has_error else self.border_color(look)
+
+    def set_sum_badge(self, on: bool) -> None:
+        if on != self.sum_badge:
+            self.sum_badge = on
+            self.update()
+
+    def _paint_sum_badge(self, painter: QPainter, look: Look) -> None:
+        """A red Σ by the output port: dnode sums one term per consumer."""
+        centre = QPointF(WIDTH - 18, HEADER + LINE * 1.5 + 2)
+        painter.setPen(QPen(look.red, 1.2))
+        painter.setBrush(look.base)
+        painter.drawEllipse(centre, 9, 9)
+        painter.setFont(Fonts.get().title)
+        painter.drawText(
+            QRectF(centre.x() - 9, centre.y() - 9, 18, 18), Qt.AlignmentFlag.AlignCenter, "Σ"
+        )
+
+    def _paint_ports(self, painter: QPainter, look: Look) -> None:
+        ring = look.text
+        painter.setPen(QPen(ring, 1.2))
+        for slot in range(self.arity):
+            valid = slot in self.valid_ports
+            hovered = self.hover_port == ("in", slot)
+            painter.setBrush(VALID_PORT if valid else look.base)
+            radius = PORT_RADIUS + (2 if hovered or valid else 0)
+            painter.drawEllipse(self.input_port(slot), radius, radius)
+        hovered = self.hover_port == ("out", 0)
+        painter.setBrush(ring)
+        radius = PORT_RADIUS + (2 if hovered else 0)
+        painter.drawEllipse(self.output_port(), radius, radius)
+
+    # ------------------------------------------------------------------- hover
+    def hoverMoveEvent(self, event) -> None:
+        port = self.port_at(event.pos())
+        if port != self.hover_port:
+            self.hover_port = port
+            self.setCursor(Qt.CursorShape.CrossCursor if port else Qt.CursorShape.ArrowCursor)
+            self.update()
+
+    def hoverLeaveEvent(self, event) -> None:
+        if self.hover_port is not None:
+            self.hover_port = None
+            self.update()
+        self.unsetCursor()
