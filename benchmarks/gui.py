@@ -10,7 +10,7 @@ out until everything shows).  Every in-process sample ends with the frame on
 screen: events are processed, and the canvas must have been painted (if Qt
 painted nothing, the viewport is repainted by hand).
 
-- 1,000 ops: a value edit (``SetValue`` through the undo stack on ``x99``,
+- 1,000 ops: a value edit (``SetField`` of a value through the undo stack on ``x99``,
   which feeds every op, so every label changes) through to the painted frame;
 - 5,000 ops: opening a file through to the first paint, a drag step (a node
   moved by one grid step, edges re-routed, repainted) by ``setPos`` and by real
@@ -68,7 +68,7 @@ from dvar.gui.app.window import MainWindow  # noqa: E402
 from dvar.gui.canvas.edges import EdgeItem  # noqa: E402
 from dvar.gui.canvas.nodes import GRID, NodeItem  # noqa: E402
 from dvar.gui.document.clipboard import copy_nodes, paste_records  # noqa: E402
-from dvar.gui.document.commands import AddNodes, SetValue  # noqa: E402
+from dvar.gui.document.commands import AddNodes, SetField  # noqa: E402
 from dvar.gui.document.document import Document  # noqa: E402
 
 SMALL, LARGE = 1_000, 5_000
@@ -317,11 +317,11 @@ def other_value(graph: core.Graph) -> float:
 
 
 def value_edit_step(bench: Bench) -> Step:
-    """``SetValue`` on the input every op depends on, through to the painted frame."""
+    """``SetField`` of the value of the input every op depends on, through to the painted frame."""
     key = bench.graph.key_of(FEEDS_ALL)
 
     def act(i: int) -> None:
-        bench.document.run(SetValue(bench.graph, key, other_value(bench.graph)))
+        bench.document.run(SetField.to(bench.graph, key, "value", other_value(bench.graph)))
         bench.frame()
 
     return Step(act)

@@ -17,7 +17,7 @@ from dvar import core
 from dvar.gui.canvas.look import TEXT_LOD
 from dvar.gui.canvas.nodes import GRID
 from dvar.gui.canvas.scene import GraphScene
-from dvar.gui.document.commands import AddNodes, SetValue
+from dvar.gui.document.commands import AddNodes, SetField
 from dvar.gui.messages import plain_tip
 
 MIN_ZOOM, MAX_ZOOM = 0.05, 4.0
@@ -331,7 +331,7 @@ class ValueEditor(QLineEdit):
         key = self.key
         self.close_editor()
         if value != scene.graph.node(key).value:
-            scene.document.run(SetValue(scene.graph, key, value))
+            scene.document.run(SetField.to(scene.graph, key, "value", value))
 
     def close_editor(self) -> None:
         self.key = None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 
@@ -29,15 +30,21 @@ class GraphCommand(QUndoCommand):
         #: Called just before an undo, or a redo after the first: the document moves
         #: through its history (Ctrl+Z, Ctrl+Y, a click in the History panel).
         self.on_replay: Callable[[], None] | None = None
+        #: Called with this command just before its redo or undo runs, and with None
+        #: just after: the document tells its listeners which command made a change.
+        self.on_run: Callable[[GraphCommand | None], None] | None = None
+        #: True while the edit stands (after a redo), False after an undo.
+        self.applied = False
         self._done = False
 
     def redo(self) -> None:
         if self._done and self.on_replay is not None:
             self.on_replay()
+        self.applied = True
         try:
-            with self.graph.batch():
-                self.apply()
+            self._run(self.apply)
         except GraphError as error:
+            self.applied = False
             self.error = error
             self.setObsolete(True)
         self._done = True
@@ -45,8 +52,18 @@ class GraphCommand(QUndoCommand):
     def undo(self) -> None:
         if self.on_replay is not None:
             self.on_replay()
-        with self.graph.batch():
-            self.revert()
+        self.applied = False
+        self._run(self.revert)
+
+    def _run(self, edit: Callable[[], None]) -> None:
+        if self.on_run is not None:
+            self.on_run(self)
+        try:
+            with self.graph.batch():
+                edit()
+        finally:
+            if self.on_run is not None:
+                self.on_run(None)
 
     def apply(self) -> None:
         raise NotImplementedError
@@ -58,7 +75,11 @@ class GraphCommand(QUndoCommand):
 @dataclass
 class NodeRecord:
     """Everything needed to re-create a node exactly, under the same key, including
-    the fields a newer dvar wrote that this one does not know (the file keeps them)."""
+    the fields a newer dvar wrote that this one does not know (the file keeps them).
+
+    Every command that brings nodes back (redo of an add, undo of a delete or of a
+    replace) keeps them as these records.
+    """
 
     key: int
     id: str
@@ -86,7 +107,9 @@ class NodeRecord:
             copy.deepcopy(node.extra),
         )
 
-    def create(self, graph: Graph) -> None:
+    def create(self, graph: Graph, wired: bool = True) -> None:
+        """Add the node back under its key.  With ``wired=False`` its slots stay empty
+        (``wire`` fills them once every operand exists)."""
         graph.add_node(
             self.op,
             self.id,
@@ -96,16 +119,24 @@ class NodeRecord:
             x=self.x,
             y=self.y,
             key=self.key,
-            inputs=self.inputs,
+            inputs=self.inputs if wired else None,
             extra=copy.deepcopy(self.extra),
         )
+
+    def wire(self, graph: Graph) -> None:
+        """Feed the node's slots again, slot by slot."""
+        for slot, source in enumerate(self.inputs):
+            if source is not None:
+                graph.connect(source, self.key, slot)
 
 
 class AddNodes(GraphCommand):
     """Add nodes (with the edges among them and into existing nodes): palette, paste, duplicate.
 
-    ``records`` carry the ids and operands to use; keys are given on first redo and
-    reused after, so later commands that name these nodes stay valid.
+    ``records`` are ``.dvar`` node records (operands named by id, among the records
+    or in the graph).  The first redo builds them, giving keys and free ids; it then
+    keeps the new nodes as NodeRecords, which later redos re-create under the same
+    keys, so later commands that name these nodes stay valid.
     """
 
     def __init__(
@@ -120,19 +151,29 @@ class AddNodes(GraphCommand):
         self.extra_edges = list(connect)  # (consumer key, slot, index of a new node)
         self.keys: list[int] = []
         self.ids: list[str] = []
+        self.created: list[NodeRecord] = []  # in the order of ``records``
 
     def apply(self) -> None:
         graph = self.graph
-        fresh = not self.keys
+        if self.created:
+            for record in self.created:
+                record.create(graph, wired=False)
+            for record in self.created:
+                record.wire(graph)
+        else:
+            self._build()
+        for consumer, slot, index in self.extra_edges:
+            graph.connect(self.keys[index], consumer, slot)
+
+    def _build(self) -> None:
+        graph = self.graph
         id_map: dict[str, str] = {}
-        for i, record in enumerate(self.records):
-            if fresh:
-                wanted = record["id"]
-                new_id = wanted if wanted not in graph else graph.unique_id(wanted)
-                self.ids.append(new_id)
-            new_id = self.ids[i]
-            id_map[record["id"]] = new_id
-            node_id = graph.add_node(
+        keys, ids = [], []
+        for record in self.records:
+            wanted = record["id"]
+            new_id = wanted if wanted not in graph else graph.unique_id(wanted)
+            id_map[wanted] = new_id
+            graph.add_node(
                 record["op"],
                 new_id,
                 value=record.get("value"),
@@ -140,18 +181,17 @@ class AddNodes(GraphCommand):
                 param=record.get("param", False),
                 x=record.get("x"),
                 y=record.get("y"),
-                key=None if fresh else self.keys[i],
             )
-            if fresh:
-                self.keys.append(graph.key_of(node_id))
+            keys.append(graph.key_of(new_id))
+            ids.append(new_id)
         for record in self.records:
             consumer = id_map[record["id"]]
             for slot, source in enumerate(record.get("inputs") or []):
                 if source is None:
                     continue
                 graph.connect(id_map.get(source, source), consumer, slot)
-        for consumer, slot, index in self.extra_edges:
-            graph.connect(self.keys[index], consumer, slot)
+        self.keys, self.ids = keys, ids
+        self.created = [NodeRecord.of(graph.node(key)) for key in keys]
 
     def revert(self) -> None:
         for key in reversed(self.keys):
@@ -270,68 +310,66 @@ class SetInput(GraphCommand):
         self._put(self.old)
 
 
-class SetValue(GraphCommand):
-    """Set an input's or a constant's value."""
+def _set_position(graph: Graph, key: int, position: tuple) -> None:
+    graph.set_position(key, *position)  # (None, None): back to "not placed yet"
 
-    def __init__(self, graph: Graph, key: int, value: float) -> None:
-        node = graph.node(key)
+
+#: The node fields SetField changes, each with how to read it and how to write it.
+_FIELDS: dict[str, tuple[Callable[[core.Node], Any], Callable[[Graph, int, Any], None]]] = {
+    "value": (lambda node: node.value, Graph.set_value),
+    "label": (lambda node: node.label, Graph.set_label),
+    "param": (lambda node: node.param, Graph.set_param),
+    "id": (lambda node: node.id, Graph.rename),
+    "position": (lambda node: (node.x, node.y), _set_position),
+}
+
+
+def _field_text(name: str, field: str, old: Any, new: Any) -> str:
+    """The undo history's line for setting ``field`` of the node ``name``."""
+    if field == "value":
         # The undo history reads the same whatever precision numbers are shown with.
-        super().__init__(graph, f"Set {node.id} = {format_number(value, DIGITS)}")
-        self.key, self.old, self.new = key, node.value, value
+        return f"Set {name} = {format_number(new, DIGITS)}"
+    if field == "label":
+        return f"Label {name} “{new}”" if new else f"Clear label of {name}"
+    if field == "param":
+        return f"{'Mark' if new else 'Unmark'} {name} as parameter"
+    if field == "id":
+        return f"Rename {old} → {new}"
+    return f"Move {name}"
+
+
+class SetField(GraphCommand):
+    """Change one field of one node from ``old`` to ``new``; undo puts ``old`` back.
+
+    The fields: ``value`` (of an input or a constant), ``label`` (None or "" clears
+    it), ``param`` (an input marked as a trainable parameter), ``id`` (a rename) and
+    ``position`` (an ``(x, y)`` pair, ``(None, None)`` for "not placed yet").
+    ``SetField.to`` reads ``old`` from the graph.
+    """
+
+    def __init__(
+        self, graph: Graph, key: int, field: str, old: Any, new: Any, text: str = ""
+    ) -> None:
+        if field not in _FIELDS:
+            raise ValueError(f"SetField changes {', '.join(_FIELDS)}, not {field!r}")
+        if field == "label":
+            old, new = old or None, new or None
+        super().__init__(graph, text or _field_text(graph.id_of(key), field, old, new))
+        self.key, self.field, self.old, self.new = key, field, old, new
+
+    @classmethod
+    def to(cls, graph: Graph, key: int, field: str, new: Any, text: str = "") -> SetField:
+        """Set ``field`` of the node ``key`` to ``new``, from what it holds now."""
+        if field not in _FIELDS:
+            raise ValueError(f"SetField changes {', '.join(_FIELDS)}, not {field!r}")
+        read, _ = _FIELDS[field]
+        return cls(graph, key, field, read(graph.node(key)), new, text)
 
     def apply(self) -> None:
-        self.graph.set_value(self.key, self.new)
+        _FIELDS[self.field][1](self.graph, self.key, self.new)
 
     def revert(self) -> None:
-        self.graph.set_value(self.key, self.old)
-
-
-class Rename(GraphCommand):
-    """Give a node a new id."""
-
-    def __init__(self, graph: Graph, key: int, new_id: str) -> None:
-        self.old = graph.id_of(key)
-        super().__init__(graph, f"Rename {self.old} → {new_id}")
-        self.key, self.new = key, new_id
-
-    def apply(self) -> None:
-        self.graph.rename(self.key, self.new)
-
-    def revert(self) -> None:
-        self.graph.rename(self.key, self.old)
-
-
-class SetLabel(GraphCommand):
-    """Set the display label."""
-
-    def __init__(self, graph: Graph, key: int, label: str | None) -> None:
-        node = graph.node(key)
-        super().__init__(
-            graph, f"Label {node.id} “{label}”" if label else f"Clear label of {node.id}"
-        )
-        self.key, self.old, self.new = key, node.label, label or None
-
-    def apply(self) -> None:
-        self.graph.set_label(self.key, self.new)
-
-    def revert(self) -> None:
-        self.graph.set_label(self.key, self.old)
-
-
-class SetParam(GraphCommand):
-    """Mark or unmark an input as a trainable parameter."""
-
-    def __init__(self, graph: Graph, key: int, param: bool) -> None:
-        node = graph.node(key)
-        verb = "Mark" if param else "Unmark"
-        super().__init__(graph, f"{verb} {node.id} as parameter")
-        self.key, self.new = key, param
-
-    def apply(self) -> None:
-        self.graph.set_param(self.key, self.new)
-
-    def revert(self) -> None:
-        self.graph.set_param(self.key, not self.new)
+        _FIELDS[self.field][1](self.graph, self.key, self.old)
 
 
 class SetOutput(GraphCommand):
@@ -440,3 +478,30 @@ class SetValues(GraphCommand):
     def revert(self) -> None:
         for key, value in self.old.items():
             self.graph.set_value(key, value)
+
+
+class TrainCommand(SetValues):
+    """A training run, or the Reset back to where its session started: one undoable edit.
+
+    Besides the values it carries the training session (the chart) that goes with
+    them, ``before`` and ``after``: the training panel's own record, kept here and
+    never read.  The panel hears the change through the document, finds this
+    command in ``document.command``, and shows ``session``.
+    """
+
+    def __init__(
+        self,
+        graph: Graph,
+        old: dict[int, float],
+        new: dict[int, float],
+        text: str,
+        before: object | None,
+        after: object | None,
+    ) -> None:
+        super().__init__(graph, old, new, text)
+        self.before, self.after = before, after
+
+    @property
+    def session(self) -> object | None:
+        """The session that goes with the values now: ``after`` if done, ``before`` if undone."""
+        return self.after if self.applied else self.before

@@ -49,6 +49,10 @@ class Document(QObject):
         self.undo_stack = QUndoStack(self)
         self.evaluation: core.Evaluation = core.evaluate(self.graph, compile=False)
         self.evaluations = 1  # how many times this document has evaluated (for tests/benchmarks)
+        #: The command whose redo or undo is making the change ``changed`` announces
+        #: (its ``applied`` says which way), or None for a change made outside the
+        #: undo stack.  Meaningful only while ``changed`` is being handled.
+        self.command: GraphCommand | None = None
         self.graph.subscribe(self._on_graph_changed)
         # Compiling the evaluation plan makes value edits on big graphs several times
         # faster, but takes a moment: do it when the user pauses, never mid-gesture.
@@ -81,6 +85,7 @@ class Document(QObject):
     def run(self, command: GraphCommand) -> bool:
         """Do an edit through the undo stack.  A refused edit changes nothing and says why."""
         command.on_replay = self.history_moving.emit
+        command.on_run = self._command_running
         self.undo_stack.push(command)
         if command.error is not None:
             self.message.emit(f"Refused: {command.error}")
@@ -97,6 +102,9 @@ class Document(QObject):
         core.save(self.graph, path)
         self.path = Path(path)
         self.undo_stack.setClean()
+
+    def _command_running(self, command: GraphCommand | None) -> None:
+        self.command = command
 
     def _on_graph_changed(self, events: list[Event]) -> None:
         if any(event.kind not in _COSMETIC for event in events):

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QLineEd
 from dvar import core
 from dvar.core.numbers import format_full, format_number
 from dvar.gui.canvas.view import parse_typed_number
-from dvar.gui.document.commands import Rename, SetInput, SetLabel, SetOutput, SetParam, SetValue
+from dvar.gui.document.commands import SetField, SetInput, SetOutput
 from dvar.gui.document.document import Document
 from dvar.gui.messages import plain_tip
 
@@ -143,7 +143,9 @@ class Inspector(QWidget):
             return
         graph = self.document.graph
         new = self.name.text().strip()
-        if new != graph.id_of(self.key) and not self.document.run(Rename(graph, self.key, new)):
+        if new != graph.id_of(self.key) and not self.document.run(
+            SetField.to(graph, self.key, "id", new)
+        ):
             self.name.setText(graph.id_of(self.key))
 
     def _relabel(self) -> None:
@@ -152,7 +154,7 @@ class Inspector(QWidget):
         graph = self.document.graph
         text = self.label.text().strip() or None
         if text != graph.node(self.key).label:
-            self.document.run(SetLabel(graph, self.key, text))
+            self.document.run(SetField.to(graph, self.key, "label", text))
 
     def _set_value(self) -> None:
         if self.key is None:
@@ -170,11 +172,11 @@ class Inspector(QWidget):
             self.value.setText(format_full(node.value))
             return
         if value != node.value:
-            self.document.run(SetValue(graph, self.key, value))
+            self.document.run(SetField.to(graph, self.key, "value", value))
 
     def _set_param(self, on: bool) -> None:
         if self.key is not None and on != self.document.graph.node(self.key).param:
-            self.document.run(SetParam(self.document.graph, self.key, on))
+            self.document.run(SetField.to(self.document.graph, self.key, "param", on))
 
     def _set_output(self, on: bool) -> None:
         if self.key is None:

@@ -24,7 +24,7 @@ from dvar import core
 from dvar.core.numbers import format_number
 from dvar.gui.canvas.scene import GraphScene
 from dvar.gui.canvas.view import parse_typed_number
-from dvar.gui.document.commands import SetValue
+from dvar.gui.document.commands import SetField
 from dvar.gui.document.document import Document
 from dvar.gui.teach.forward_mode import ForwardModeBox
 
@@ -299,7 +299,7 @@ class TeachingPanel(QWidget):
             return
         value = node.value + mode.result.h
         self.clear()
-        self.document.run(SetValue(graph, node.key, value))
+        self.document.run(SetField.to(graph, node.key, "value", value))
 
     # ---------------------------------------------------------------- stepping
     def start_steps(self, backward: bool | None = None) -> None:

@@ -13,7 +13,7 @@ forth with the values.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
@@ -39,7 +39,7 @@ from dvar import core
 from dvar.core.graph import STRUCTURAL
 from dvar.core.numbers import format_full, format_number
 from dvar.gui.canvas.view import parse_typed_number
-from dvar.gui.document.commands import SetParam, SetValues
+from dvar.gui.document.commands import SetField, TrainCommand
 from dvar.gui.document.document import Document
 from dvar.gui.messages import plain_tip
 
@@ -92,37 +92,6 @@ def session_of(result: core.TrainResult, previous: Session | None) -> Session:
         if extended is not None:
             return extended
     return Session(result.output, dict(result.old_values), tuple(result.history))
-
-
-class TrainCommand(SetValues):
-    """A training run, or the Reset back to where the session started: one undoable edit.
-
-    Besides the values, redo and undo put back the training session (the chart)
-    that goes with them, through ``show_session``.
-    """
-
-    def __init__(
-        self,
-        graph: core.Graph,
-        old: dict[int, float],
-        new: dict[int, float],
-        text: str,
-        before: Session | None,
-        after: Session | None,
-        show_session: Callable[[Session | None], None],
-    ) -> None:
-        super().__init__(graph, old, new, text)
-        self.before, self.after = before, after
-        self.show_session = show_session
-
-    def redo(self) -> None:
-        super().redo()
-        if not self.isObsolete():
-            self.show_session(self.after)
-
-    def undo(self) -> None:
-        super().undo()
-        self.show_session(self.before)
 
 
 # -------------------------------------------------------------------- the chart
@@ -404,7 +373,6 @@ class TrainingPanel(QWidget):
                 what + trend,
                 self.session,
                 after,
-                self._show_session,
             )
             self.document.run(command)
         elif self.session is None and result.history:
@@ -426,9 +394,7 @@ class TrainingPanel(QWidget):
             self._show_session(None)
             self._say("The parameters are where the session started; the chart starts again.")
             return False
-        command = TrainCommand(
-            graph, old, start, "Reset training", session, None, self._show_session
-        )
+        command = TrainCommand(graph, old, start, "Reset training", session, None)
         if not self.document.run(command):
             return False
         self._say(f"Back to the values before step 1: {self._values_text(start)}")
@@ -440,7 +406,7 @@ class TrainingPanel(QWidget):
         key = graph.key_of(ref)
         if graph.node(key).param == on:
             return True
-        return self.document.run(SetParam(graph, key, on))
+        return self.document.run(SetField.to(graph, key, "param", on))
 
     # ---------------------------------------------------------------- private
     def _show_session(self, session: Session | None) -> None:
@@ -473,6 +439,9 @@ class TrainingPanel(QWidget):
     def _on_document_changed(self, events: list[core.Event], evaluation) -> None:
         if any(event.kind in STRUCTURAL for event in events):
             self._show_session(None)  # another graph now: its history starts afresh
+        command = self.document.command
+        if isinstance(command, TrainCommand):
+            self._show_session(command.session)  # a run, a reset, or their undo
         if any(event.kind in ("param_changed", "output_changed") for event in events):
             self._hinting = True  # what to do next has changed
         if any(event.kind != "moved" for event in events):

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtWidgets import QFileDialog
 
 from dvar import core
-from dvar.gui.document.commands import SetValue
+from dvar.gui.document.commands import SetField
 from tests.core.test_atomicwrite import _long_name
 from tests.core.test_awkward_files import rescued
 
@@ -21,7 +21,7 @@ def _save_as(window, monkeypatch, path: Path) -> bool:
 
 def _edit(window, value: float) -> None:
     graph = window.document.graph
-    window.document.run(SetValue(graph, graph.key_of("a"), value))
+    window.document.run(SetField.to(graph, graph.key_of("a"), "value", value))
 
 
 def test_opening_a_named_pipe_says_cannot_open_at_once(window, tmp_path, dialogs):

@@ -18,7 +18,7 @@ from dvar import core
 from dvar.gui.app import application as gui_app
 from dvar.gui.app.window import MainWindow
 from dvar.gui.document import autosave
-from dvar.gui.document.commands import SetLabel
+from dvar.gui.document.commands import SetField
 from dvar.gui.document.document import Document
 from dvar.gui.messages import plain_tip
 
@@ -170,8 +170,8 @@ def test_every_label_and_tooltip_reads_markup_as_written(window, tmp_path):
     assert window.open_path(str(path))
     graph = window.document.graph
     for node in list(graph):
-        window.document.run(SetLabel(graph, node.key, f"<b>FIX</b> {node.id}"))
-    window.document.run(SetLabel(graph, graph.key_of("a"), "<h1>FIX</h1>"))
+        window.document.run(SetField.to(graph, node.key, "label", f"<b>FIX</b> {node.id}"))
+    window.document.run(SetField.to(graph, graph.key_of("a"), "label", "<h1>FIX</h1>"))
     window._fill_recent_menu()
     for i in range(window.panel.topLevelItemCount()):
         window.panel.topLevelItem(i).setExpanded(True)

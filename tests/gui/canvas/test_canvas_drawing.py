@@ -19,7 +19,7 @@ from dvar.gui.canvas.export import export_scene
 from dvar.gui.canvas.look import OUTPUT, TEXT_LOD
 from dvar.gui.canvas.nodes import GRID
 from dvar.gui.canvas.scene import SETTLE_MS
-from dvar.gui.document.commands import SetOutput, SetValue
+from dvar.gui.document.commands import SetField, SetOutput
 from tests.gui.helpers import drag, drop_op, keys, node_point
 
 
@@ -226,7 +226,7 @@ def test_zoomed_out_new_numbers_wait_until_text_is_readable_again(window, qtbot)
     assert not scene.text_readable
     before = on_screen(window)
     a = graph.key_of("a")
-    window.document.run(SetValue(graph, a, 7.0))
+    window.document.run(SetField.to(graph, a, "value", 7.0))
     assert differing(on_screen(window), before) == 0  # the blocks look the same
     assert differing(on_screen(window), from_scratch(window)) == 0
     window.document.run(SetOutput(graph, graph.key_of("v")))  # J's block loses its colour

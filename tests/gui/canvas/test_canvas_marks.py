@@ -2,7 +2,7 @@
 
 from PySide6.QtCore import QPoint
 
-from dvar.gui.document.commands import AddNodes, SetValue
+from dvar.gui.document.commands import AddNodes, SetField
 from tests.gui.helpers import click, connect, drop_op, fit, keys, node_point, type_value
 
 
@@ -21,7 +21,7 @@ def test_a_node_outside_its_domain_looks_different_and_says_why(window):
     assert log.value_text == "l = —"
     assert nodes[graph.key_of("after")].toolTip() == "waits on l"
     # a good value clears the mark
-    window.document.run(SetValue(graph, graph.key_of("x"), 1.0))
+    window.document.run(SetField.to(graph, graph.key_of("x"), "value", 1.0))
     assert not log.has_error and log.toolTip() == "" and log.value_text == "l = 0"
 
 

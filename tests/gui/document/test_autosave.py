@@ -13,7 +13,7 @@ import pytest
 from dvar import core
 from dvar.gui.app.window import MainWindow
 from dvar.gui.document import autosave
-from dvar.gui.document.commands import SetValue
+from dvar.gui.document.commands import SetField
 from dvar.gui.document.document import Document
 
 EDIT_AND_WAIT = textwrap.dedent(
@@ -26,11 +26,11 @@ EDIT_AND_WAIT = textwrap.dedent(
     import dvar.gui.document.autosave
     dvar.gui.document.autosave.INTERVAL_MS = 100
     from dvar.gui.app.window import MainWindow
-    from dvar.gui.document.commands import SetValue
+    from dvar.gui.document.commands import SetField
     window = MainWindow()
     window.show()
     graph = window.document.graph
-    window.document.run(SetValue(graph, graph.key_of("a"), 7.5))
+    window.document.run(SetField.to(graph, graph.key_of("a"), "value", 7.5))
     deadline = time.time() + 10
     while not window.autosaver.path.exists() and time.time() < deadline:
         app.processEvents()
@@ -101,7 +101,7 @@ def test_autosave_follows_the_clean_state(window, qtbot):
     saver = window.autosaver
     graph = window.document.graph
     assert not saver.write()  # nothing unsaved, nothing written
-    window.document.run(SetValue(graph, graph.key_of("b"), 4.0))
+    window.document.run(SetField.to(graph, graph.key_of("b"), "value", 4.0))
     assert saver.write()
     assert core.load(saver.path).node("b").value == 4.0
     meta = json.loads(saver.info.read_text())
@@ -112,7 +112,7 @@ def test_autosave_follows_the_clean_state(window, qtbot):
 
 def test_a_live_windows_autosave_is_never_taken(window, tmp_path):
     graph = window.document.graph
-    window.document.run(SetValue(graph, graph.key_of("b"), 4.0))
+    window.document.run(SetField.to(graph, graph.key_of("b"), "value", 4.0))
     assert window.autosaver.write()
     assert autosave.orphans(window.autosaver.folder) == []
 
@@ -122,7 +122,7 @@ def test_two_windows_keep_separate_autosaves(qtbot):
     for w in (first, second):
         qtbot.addWidget(w)
         g = w.document.graph
-        w.document.run(SetValue(g, g.key_of("a"), 1.0 if w is first else 2.0))
+        w.document.run(SetField.to(g, g.key_of("a"), "value", 1.0 if w is first else 2.0))
         assert w.autosaver.write()
     assert first.autosaver.path != second.autosaver.path
     assert core.load(first.autosaver.path).node("a").value == 1.0
@@ -135,7 +135,7 @@ def test_normal_close_removes_the_autosave(qtbot):
     w = MainWindow(Document.lecture())
     qtbot.addWidget(w)
     g = w.document.graph
-    w.document.run(SetValue(g, g.key_of("a"), 1.0))
+    w.document.run(SetField.to(g, g.key_of("a"), "value", 1.0))
     assert w.autosaver.write()
     path = w.autosaver.path
     w.close()  # conftest answers "Discard"

@@ -10,13 +10,13 @@ from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QFileDialog
 
 from dvar import core
-from dvar.gui.document.commands import MoveNodes, SetValue
+from dvar.gui.document.commands import MoveNodes, SetField
 from tests.core.bad_files import BAD, make
 
 
 def _edit(window, value=7.0):
     graph = window.document.graph
-    window.document.run(SetValue(graph, graph.key_of("a"), value))
+    window.document.run(SetField.to(graph, graph.key_of("a"), "value", value))
 
 
 def _save_as(window, monkeypatch, path: Path) -> bool:
@@ -60,7 +60,7 @@ def test_examples_open_as_untitled_copies(window, monkeypatch, tmp_path):
         lambda *a, **k: asked.append(a) or (str(tmp_path / "copy.dvar"), ""),
     )
     _edit_two_paths = window.document.graph
-    window.document.run(SetValue(_edit_two_paths, _edit_two_paths.key_of("x"), 4.0))
+    window.document.run(SetField.to(_edit_two_paths, _edit_two_paths.key_of("x"), "value", 4.0))
     assert window.save()
     assert asked, "Save on an example must ask where to save"
     assert core.load(core.examples()["two_paths"]).node("x").value == 3  # package untouched

@@ -16,9 +16,8 @@ from dvar.gui.document.commands import (
     Disconnect,
     MoveNodes,
     RemoveItems,
-    Rename,
+    SetField,
     SetOutput,
-    SetValue,
 )
 from dvar.gui.document.document import Document
 from tests.gui.helpers import facts
@@ -78,11 +77,12 @@ def disconnect(draw, graph):
 
 def set_value(draw, graph):
     leaves = [n.key for n in graph if n.op.is_leaf]
-    return SetValue(graph, draw(st.sampled_from(leaves)), draw(NUMBERS))
+    return SetField.to(graph, draw(st.sampled_from(leaves)), "value", draw(NUMBERS))
 
 
 def rename(draw, graph):
-    return Rename(graph, draw(st.sampled_from(graph.nodes())).key, draw(st.sampled_from(NAMES)))
+    key = draw(st.sampled_from(graph.nodes())).key
+    return SetField.to(graph, key, "id", draw(st.sampled_from(NAMES)))
 
 
 def set_output(draw, graph):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dvar.gui.document.commands import SetValue
+from dvar.gui.document.commands import SetField
 
 
 def _grads(window):
@@ -46,7 +46,7 @@ def test_a_real_edit_recomputes_and_deleting_x_ends_it(window):
     forward = window.teaching.forward
     forward.start("b")
     assert _grads(window)["J"] == "dJ/db = 6"
-    window.document.run(SetValue(graph, graph.key_of("c"), 4.0))
+    window.document.run(SetField.to(graph, graph.key_of("c"), "value", 4.0))
     assert forward.active
     assert _grads(window)["J"] == "dJ/db = 12"
     window.document.undo_stack.undo()

@@ -3,7 +3,7 @@
 import pytest
 
 from dvar import core
-from dvar.gui.document.commands import SetValue
+from dvar.gui.document.commands import SetField
 
 
 def _select(window, node_id):
@@ -44,7 +44,7 @@ def test_escape_clears_and_a_real_edit_ends_the_nudge(window):
     window.actions["clear_preview"].trigger()
     assert all(item.nudge_text == "" for item in window.scene.nodes.values())
     window.teaching.nudge_selected()
-    window.document.run(SetValue(graph, graph.key_of("b"), 4.0))
+    window.document.run(SetField.to(graph, graph.key_of("b"), "value", 4.0))
     assert window.teaching.nudge_mode is None
     assert all(item.nudge_text == "" for item in window.scene.nodes.values())
 

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from dvar import core
-from dvar.gui.document.commands import SetValue
+from dvar.gui.document.commands import SetField
 from dvar.gui.document.document import Document
 from dvar.gui.teach.training import LossChart, nice_ticks
 
@@ -108,7 +108,8 @@ def test_a_structural_edit_starts_the_history_afresh(logistic):
     panel, graph = logistic.training, logistic.document.graph
     panel.run(5)
     assert len(panel.chart.points) == 6
-    logistic.document.run(SetValue(graph, graph.key_of("y"), 1.0))  # a value: the chart stays
+    # a value: the chart stays
+    logistic.document.run(SetField.to(graph, graph.key_of("y"), "value", 1.0))
     assert len(panel.chart.points) == 6
     panel.run(5)  # J moved in between, so this starts a new session
     assert len(panel.chart.points) == 6
