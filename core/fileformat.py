@@ -20,6 +20,7 @@ from typing import Any
 from dvar.core.atomicwrite import write_atomic
 from dvar.core.graph import Graph, GraphError, Node, check_id
 from dvar.core.ops import OPS
+from dvar.core.oserrors import reason
 
 FORMAT = "dvar"
 VERSION = 1
@@ -70,7 +71,7 @@ def _read_file(path: str | os.PathLike[str], where: str) -> bytes:
     except FileNotFoundError:
         raise FileFormatError(f"{where}: no such file") from None
     except OSError as error:
-        raise FileFormatError(f"{where}: cannot read: {error.strerror or error}") from None
+        raise FileFormatError(f"{where}: cannot read: {reason(error)}") from None
     if len(data) > MAX_BYTES or info.st_size > MAX_BYTES:
         raise _too_large(where)
     return data

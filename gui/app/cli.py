@@ -152,6 +152,7 @@ def _export(args: list[str]) -> int:
     options = parser.parse_args(args)
 
     from dvar import core
+    from dvar.core.oserrors import reason
 
     try:
         graph = core.load(options.file)
@@ -164,7 +165,7 @@ def _export(args: list[str]) -> int:
             script = core.to_python(graph, source=options.file)
             write_atomic(options.output, script.encode("utf-8"))
         except OSError as error:
-            return _fail(f"{options.output}: cannot write: {error.strerror or error}")
+            return _fail(f"{options.output}: cannot write: {reason(error)}")
         return 0
     _use_offscreen_without_display()
     from dvar.gui.canvas import export
@@ -208,6 +209,7 @@ def _new(args: list[str]) -> int:
     options = parser.parse_args(args)
 
     from dvar import core
+    from dvar.core.oserrors import reason
 
     values: dict[str, float] = {}
     for pair in options.set:
@@ -228,7 +230,7 @@ def _new(args: list[str]) -> int:
     try:
         core.save(result.graph, options.output)
     except OSError as error:
-        return _fail(f"{options.output}: cannot write: {error.strerror or error}")
+        return _fail(f"{options.output}: cannot write: {reason(error)}")
     return 0
 
 

@@ -30,6 +30,7 @@ from importlib import resources
 from pathlib import Path
 
 from dvar.core.atomicwrite import write_atomic
+from dvar.core.oserrors import reason
 
 APP_ID = "dvar"
 MIME_TYPE = "application/x-dvar"
@@ -229,7 +230,7 @@ def uninstall() -> list[str]:
             lines.append(f"Not installed: {path}")
             continue
         except OSError as error:
-            raise DesktopError(f"cannot remove {_printable(str(path))}: {_reason(error)}") from None
+            raise DesktopError(f"cannot remove {_printable(str(path))}: {reason(error)}") from None
         lines.append(f"Removed {path}")
     lines += _refresh(layout)
     return [_printable(line) for line in lines]
@@ -239,7 +240,7 @@ def _resource_bytes(package: str, name: str) -> bytes:
     try:
         return resources.files(package).joinpath(name).read_bytes()
     except (OSError, ModuleNotFoundError) as error:
-        raise DesktopError(f"this dvar install lacks its {name}: {_reason(error)}") from None
+        raise DesktopError(f"this dvar install lacks its {name}: {reason(error)}") from None
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -248,18 +249,12 @@ def _write(path: Path, data: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, data)
     except OSError as error:
-        raise DesktopError(f"cannot write {_printable(str(path))}: {_reason(error)}") from None
+        raise DesktopError(f"cannot write {_printable(str(path))}: {reason(error)}") from None
 
 
 def _printable(text: str) -> str:
     """Text whose undecodable bytes (from odd file names) show as escapes."""
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
-
-
-def _reason(error: BaseException) -> str:
-    if isinstance(error, OSError) and error.strerror:
-        return error.strerror
-    return str(error) or type(error).__name__
 
 
 def _refresh(layout: Layout) -> list[str]:
@@ -307,7 +302,7 @@ def _run_tool(command: list[str]) -> str | None:
     except subprocess.TimeoutExpired:
         return f"{tool} did not finish within {TOOL_TIMEOUT:.0f} s"
     except OSError as error:
-        return f"{tool} could not start: {_reason(error)}"
+        return f"{tool} could not start: {reason(error)}"
     if result.returncode != 0:
         detail = (result.stderr or result.stdout).strip().splitlines()
         return f"{tool} failed: {detail[-1] if detail else f'exit status {result.returncode}'}"

@@ -63,6 +63,7 @@ from PySide6.QtWidgets import (
 
 from dvar import core
 from dvar.core.atomicwrite import write_atomic
+from dvar.core.oserrors import reason
 from dvar.gui.canvas.edges import EdgeItem
 from dvar.gui.canvas.look import TEXT_LOD, Fonts, is_dark
 from dvar.gui.canvas.nodes import NodeItem
@@ -573,11 +574,7 @@ def _write_atomic(path: Path, data: bytes) -> None:
     try:
         write_atomic(path, data)
     except OSError as error:
-        raise ExportError(f"cannot write {path}: {_reason(error)}") from None
-
-
-def _reason(error: OSError) -> str:
-    return (error.strerror or str(error)).rstrip(".")
+        raise ExportError(f"cannot write {path}: {reason(error)}") from None
 
 
 def _check_scale(path: str | Path, scale: float) -> None:
