@@ -34,8 +34,9 @@ from dvar.core import numbers
 from dvar.core.numbers import format_number
 from dvar.gui import messages
 from dvar.gui.canvas.nodes import NodeItem
+from dvar.gui.canvas.quick_add import QuickAdd
 from dvar.gui.canvas.scene import GraphScene
-from dvar.gui.canvas.view import GraphView, QuickAdd
+from dvar.gui.canvas.view import GraphView
 from dvar.gui.dialogs.preferences import NOTATIONS, Preferences, PreferencesDialog, apply_theme
 from dvar.gui.document.autosave import Autosaver
 from dvar.gui.document.clipboard import copy_nodes, paste_records

@@ -280,8 +280,7 @@ def clean_diagram(
             if not values:  # an edge's local derivative is a number too
                 item.label = ""
         scene.show_numbers = values
-        gesture = getattr(scene, "_gesture", None)  # an edge being dragged right now
-        extras = [gesture.line] if gesture is not None else []
+        extras = list(scene.transient)  # an edge being dragged right now
         if selection_only:
             extras += [item for item in nodes if item not in chosen]
             extras += [

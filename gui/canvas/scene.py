@@ -1,8 +1,9 @@
 """The canvas scene: one item per node and per edge, kept in step with the document.
 
-The scene never edits the graph itself; gestures build commands and hand them
-to ``document.run``.  After each change it creates or removes only the items
-that changed, then refreshes texts from the new evaluation.
+The scene never edits the graph itself; gestures (:mod:`interactions`, driven by
+the view) build commands and hand them to ``document.run``.  After each change it
+creates or removes only the items that changed, then refreshes texts from the new
+evaluation.
 """
 
 from __future__ import annotations
@@ -11,22 +12,19 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QTransform
+from PySide6.QtGui import QColor, QPainter, QTransform
 from PySide6.QtWidgets import (
     QGraphicsItem,
-    QGraphicsPathItem,
     QGraphicsScene,
-    QGraphicsSceneMouseEvent,
     QStyleOptionGraphicsItem,
 )
 
 from dvar.core import Evaluation, Event, derivative_symbol, numbers
 from dvar.core.evaluation import EMPTY_SLOT
 from dvar.core.numbers import format_number
-from dvar.gui.canvas.edges import EdgeItem, curve
-from dvar.gui.canvas.look import TEXT_LOD, Look, derivative_color
-from dvar.gui.canvas.nodes import GRID, HEIGHT, WIDTH, NodeItem
-from dvar.gui.document.commands import AddNodes, Connect, Disconnect, MoveNodes
+from dvar.gui.canvas.edges import EdgeItem
+from dvar.gui.canvas.look import TEXT_LOD, Look
+from dvar.gui.canvas.nodes import HEIGHT, WIDTH, NodeItem
 from dvar.gui.document.document import Document
 
 #: A change with more events than this redraws the edges once, not one by one.
@@ -40,10 +38,8 @@ CANVAS = 200_000.0
 
 
 class GraphScene(QGraphicsScene):
-    """Items for the document's graph, plus the mouse gestures that edit it."""
+    """Items for the document's graph, and what is under a point of it."""
 
-    #: A node's value was double-clicked: the view opens an editor over it.
-    edit_value_requested = Signal(int)
     #: Something an overview (the minimap) shows may have changed: nodes, edges,
     #: positions, selection or highlights.  (Qt's own ``changed`` signal is left
     #: unconnected: connecting it makes Qt repaint every moved edge's whole bounding box.)
@@ -67,8 +63,8 @@ class GraphScene(QGraphicsScene):
         #: Forward mode: text replacing each node's derivative line (None: dJ/dnode).
         self.derivative_override: dict[int, str] | None = None
         self.highlight: set[tuple[int, int]] = set()
-        self._gesture: ConnectGesture | None = None
-        self._press_positions: dict[int, QPointF] = {}
+        #: Items a gesture shows for the moment (the edge being dragged): never exported.
+        self.transient: list[QGraphicsItem] = []
         self._auto_positions: dict[int, QPointF] = {}
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
         # A fixed, roomy canvas: the view never jumps when nodes are added or removed.
@@ -475,7 +471,17 @@ class GraphScene(QGraphicsScene):
         """The bounding box of all nodes and edges (no grid or margins)."""
         return self.itemsBoundingRect()
 
-    # ---------------------------------------------------------------- gestures
+    # ------------------------------------------------------------- hit testing
+    def add_transient(self, item: QGraphicsItem) -> None:
+        """Show an item that is not part of the diagram while a gesture lasts."""
+        self.transient.append(item)
+        self.addItem(item)
+
+    def remove_transient(self, item: QGraphicsItem) -> None:
+        if item in self.transient:
+            self.transient.remove(item)
+            self.removeItem(item)
+
     def node_at(self, scene_pos: QPointF) -> NodeItem | None:
         for item in self.items(
             scene_pos,
@@ -494,82 +500,12 @@ class GraphScene(QGraphicsScene):
         port = item.port_at(item.mapFromScene(scene_pos))
         return None if port is None else (item, port[0], port[1])
 
-    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
-        if event.button() == Qt.MouseButton.LeftButton:
-            hit = self.port_at(event.scenePos())
-            if hit is not None:
-                item, side, slot = hit
-                if side == "out":
-                    self._gesture = ConnectGesture(self, item.key, None, event.scenePos())
-                    event.accept()
-                    return
-                source = self.graph.node(item.key).inputs[slot]
-                if source is not None:  # pick up the edge's end
-                    self._gesture = ConnectGesture(self, source, (item.key, slot), event.scenePos())
-                    event.accept()
-                    return
-        super().mousePressEvent(event)
-        if event.button() == Qt.MouseButton.LeftButton:
-            self._press_positions = {
-                item.key: item.pos() for item in self.selectedItems() if isinstance(item, NodeItem)
-            }
-
-    def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:
-        if self._gesture is not None:
-            self._gesture.move(event.scenePos())
-            event.accept()
-            return
-        super().mouseMoveEvent(event)
-
-    def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
-        if self._gesture is not None:
-            gesture, self._gesture = self._gesture, None
-            gesture.finish(event.scenePos())
-            event.accept()
-            return
-        super().mouseReleaseEvent(event)
-        self._push_move()
-
-    def _push_move(self) -> None:
-        moves = {}
-        for key, pressed in self._press_positions.items():
-            item = self.nodes.get(key)
-            if item is not None and item.pos() != pressed and key in self.graph:
-                node = self.graph.node(key)  # undo restores what the file had, even "no place"
-                moves[key] = ((node.x, node.y), (item.x(), item.y()))
-        self._press_positions = {}
-        if moves:
-            self.document.run(MoveNodes(self.graph, moves))
-
-    def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:
-        hit = self.port_at(event.scenePos())
-        if (
-            hit is not None
-            and hit[1] == "in"
-            and self.graph.node(hit[0].key).inputs[hit[2]] is None
-        ):
-            self.add_constant_into(hit[0].key, hit[2])
-            event.accept()
-            return
-        item = self.node_at(event.scenePos())
-        if item is not None and self.graph.node(item.key).op.is_leaf:
-            self.edit_value_requested.emit(item.key)
-            event.accept()
-            return
-        super().mouseDoubleClickEvent(event)
-
-    def add_constant_into(self, consumer: int, slot: int) -> None:
-        """Create a constant wired into an empty slot, then open its value for typing."""
-        item = self.nodes[consumer]
-        port = item.mapToScene(item.input_port(slot))
-        x = round((port.x() - 200) / GRID) * GRID
-        y = round((port.y() - 40) / GRID) * GRID
-        record = {"id": "k", "op": "const", "value": 1.0, "x": x, "y": y}
-        command = AddNodes(self.graph, [record], "Add constant", connect=[(consumer, slot, 0)])
-        command.setText(f"Add constant into {self.graph.id_of(consumer)}")
-        if self.document.run(command):
-            self.select_keys(command.keys)
-            self.edit_value_requested.emit(command.keys[0])
+    def empty_slot_at(self, scene_pos: QPointF) -> tuple[int, int] | None:
+        """(node key, slot) of an input port with no edge at this point, or None."""
+        hit = self.port_at(scene_pos)
+        if hit is None or hit[1] != "in" or self.graph.node(hit[0].key).inputs[hit[2]] is not None:
+            return None
+        return hit[0].key, hit[2]
 
 
 def formula(graph, node) -> str:
@@ -579,85 +515,3 @@ def formula(graph, node) -> str:
         return f"{node.id} = {format_number(node.value)}" if node.op.name == "const" else node.id
     names = [graph.id_of(k) if k is not None else EMPTY_SLOT for k in node.inputs]
     return f"{node.id} = {node.op.template.format(*names)}"
-
-
-class ConnectGesture:
-    """Dragging a new edge from an output port, or an existing edge's end off its slot.
-
-    While dragging, the slots that would accept the edge are highlighted.  Dropping
-    on one connects; dropping a picked-up end on empty canvas disconnects it;
-    dropping where the edge cannot go is refused with a status-bar message.
-    """
-
-    def __init__(
-        self, scene: GraphScene, source: int, picked: tuple[int, int] | None, start: QPointF
-    ) -> None:
-        self.scene, self.source, self.picked = scene, source, picked
-        graph = scene.graph
-        self.blocked = {source} | graph.upstream(source)
-        self.marked: list[NodeItem] = []
-        for key, item in scene.nodes.items():
-            if key in self.blocked:
-                continue
-            node = graph.node(key)
-            free = {
-                slot for slot, s in enumerate(node.inputs) if s is None or (key, slot) == picked
-            }
-            if free:
-                item.valid_ports = free
-                item.update()
-                self.marked.append(item)
-        origin = scene.nodes[source]
-        self.start = origin.mapToScene(origin.output_port())
-        self.line = QGraphicsPathItem()
-        self.line.setPen(QPen(derivative_color(), 2, Qt.PenStyle.DashLine))
-        self.line.setZValue(10)
-        scene.addItem(self.line)
-        if picked is not None:
-            edge = scene.edges.get(picked)
-            if edge is not None:
-                edge.setVisible(False)
-        self.move(start)
-
-    def move(self, pos: QPointF) -> None:
-        self.line.setPath(
-            curve(self.start, pos) if pos.x() >= self.start.x() else _straight(self.start, pos)
-        )
-
-    def finish(self, pos: QPointF) -> None:
-        scene, graph = self.scene, self.scene.graph
-        self.scene.removeItem(self.line)
-        for item in self.marked:
-            item.valid_ports = set()
-            item.update()
-        if self.picked is not None and self.picked in scene.edges:
-            scene.edges[self.picked].setVisible(True)
-        hit = scene.port_at(pos)
-        document = scene.document
-        if hit is None or hit[1] != "in":
-            if self.picked is not None:
-                document.run(Disconnect(graph, *self.picked))
-            return
-        item, _, slot = hit
-        if (item.key, slot) == self.picked:
-            return
-        if item.key in self.blocked:
-            why = "cannot feed itself" if item.key == self.source else "would close a cycle"
-            document.message.emit(
-                f"Refused: {graph.id_of(self.source)} → {graph.id_of(item.key)} {why}"
-            )
-            return
-        taken = graph.node(item.key).inputs[slot]
-        if taken is not None:
-            document.message.emit(
-                f"Refused: slot {slot + 1} of {graph.id_of(item.key)} is already fed by "
-                f"{graph.id_of(taken)}; drag that edge away first"
-            )
-            return
-        document.run(Connect(graph, self.source, item.key, slot, self.picked))
-
-
-def _straight(a: QPointF, b: QPointF) -> QPainterPath:
-    path = QPainterPath(a)
-    path.lineTo(b)
-    return path

@@ -1,38 +1,35 @@
-"""The canvas view: zoom, pan, grid, quick-add, in-place value editing and the minimap."""
+"""The canvas view: zoom, the grid, palette drops, and the mouse.
+
+Every mouse event arrives here and goes to the gesture under way (see
+:mod:`interactions`); a press with none under way chooses which one starts.  Esc
+cancels it.  The in-place value editor, the minimap and quick-add live on the view
+too, each in a module of its own.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QLineF, QLocale, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QLineF, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPalette, QPen, QWheelEvent
-from PySide6.QtWidgets import (
-    QFrame,
-    QGraphicsView,
-    QLineEdit,
-    QListWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QFrame, QGraphicsView, QWidget
 
 from dvar import core
+from dvar.gui.canvas.interactions import (
+    AddConstant,
+    Interaction,
+    Move,
+    Pan,
+    Reconnect,
+    RubberBand,
+)
+from dvar.gui.canvas.interactions import Connect as ConnectEdge
 from dvar.gui.canvas.look import TEXT_LOD
-from dvar.gui.canvas.nodes import GRID
+from dvar.gui.canvas.minimap import Minimap
+from dvar.gui.canvas.nodes import GRID, NodeItem
 from dvar.gui.canvas.scene import GraphScene
-from dvar.gui.document.commands import AddNodes, SetField
-from dvar.gui.messages import plain_tip
+from dvar.gui.canvas.value_editor import ValueEditor
+from dvar.gui.document.commands import AddNodes
 
 MIN_ZOOM, MAX_ZOOM = 0.05, 4.0
-
-
-def parse_typed_number(text: str) -> float:
-    """A number typed in the user's locale (``5,001`` where that is the decimal mark) or
-    with a plain dot.  Raises ValueError with a readable message otherwise."""
-    try:
-        return core.parse_number(text)
-    except ValueError as plain_error:
-        value, ok = QLocale().toDouble(text.strip())
-        if ok and value == value and abs(value) != float("inf"):
-            return value
-        raise plain_error
 
 
 class GraphView(QGraphicsView):
@@ -60,12 +57,11 @@ class GraphView(QGraphicsView):
         self.show_grid = True
         #: True until the user zooms or pans: resizing the window re-fits the graph.
         self.auto_fit = True
-        self._panning = False
+        #: The gesture under way (it gets every mouse event), or None.
+        self.interaction: Interaction | None = None
         self._space_down = False
-        self._pan_from = QPointF()
         self.value_editor = ValueEditor(self)
         self.minimap = Minimap(self)
-        scene.edit_value_requested.connect(self.edit_value)
         scene.overview_changed.connect(self.minimap.schedule)
         self.horizontalScrollBar().valueChanged.connect(self.minimap.schedule)
         self.verticalScrollBar().valueChanged.connect(self.minimap.schedule)
@@ -81,10 +77,10 @@ class GraphView(QGraphicsView):
 
     def show_scene(self, scene: GraphScene) -> None:
         """Show another document's scene in this same view (the window layout stays)."""
+        self.cancel_interaction()
         self.value_editor.close_editor()
         self.setScene(scene)
         self.minimap.setScene(scene)
-        scene.edit_value_requested.connect(self.edit_value)
         scene.overview_changed.connect(self.minimap.schedule)
         self.resetTransform()
         self._zoom_changed()
@@ -128,40 +124,97 @@ class GraphView(QGraphicsView):
         if item is not None:
             self.centerOn(item.sceneBoundingRect().center())
 
+    # ---------------------------------------------------------------- gestures
     def mousePressEvent(self, event: QMouseEvent) -> None:
-        if event.button() == Qt.MouseButton.MiddleButton or (
-            event.button() == Qt.MouseButton.LeftButton and self._space_down
-        ):
-            self._panning = True
-            self.auto_fit = False
-            self._pan_from = event.position()
-            self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
-            event.accept()
+        interaction = self.interaction
+        if interaction is not None:
+            if interaction.holds_mouse:
+                event.accept()  # another button, mid-gesture
+                return
+            interaction.finish()
+        interaction = self._interaction_for(event)
+        if interaction is None:
+            super().mousePressEvent(event)  # Qt's own: an edge clicked, another button
             return
-        super().mousePressEvent(event)
+        self.interaction = interaction
+        interaction.press(event)
+
+    def _interaction_for(self, event: QMouseEvent) -> Interaction | None:
+        """The gesture a press starts, or None for Qt's own handling."""
+        button = event.button()
+        if button == Qt.MouseButton.MiddleButton or (
+            button == Qt.MouseButton.LeftButton and self._space_down
+        ):
+            return Pan(self)
+        if button != Qt.MouseButton.LeftButton:
+            return None
+        scene = self.graph_scene()
+        hit = scene.port_at(self.mapToScene(event.position().toPoint()))
+        if hit is not None:
+            item, side, slot = hit
+            if side == "out":
+                return ConnectEdge(self, item.key)
+            if scene.graph.node(item.key).inputs[slot] is not None:
+                return Reconnect(self, item.key, slot)  # pick up the edge's end
+        under = self.itemAt(event.position().toPoint())
+        if under is None:
+            return RubberBand(self)
+        return Move(self) if isinstance(under, NodeItem) else None
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        if self._panning:
-            delta = event.position() - self._pan_from
-            self._pan_from = event.position()
-            self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() - int(delta.x()))
-            self.verticalScrollBar().setValue(self.verticalScrollBar().value() - int(delta.y()))
-            event.accept()
-            return
-        super().mouseMoveEvent(event)
+        if self.interaction is not None and self.interaction.holds_mouse:
+            self.interaction.move(event)
+        else:
+            super().mouseMoveEvent(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        if self._panning and event.button() in (
-            Qt.MouseButton.MiddleButton,
-            Qt.MouseButton.LeftButton,
-        ):
-            self._panning = False
-            self.viewport().unsetCursor()
+        if self.interaction is not None and self.interaction.holds_mouse:
+            self.interaction.release(event)
+        else:
+            super().mouseReleaseEvent(event)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        """On an empty input port: add a constant into it; on an input or a constant:
+        edit its value."""
+        scene = self.graph_scene()
+        pos = self.mapToScene(event.position().toPoint())
+        slot = scene.empty_slot_at(pos)
+        if slot is not None:
+            # The second press may have begun a gesture (a Move): it goes on until release.
+            self.interaction = AddConstant(self, *slot, pending=self.interaction)
+            self.interaction.press(event)
+            return
+        item = scene.node_at(pos)
+        if item is not None and scene.graph.node(item.key).op.is_leaf:
+            self.edit_value(item.key)
             event.accept()
             return
-        super().mouseReleaseEvent(event)
+        super().mouseDoubleClickEvent(event)
+
+    def cancel_interaction(self, only: Interaction | None = None) -> bool:
+        """Esc: cancel the gesture under way (if it is ``only``, when given); says whether
+        there was one."""
+        interaction = self.interaction
+        if interaction is None or (only is not None and interaction is not only):
+            return False
+        interaction.cancel()
+        self.interaction = None
+        return True
+
+    def event(self, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and self.interaction is not None
+            and event.key() == Qt.Key.Key_Escape  # type: ignore[attr-defined]
+        ):
+            event.accept()  # Esc is this gesture's, not a shortcut's
+            return True
+        return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and self.cancel_interaction():
+            event.accept()
+            return
         if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
             self._space_down = True
             self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
@@ -284,219 +337,3 @@ class GraphView(QGraphicsView):
 
 
 OP_MIME = "application/x-dvar-op"
-
-
-class ValueEditor(QLineEdit):
-    """The in-place editor for an input's or a constant's value.
-
-    Enter sets the value (one undoable step); text that is not a number is refused
-    with a message and the old value stays; Esc or clicking away cancels.
-    """
-
-    def __init__(self, view: GraphView) -> None:
-        super().__init__(view.viewport())
-        self.view = view
-        self.key: int | None = None
-        self.hide()
-        self.returnPressed.connect(self.commit)
-
-    def open(self, key: int, rect) -> None:
-        scene = self.view.graph_scene()
-        node = scene.graph.node(key)
-        self.key = key
-        self.setText(core.format_full(node.value))
-        self.setToolTip(plain_tip(f"New value for {node.id}: a number, e.g. 5.001"))
-        self.setGeometry(rect.adjusted(-4, -3, 4, 3))
-        self.setStyleSheet("")
-        self.show()
-        self.raise_()
-        self.setFocus(Qt.FocusReason.OtherFocusReason)
-        self.selectAll()
-
-    def commit(self) -> None:
-        scene = self.view.graph_scene()
-        if self.key is None or self.key not in scene.graph:
-            self.close_editor()
-            return
-        try:
-            value = parse_typed_number(self.text())
-        except ValueError as error:
-            scene.document.message.emit(
-                f"Refused: {error}; {scene.graph.id_of(self.key)} keeps "
-                f"{core.format_number(scene.graph.node(self.key).value)}"
-            )
-            self.setStyleSheet("border: 2px solid #c62828;")
-            self.selectAll()
-            return
-        key = self.key
-        self.close_editor()
-        if value != scene.graph.node(key).value:
-            scene.document.run(SetField.to(scene.graph, key, "value", value))
-
-    def close_editor(self) -> None:
-        self.key = None
-        self.hide()
-        self.view.setFocus()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Escape:
-            self.close_editor()
-            return
-        super().keyPressEvent(event)
-
-    def focusOutEvent(self, event) -> None:
-        super().focusOutEvent(event)
-        if self.isVisible() and event.reason() != Qt.FocusReason.PopupFocusReason:
-            self.close_editor()
-
-
-class Minimap(QGraphicsView):
-    """An overview of a big graph in the canvas corner; click or drag to move there."""
-
-    SIZE = (220, 150)
-    #: Redrawn as a whole on a timer, so it never makes items repaint on its own account.
-    is_overview = True
-
-    def __init__(self, view: GraphView) -> None:
-        super().__init__(view.scene(), view)
-        self.main = view
-        self.setInteractive(False)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.NoViewportUpdate)
-        self.setFrameShape(QFrame.Shape.Box)
-        self.setToolTip("Overview: click or drag to move the canvas")
-        self.resize(*self.SIZE)
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(60)
-        self._timer.timeout.connect(self.sync)
-        self.enabled = True
-        self.hide()
-
-    def schedule(self, *args) -> None:
-        if self.enabled:
-            self._timer.start()
-
-    def place(self) -> None:
-        parent = self.main.viewport()
-        self.move(parent.width() - self.width() - 12, parent.height() - self.height() - 12)
-
-    def sync(self) -> None:
-        """Show the minimap only when the graph does not fit the canvas, and redraw it."""
-        rect = self.main.graph_scene().diagram_rect()
-        visible = self.main.mapToScene(self.main.viewport().rect()).boundingRect()
-        wanted = self.enabled and not rect.isEmpty() and not visible.contains(rect)
-        self.setVisible(wanted)
-        if wanted:
-            self.place()
-            self.fitInView(rect.adjusted(-20, -20, 20, 20), Qt.AspectRatioMode.KeepAspectRatio)
-            self.viewport().update()
-
-    def paintEvent(self, event) -> None:
-        """Edges, every node as a block, and a frame round what the canvas shows.
-
-        Drawn here rather than by the items: nodes keep cached looks for the canvas
-        alone, and plain blocks drawn a colour at a time are far cheaper.
-        """
-        scene = self.main.graph_scene()
-        palette = self.palette()
-        painter = QPainter(self.viewport())
-        painter.fillRect(self.viewport().rect(), palette.color(QPalette.ColorRole.AlternateBase))
-        painter.setTransform(self.viewportTransform())
-        scene.draw_edges(painter, self.mapToScene(self.viewport().rect()).boundingRect())
-        scene.draw_node_blocks(painter)
-        visible = self.main.mapToScene(self.main.viewport().rect()).boundingRect()
-        color = palette.color(QPalette.ColorRole.Highlight)
-        painter.setPen(QPen(color, 0))
-        fill = QColor(color)
-        fill.setAlpha(40)
-        painter.setBrush(fill)
-        painter.drawRect(visible)
-        painter.end()
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:
-        self.main.centerOn(self.mapToScene(event.position().toPoint()))
-        self.viewport().update()
-
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        if event.buttons() & Qt.MouseButton.LeftButton:
-            self.main.centerOn(self.mapToScene(event.position().toPoint()))
-            self.viewport().update()
-
-    def wheelEvent(self, event: QWheelEvent) -> None:
-        event.ignore()
-
-
-class QuickAdd(QFrame):
-    """Tab's search box at the cursor: type part of an op's name, Enter adds it."""
-
-    def __init__(self, view: GraphView) -> None:
-        super().__init__(view.viewport())
-        self.view = view
-        self.at = QPointF()
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setAutoFillBackground(True)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        self.search = QLineEdit(self)
-        self.search.setPlaceholderText("Add node… (type to search)")
-        self.list = QListWidget(self)
-        layout.addWidget(self.search)
-        layout.addWidget(self.list)
-        self.resize(240, 260)
-        self.search.textChanged.connect(self._filter)
-        self.search.returnPressed.connect(self._choose)
-        self.list.itemActivated.connect(lambda _: self._choose())
-        self.search.installEventFilter(self)
-        self.hide()
-
-    def open(self, at: QPointF) -> None:
-        self.at = at
-        self.search.clear()
-        self._filter("")
-        local = self.view.mapFromScene(at)
-        viewport = self.view.viewport().rect()
-        x = min(max(0, local.x()), viewport.width() - self.width())
-        y = min(max(0, local.y()), viewport.height() - self.height())
-        self.move(int(x), int(y))
-        self.show()
-        self.raise_()
-        self.search.setFocus()
-
-    def _filter(self, text: str) -> None:
-        self.list.clear()
-        needle = text.strip().lower()
-        for op in core.OPS.values():
-            haystack = f"{op.name} {op.title} {op.symbol}".lower()
-            if needle in haystack:
-                self.list.addItem(f"{op.name}  —  {op.title}")
-                self.list.item(self.list.count() - 1).setData(Qt.ItemDataRole.UserRole, op.name)
-        if self.list.count():
-            self.list.setCurrentRow(0)
-
-    def _choose(self) -> None:
-        item = self.list.currentItem()
-        self.hide()
-        self.view.setFocus()
-        if item is not None:
-            self.view.add_node(item.data(Qt.ItemDataRole.UserRole), self.at)
-
-    def eventFilter(self, watched, event) -> bool:
-        if event.type() == QEvent.Type.KeyPress:
-            key = event.key()
-            if key == Qt.Key.Key_Escape:
-                self.hide()
-                self.view.setFocus()
-                return True
-            if key in (Qt.Key.Key_Down, Qt.Key.Key_Up):
-                row = self.list.currentRow() + (1 if key == Qt.Key.Key_Down else -1)
-                self.list.setCurrentRow(max(0, min(self.list.count() - 1, row)))
-                return True
-        if event.type() == QEvent.Type.FocusOut and not self.list.hasFocus():
-            QTimer.singleShot(0, self._hide_if_unfocused)
-        return super().eventFilter(watched, event)
-
-    def _hide_if_unfocused(self) -> None:
-        if not (self.search.hasFocus() or self.list.hasFocus()):
-            self.hide()

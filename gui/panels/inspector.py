@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QLineEd
 
 from dvar import core
 from dvar.core.numbers import format_full, format_number
-from dvar.gui.canvas.view import parse_typed_number
+from dvar.gui.canvas.value_editor import parse_typed_number
 from dvar.gui.document.commands import SetField, SetInput, SetOutput
 from dvar.gui.document.document import Document
 from dvar.gui.messages import plain_tip
