@@ -100,6 +100,10 @@ class PlanResult:
         """The reason this node's value or derivative is missing, or None."""
         return self._errors.get(self._position(ref))
 
+    def id_of(self, key: int) -> str:
+        """A node's id as it was when this was evaluated (later renames don't change it)."""
+        return self._naming.ids[self._plan.pos[key]]
+
     def _position(self, ref: str | int) -> int:
         return self._naming.index[ref] if isinstance(ref, str) else self._plan.pos[ref]
 

@@ -1,27 +1,26 @@
-"""The derivative panel: one row per node in backward order, each expanding into its chain rule."""
+"""The derivative panel: one row per node in backward order, each expanding into its chain rule.
+
+A ``QTreeView`` over a :class:`DerivativeModel`: the model formats only the rows
+the view draws, so the panel costs the same on a graph of ten nodes or ten thousand.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QAction, QBrush, QFont, QGuiApplication
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
-    QMenu,
-    QTreeWidget,
-    QTreeWidgetItem,
-)
+import re
+from collections.abc import Iterator, Mapping
 
-from dvar.core import Evaluation, derivative_symbol
-from dvar.core.numbers import format_full, format_number
-from dvar.gui.canvas.look import derivative_color
+from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
+from PySide6.QtGui import QAction, QGuiApplication
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTreeView
+
+from dvar.core import Evaluation
 from dvar.gui.document.document import Document
-from dvar.gui.messages import plain_tip
+from dvar.gui.panels.derivative_model import KEY_ROLE, DerivativeModel
 
-KEY_ROLE = Qt.ItemDataRole.UserRole
+__all__ = ["KEY_ROLE", "DerivativeModel", "DerivativePanel", "PanelRow", "to_latex"]
 
 
-class DerivativePanel(QTreeWidget):
+class DerivativePanel(QTreeView):
     """Rows ``db  6``; expanding one shows ``db = du · ∂u/∂b = du · c = 3 · 2 = 6``
     and then one line per term."""
 
@@ -31,19 +30,11 @@ class DerivativePanel(QTreeWidget):
     def __init__(self, document: Document, parent=None) -> None:
         super().__init__(parent)
         self.document = document
-        self.notation = "d"
-        self.rows: dict[int, QTreeWidgetItem] = {}
-        self._shown: dict[int, tuple] = {}  # what each row's texts were made from
-        self._evaluation: Evaluation | None = None
-        self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
-        #: Extra text after a row's value (the nudge's ΔJ/Δx), by node key.
-        self.annotations: dict[int, str] = {}
-        #: While stepping backward: the rows whose derivative is known so far (None: all).
-        self.revealed: set[int] | None = None
-        self._order: list[int] = []
         self._syncing = False
-        self.setColumnCount(2)
-        self.setHeaderLabels(["derivative", "value"])
+        self._kept: tuple[int | None, list[int]] = (None, [])  # across a reset
+        self.rows_model = DerivativeModel(self)
+        self.rows_model.set_font(self.font())
+        self.setModel(self.rows_model)
         self.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         # A fixed (user-adjustable) width: sizing to contents re-measures every row on
         # every change.
@@ -54,8 +45,11 @@ class DerivativePanel(QTreeWidget):
         self.setWordWrap(True)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._menu)
-        self.itemExpanded.connect(self._fill)
-        self.itemSelectionChanged.connect(self._on_selection)
+        self.expanded.connect(self._span_lines)
+        self.rows_model.rowsInserted.connect(self._on_lines_inserted)
+        self.rows_model.modelAboutToBeReset.connect(self._keep_state)
+        self.rows_model.modelReset.connect(self._restore_state)
+        self.selectionModel().selectionChanged.connect(self._on_selection)
         self.setAccessibleName("Derivative panel")
         self.copy_text_action = QAction("Copy breakdown as text", self)
         self.copy_text_action.triggered.connect(lambda: self.copy_breakdown(latex=False))
@@ -65,163 +59,104 @@ class DerivativePanel(QTreeWidget):
         self.refresh(document.evaluation)
 
     # ---------------------------------------------------------------- contents
+    @property
+    def notation(self) -> str:
+        return self.rows_model.notation
+
+    @property
+    def rows(self) -> Mapping[int, PanelRow]:
+        """The rows by node key, in backward order: what the panel shows for each node."""
+        return _Rows(self)
+
     def refresh(self, evaluation: Evaluation) -> None:
-        """Rebuild rows only when the order changed; otherwise just update their text."""
-        order = evaluation.order_keys
-        self._evaluation = evaluation  # rows may be drawn while they are rebuilt
-        if order != self._order:
-            # Rebuilding moves the selection by itself: that is no one choosing a row, and
-            # the rows it passes through may name nodes that no longer exist.
-            self._syncing = True
-            try:
-                self._rebuild(order)
-            finally:
-                self._syncing = False
-        self._update_rows(self._rows_in_view())
-
-    def _rebuild(self, order: list[int]) -> None:
-        """New rows for a new order; expanded and selected rows stay so."""
-        selected = self.current_key()
-        expanded = {k for k, row in self.rows.items() if row.isExpanded()}
-        self.clear()
-        self.rows = {}
-        self._shown = {}
-        red = QBrush(derivative_color())
-        italic = QFont(self.font())
-        italic.setItalic(True)
-        for key in order:
-            row = QTreeWidgetItem(self)
-            row.setData(0, KEY_ROLE, key)
-            row.setChildIndicatorPolicy(QTreeWidgetItem.ChildIndicatorPolicy.ShowIndicator)
-            row.setForeground(0, red)
-            row.setFont(0, italic)
-            self.rows[key] = row
-        self._order = order
-        for key in expanded & set(self.rows):
-            self.rows[key].setExpanded(True)
-        if selected in self.rows:
-            self._select_row(selected)
-
-    def _rows_in_view(self) -> list[int]:
-        """Keys of the rows on screen (with some slack) and of every expanded row.
-
-        A value edit can change thousands of derivatives; only the rows a person can
-        see are rewritten now, the others when they scroll into view.
-        """
-        order = self._order
-        if not order:
-            return []
-        first = self.indexAt(self.viewport().rect().topLeft()).row()
-        first = max(0, first)
-        height = max(1, self.sizeHintForRow(0) if self.topLevelItemCount() else 16)
-        count = self.viewport().height() // height + 4
-        keys = order[first : first + count]
-        keys += [k for k, row in self.rows.items() if row.isExpanded() and k not in keys]
-        return keys
-
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        self._on_scrolled()
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        self._on_scrolled()
-
-    def _on_scrolled(self, *_) -> None:
-        if self._evaluation is not None:
-            self._update_rows(self._rows_in_view())
-
-    def _update_rows(self, keys: list[int]) -> None:
-        evaluation = self._evaluation
-        graph = self.document.graph
-        output = evaluation.output
-        grads = evaluation.grads
-        for key in keys:
-            row = self.rows[key]
-            node_id = graph.id_of(key)
-            grad = grads[key]
-            error = evaluation.error(key)
-            shown = self.revealed is None or key in self.revealed
-            state = (node_id, grad, error, shown, self.annotations.get(key), output, self.notation)
-            if self._shown.get(key) != state:  # only rows whose text changes are touched
-                self._shown[key] = state
-                symbol = derivative_symbol(node_id, output, self.notation)
-                row.setText(0, symbol if error is None else f"{symbol}   ({node_id}: {error})")
-                value_text = format_number(grad) if shown else ""
-                if key in self.annotations:
-                    value_text += f"   {self.annotations[key]}"
-                row.setText(1, value_text)
-                row.setToolTip(0, plain_tip(self.explain(node_id, output)))
-                row.setToolTip(1, format_full(grad) if shown else "")
-            if row.isExpanded():
-                self._fill(row)
-            elif row.childCount():
-                row.takeChildren()
-
-    def explain(self, node_id: str, output: str | None) -> str:
-        """The hover text: what the derivative means."""
-        out = output or "J"
-        symbol = derivative_symbol(node_id, output, self.notation)
-        return f"{symbol} ≡ ∂{out}/∂{node_id}: how much {out} moves per unit nudge of {node_id}"
-
-    def _fill(self, row: QTreeWidgetItem) -> None:
-        if row.parent() is not None:
-            return  # a breakdown line (expand-all reaches it): it has no breakdown of its own
-        key = row.data(0, KEY_ROLE)
-        evaluation = self.document.evaluation
-        lines = [evaluation.breakdown(key, self.notation)]
-        node_id = self.document.graph.id_of(key)
-        for term in evaluation.terms(key):
-            d = derivative_symbol(term.consumer, evaluation.output, self.notation)
-            lines.append(
-                f"via {term.consumer}: {d} · {term.partial_symbol(node_id)} = "
-                f"{format_number(term.consumer_grad)} · {format_number(term.partial)} = "
-                f"{format_number(term.product)}"
-            )
-        existing = [row.child(i).text(0) for i in range(row.childCount())]
-        if existing == lines:
-            return
-        row.takeChildren()
-        for index, line in enumerate(lines):
-            child = QTreeWidgetItem(row, [line])
-            child.setData(0, KEY_ROLE, key)
-            child.setFirstColumnSpanned(True)
-            child.setToolTip(0, plain_tip(line))
-            if index == 0:
-                font = QFont(self.font())
-                font.setBold(True)
-                child.setFont(0, font)
+        """Show this evaluation; rows are made anew only when the order changed."""
+        self.rows_model.set_evaluation(evaluation)
 
     def annotate(self, annotations: dict[int, str]) -> None:
         """Show extra text beside some rows' values (e.g. ΔJ/Δa during a nudge)."""
-        self.annotations = dict(annotations)
-        self.refresh(self.document.evaluation)
+        self.rows_model.set_preview(dict(annotations), self.rows_model.revealed)
 
     def set_reveal(self, keys: set[int] | None) -> None:
         """Blank the derivatives not reached yet while stepping; None shows all."""
-        self.revealed = None if keys is None else set(keys)
-        self.refresh(self.document.evaluation)
+        revealed = None if keys is None else frozenset(keys)
+        self.rows_model.set_preview(self.rows_model.annotations, revealed)
 
     def set_notation(self, notation: str) -> None:
-        self.notation = notation
-        self.refresh(self.document.evaluation)
+        self.rows_model.set_notation(notation)
 
     def restyle(self) -> None:
-        """Numbers or colours are shown differently now: rebuild every row."""
-        self._order = []
-        self.refresh(self.document.evaluation)
+        """Numbers or colours are shown differently now: every row reads again."""
+        self.rows_model.restyle()
+
+    def explain(self, node_id: str, output: str | None) -> str:
+        """The hover text: what the derivative means."""
+        return self.rows_model.explain(node_id, output)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange:  # the red of the derivatives
             self.restyle()
+        elif event.type() == QEvent.Type.FontChange:
+            self.rows_model.set_font(self.font())
+            self.restyle()
+
+    def dataChanged(self, top_left: QModelIndex, bottom_right: QModelIndex, roles=()) -> None:
+        """Told that many rows changed, QTreeView would measure each of them again at
+        once, which formats every row of a big graph.  Every row is one line tall
+        whatever its text says (a row's texts hold no line breaks, and Qt never grows a
+        row to wrap a long one), so the panel just repaints: the rows on screen ask
+        for their new texts as they are drawn."""
+        if top_left.row() == bottom_right.row() or top_left.parent().isValid():
+            super().dataChanged(top_left, bottom_right, roles)  # one row, or a breakdown
+        else:
+            QAbstractItemView.dataChanged(self, top_left, bottom_right, roles)
+
+    def _span_lines(self, parent: QModelIndex) -> None:
+        """A breakdown line spans both columns: it is one long formula."""
+        if parent.isValid() and not parent.parent().isValid():
+            for row in range(self.rows_model.rowCount(parent)):
+                if not self.isFirstColumnSpanned(row, parent):
+                    self.setFirstColumnSpanned(row, parent, True)
+
+    def _on_lines_inserted(self, parent: QModelIndex, first: int, last: int) -> None:
+        if parent.isValid() and self.isExpanded(parent):
+            self._span_lines(parent)
+
+    def _keep_state(self) -> None:
+        """The rows are about to be made anew: remember which were open and chosen."""
+        model = self.rows_model
+        # Views hold persistent indexes of what they keep open: look only at those.
+        open_keys = [
+            model.key_at(index)
+            for index in model.persistentIndexList()
+            if index.isValid() and not index.parent().isValid() and self.isExpanded(index)
+        ]
+        self._kept = (self.current_key(), open_keys)
+
+    def _restore_state(self) -> None:
+        """Rows made anew in a new order: open and chosen rows stay so.
+
+        Rebuilding moves the selection by itself: that is no one choosing a row, and
+        the rows it passes through may name nodes that no longer exist.
+        """
+        selected, open_keys = self._kept
+        self._kept = (None, [])
+        self._syncing = True
+        try:
+            for key in open_keys:
+                index = self.rows_model.index_of(key)
+                if index.isValid():
+                    self.expand(index)
+            if self.rows_model.row_of(selected) is not None:
+                self._select_row(selected)
+        finally:
+            self._syncing = False
 
     # --------------------------------------------------------------- selection
     def current_key(self) -> int | None:
-        item = self.currentItem()
-        return None if item is None else item.data(0, KEY_ROLE)
+        return self.rows_model.key_at(self.currentIndex())
 
-    def _on_selection(self) -> None:
+    def _on_selection(self, *_) -> None:
         if self._syncing:
             return
         key = self.current_key()
@@ -234,15 +169,15 @@ class DerivativePanel(QTreeWidget):
         try:
             if key is None:
                 self.clearSelection()
-            elif key in self.rows:
+            elif self.rows_model.row_of(key) is not None:
                 self._select_row(key)
         finally:
             self._syncing = False
 
     def _select_row(self, key: int) -> None:
-        row = self.rows[key]
-        self.setCurrentItem(row)
-        self.scrollToItem(row)
+        index = self.rows_model.index_of(key)
+        self.setCurrentIndex(index)
+        self.scrollTo(index)
 
     # ----------------------------------------------------------------- copying
     def breakdown_text(self, key: int, latex: bool) -> str:
@@ -258,12 +193,89 @@ class DerivativePanel(QTreeWidget):
         self.document.message.emit("Copied the breakdown as " + ("LaTeX" if latex else "text"))
 
     def _menu(self, point) -> None:
-        if self.itemAt(point) is None:
+        if not self.indexAt(point).isValid():
             return
         menu = QMenu(self)
         menu.addAction(self.copy_text_action)
         menu.addAction(self.copy_latex_action)
         menu.exec(self.viewport().mapToGlobal(point))
+
+
+class PanelRow:
+    """One row of the panel (or one line of its breakdown), named by node key, read
+    through the model: what the view shows there."""
+
+    __slots__ = ("panel", "key", "line")
+
+    def __init__(self, panel: DerivativePanel, key: int, line: int | None = None) -> None:
+        self.panel, self.key, self.line = panel, key, line
+
+    @property
+    def index(self) -> QModelIndex:
+        """The row's index in column 0 (invalid once the node is gone)."""
+        return self.cell(0)
+
+    def cell(self, column: int) -> QModelIndex:
+        model = self.panel.rows_model
+        row = model.index_of(self.key, column if self.line is None else 0)
+        if self.line is None:
+            return row
+        return model.index(self.line, column, row) if row.isValid() else QModelIndex()
+
+    def data(self, column: int, role: int = KEY_ROLE):
+        return self.cell(column).data(role)
+
+    def text(self, column: int) -> str:
+        return self.data(column, Qt.ItemDataRole.DisplayRole) or ""
+
+    def toolTip(self, column: int) -> str:  # noqa: N802 (as Qt names it)
+        return self.data(column, Qt.ItemDataRole.ToolTipRole) or ""
+
+    def childCount(self) -> int:  # noqa: N802
+        return 0 if self.line is not None else self.panel.rows_model.rowCount(self.index)
+
+    def child(self, line: int) -> PanelRow:
+        return PanelRow(self.panel, self.key, line)
+
+    def isExpanded(self) -> bool:  # noqa: N802
+        return self.line is None and self.panel.isExpanded(self.index)
+
+    def setExpanded(self, on: bool) -> None:  # noqa: N802
+        if self.line is None:
+            self.panel.setExpanded(self.index, on)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, PanelRow):
+            return NotImplemented
+        return (self.panel, self.key, self.line) == (other.panel, other.key, other.line)
+
+    def __hash__(self) -> int:
+        return hash((self.key, self.line))
+
+    def __repr__(self) -> str:
+        line = "" if self.line is None else f", line {self.line}"
+        return f"<panel row of node {self.key}{line}>"
+
+
+class _Rows(Mapping):
+    """The panel's rows by node key, in row order; each row is made when asked for."""
+
+    def __init__(self, panel: DerivativePanel) -> None:
+        self._panel = panel
+
+    def __getitem__(self, key: int) -> PanelRow:
+        if self._panel.rows_model.row_of(key) is None:
+            raise KeyError(key)
+        return PanelRow(self._panel, key)
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(list(self._panel.rows_model.keys))
+
+    def __len__(self) -> int:
+        return len(self._panel.rows_model.keys)
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, int) and self._panel.rows_model.row_of(key) is not None
 
 
 _LATEX = {
@@ -279,7 +291,6 @@ _LATEX = {
 
 def to_latex(text: str) -> str:
     """A breakdown line as LaTeX math, for slides: ``db = du \\cdot \\frac{\\partial u}{...}``."""
-    import re
 
     def fraction(match: re.Match) -> str:
         return rf"\frac{{\partial {match.group(1)}}}{{\partial {match.group(2)}}}"

@@ -9,10 +9,10 @@ import json
 import time
 
 import pytest
-from PySide6.QtCore import QPoint
+from PySide6.QtCore import QModelIndex, QPoint
 from PySide6.QtGui import Qt, QTextDocument
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QTreeWidget, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QTreeView, QWidget
 
 from dvar import core
 from dvar.gui.app import application as gui_app
@@ -144,13 +144,17 @@ def _every_text(window: MainWindow) -> list[tuple[str, str]]:
         found.append((f"tooltip of {widget!r}", reads(widget.toolTip())))
         if isinstance(widget, QLabel):
             found.append((f"label {widget!r}", reads(widget.text(), widget.textFormat())))
-        if isinstance(widget, QTreeWidget):
-            items = [widget.topLevelItem(i) for i in range(widget.topLevelItemCount())]
-            while items:
-                item = items.pop()
-                items += [item.child(i) for i in range(item.childCount())]
-                for column in range(widget.columnCount()):
-                    found.append((f"row {item.text(0)!r}", reads(item.toolTip(column))))
+        if isinstance(widget, QTreeView):  # its rows, through its model
+            model = widget.model()
+            parents = [QModelIndex()]
+            while parents:
+                parent = parents.pop()
+                for row in range(model.rowCount(parent)):
+                    parents.append(model.index(row, 0, parent))
+                    for column in range(model.columnCount(parent)):
+                        index = model.index(row, column, parent)
+                        tip = index.data(Qt.ItemDataRole.ToolTipRole) or ""
+                        found.append((f"row {index.siblingAtColumn(0).data()!r}", reads(tip)))
     for action in window.findChildren(type(window.actions["open"])):
         found.append((f"action {action.text()!r}", reads(action.toolTip())))
     for item in window.scene.items():
@@ -173,8 +177,7 @@ def test_every_label_and_tooltip_reads_markup_as_written(window, tmp_path):
         window.document.run(SetField.to(graph, node.key, "label", f"<b>FIX</b> {node.id}"))
     window.document.run(SetField.to(graph, graph.key_of("a"), "label", "<h1>FIX</h1>"))
     window._fill_recent_menu()
-    for i in range(window.panel.topLevelItemCount()):
-        window.panel.topLevelItem(i).setExpanded(True)
+    window.panel.expandAll()
     window.show_message(f"Saved {path}")
     for key in [node.key for node in graph]:
         window.scene.select_keys([key])

@@ -67,7 +67,7 @@ def _edit_then_replace(window, qtbot) -> None:
     settled(window, qtbot)
     assert window.document.undo_stack.index() == 4
     press_key(window, Qt.Key.Key_B)
-    window.panel.setCurrentItem(window.panel.rows[keys(window)["a"]])  # as a click does
+    window.panel.setCurrentIndex(window.panel.rows[keys(window)["a"]].index)  # as a click does
     QApplication.processEvents()
     window.document.message.emit("a: sigmoid of the weighted sum")  # about the graph that goes
     assert any(edge.highlighted for edge in window.scene.edges.values())

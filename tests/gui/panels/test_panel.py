@@ -12,12 +12,12 @@ from tests.gui.helpers import click, fit, keys, node_point
 
 
 def rows(panel) -> list:
-    return [panel.topLevelItem(i) for i in range(panel.topLevelItemCount())]
+    return list(panel.rows.values())
 
 
 def click_row(panel, row) -> None:
-    panel.scrollToItem(row)
-    point = panel.visualItemRect(row).center()
+    panel.scrollTo(row.index)
+    point = panel.visualRect(row.index).center()
     QTest.mouseClick(
         panel.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point
     )
@@ -78,7 +78,7 @@ def test_selecting_a_node_on_the_canvas_selects_its_row(window):
     win, k = window, keys(window)
     fit(win)
     click(win, node_point(win, k["u"]))
-    assert win.panel.currentItem() is win.panel.rows[k["u"]]
+    assert win.panel.current_key() == k["u"]
     assert {s for s, e in win.scene.edges.items() if e.highlighted} == {(k["v"], 1)}
     win.scene.clearSelection()
     assert not any(edge.highlighted for edge in win.scene.edges.values())
@@ -189,7 +189,7 @@ def test_expanding_every_row_at_once_fills_each_row_once(window):
     lines of their own, so it ends, and nothing is drawn under them."""
     panel = window.panel
     panel.setFocus()
-    panel.setCurrentItem(panel.topLevelItem(0))
+    panel.setCurrentIndex(panel.rows[panel.rows_model.keys[0]].index)
     faulthandler.dump_traceback_later(30, exit=True)  # it used to expand forever
     try:
         QTest.keyClick(panel, Qt.Key.Key_Asterisk)
@@ -197,7 +197,7 @@ def test_expanding_every_row_at_once_fills_each_row_once(window):
         QApplication.processEvents()
     finally:
         faulthandler.cancel_dump_traceback_later()
-    rows = [panel.topLevelItem(i) for i in range(panel.topLevelItemCount())]
+    rows = list(panel.rows.values())
     assert all(row.isExpanded() and row.childCount() >= 1 for row in rows)
     assert max(row.childCount() for row in rows) > 1  # the breakdown and its terms
     assert all(row.child(i).childCount() == 0 for row in rows for i in range(row.childCount()))

@@ -1,0 +1,285 @@
+"""The derivative panel's item model: one row per node over an ``Evaluation``.
+
+Top-level rows are the nodes in backward order (J first), with two columns: the
+derivative's symbol and its value.  Each row's children are its breakdown: the
+chain rule as the lecture writes it, then one line per use of the node.
+
+Nothing is formatted ahead of time.  A view asks ``data()`` only for the rows it
+draws, so a value edit that changes thousands of derivatives costs one
+``dataChanged`` signal, and formatting the twenty rows on screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QFont
+
+from dvar.core import Evaluation, derivative_symbol
+from dvar.core.numbers import format_full, format_number
+from dvar.gui.canvas.look import derivative_color
+from dvar.gui.messages import plain_tip
+
+#: The node key of a row, and of each of its breakdown lines.
+KEY_ROLE = Qt.ItemDataRole.UserRole
+
+#: internalId of a top-level row; a breakdown line's is its parent's row + 1.
+_TOP = 0
+
+# Roles as plain ints: data() is called for every role of every cell drawn.
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_FONT = int(Qt.ItemDataRole.FontRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_TIP = int(Qt.ItemDataRole.ToolTipRole)
+_KEY = int(KEY_ROLE)
+_SELECTABLE = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_LINE_FLAGS = _SELECTABLE | Qt.ItemFlag.ItemNeverHasChildren
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()  # the invisible root, as a default argument
+
+
+class DerivativeModel(QAbstractItemModel):
+    """Rows ``db  6``; the children of ``db`` are ``db = du · ∂u/∂b = du · c = 3 · 2 = 6``
+    and then one line per chain-rule term."""
+
+    HEADERS = ("derivative", "value")
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.evaluation: Evaluation | None = None
+        self.notation = "d"
+        #: Extra text after a row's value (the nudge's ΔJ/Δx), by node key.
+        self.annotations: Mapping[int, str] = {}
+        #: While stepping backward: the keys whose derivative is known so far (None: all).
+        self.revealed: frozenset[int] | None = None
+        self._keys: list[int] = []  # node keys in backward order: row → key
+        self._rows: dict[int, int] | None = None  # key → row, made when first asked
+        self._texts: dict[int, tuple[str, str]] = {}  # formatted rows, by row
+        self._lines: dict[int, list[str]] = {}  # breakdown lines, by key
+        #: How many breakdown lines views were told each row has (only rows asked about).
+        self._told: dict[int, int] = {}
+        self._brush = QBrush(derivative_color())
+        self._italic = QFont()
+        self._bold = QFont()
+        self.set_font(QFont())
+
+    # ---------------------------------------------------------------- updating
+    def set_evaluation(self, evaluation: Evaluation) -> None:
+        """Show this evaluation: new rows if the order changed, otherwise new numbers."""
+        keys = evaluation.order_keys
+        if keys != self._keys:
+            self.beginResetModel()
+            self.evaluation = evaluation
+            self._keys, self._rows = keys, None
+            self._texts, self._lines, self._told = {}, {}, {}
+            self.endResetModel()
+        else:
+            self.evaluation = evaluation
+            self.texts_changed()
+
+    def set_notation(self, notation: str) -> None:
+        if notation != self.notation:
+            self.notation = notation
+            self.texts_changed()
+
+    def set_preview(self, annotations: Mapping[int, str], revealed: frozenset[int] | None) -> None:
+        """What a teaching preview adds to the rows: notes beside values, hidden values."""
+        if annotations != self.annotations or revealed != self.revealed:
+            self.annotations, self.revealed = annotations, revealed
+            self.texts_changed()
+
+    def set_font(self, font: QFont) -> None:
+        """The view's font, for the italic symbols and the bold first breakdown line."""
+        self._italic = QFont(font)
+        self._italic.setItalic(True)
+        self._bold = QFont(font)
+        self._bold.setBold(True)
+
+    def restyle(self) -> None:
+        """Numbers or colours are shown differently now (digits, theme)."""
+        self._brush = QBrush(derivative_color())
+        self.texts_changed()
+
+    def texts_changed(self) -> None:
+        """Every row may read differently: forget what was formatted and tell the views,
+        which ask again for the rows they show."""
+        self._texts.clear()
+        self._lines.clear()
+        for key, told in list(self._told.items()):
+            row = self.row_of(key)
+            if row is None:
+                continue
+            parent = self.createIndex(row, 0, _TOP)
+            count = len(self.lines(key))
+            if count > told:
+                self.beginInsertRows(parent, told, count - 1)
+                self._told[key] = count
+                self.endInsertRows()
+            elif count < told:
+                self.beginRemoveRows(parent, count, told - 1)
+                self._told[key] = count
+                self.endRemoveRows()
+            if count:
+                self.dataChanged.emit(
+                    self.createIndex(0, 0, row + 1), self.createIndex(count - 1, 1, row + 1)
+                )
+        if self._keys:
+            last = len(self._keys) - 1
+            self.dataChanged.emit(self.createIndex(0, 0, _TOP), self.createIndex(last, 1, _TOP))
+
+    # ----------------------------------------------------------------- reading
+    @property
+    def keys(self) -> list[int]:
+        """Node keys in row order (backward order, J first)."""
+        return self._keys
+
+    def row_of(self, key: int) -> int | None:
+        if self._rows is None:
+            self._rows = {k: row for row, k in enumerate(self._keys)}
+        return self._rows.get(key)
+
+    def index_of(self, key: int, column: int = 0) -> QModelIndex:
+        """The top-level index of a node's row (invalid when it has none)."""
+        row = self.row_of(key)
+        return QModelIndex() if row is None else self.createIndex(row, column, _TOP)
+
+    def key_at(self, index: AnyIndex) -> int | None:
+        if not index.isValid():
+            return None
+        ident = index.internalId()
+        return self._keys[index.row() if ident == _TOP else ident - 1]
+
+    def explain(self, node_id: str, output: str | None) -> str:
+        """The hover text: what the derivative means."""
+        out = output or "J"
+        symbol = derivative_symbol(node_id, output, self.notation)
+        return f"{symbol} ≡ ∂{out}/∂{node_id}: how much {out} moves per unit nudge of {node_id}"
+
+    def row_texts(self, row: int) -> tuple[str, str]:
+        """The two cells of a top-level row: ``db`` (and why it has no value) and ``6``."""
+        texts = self._texts.get(row)
+        if texts is None:
+            evaluation = self.evaluation
+            key = self._keys[row]
+            node_id = evaluation.id_of(key)
+            symbol = derivative_symbol(node_id, evaluation.output, self.notation)
+            error = evaluation.error(key)
+            if error is not None:
+                symbol = f"{symbol}   ({node_id}: {error})"
+            value = format_number(evaluation.grads[key]) if self._shown(key) else ""
+            note = self.annotations.get(key)
+            if note is not None:
+                value += f"   {note}"
+            texts = self._texts[row] = (symbol, value)
+        return texts
+
+    def lines(self, key: int) -> list[str]:
+        """A row's breakdown: the chain rule, then ``via u: du · ∂u/∂b = 3 · 2 = 6`` per use."""
+        lines = self._lines.get(key)
+        if lines is None:
+            evaluation, notation = self.evaluation, self.notation
+            node_id = evaluation.id_of(key)
+            lines = [evaluation.breakdown(key, notation)]
+            for term in evaluation.terms(key):
+                d = derivative_symbol(term.consumer, evaluation.output, notation)
+                lines.append(
+                    f"via {term.consumer}: {d} · {term.partial_symbol(node_id)} = "
+                    f"{format_number(term.consumer_grad)} · {format_number(term.partial)} = "
+                    f"{format_number(term.product)}"
+                )
+            self._lines[key] = lines
+        return lines
+
+    def _shown(self, key: int) -> bool:
+        return self.revealed is None or key in self.revealed
+
+    # ------------------------------------------------------ QAbstractItemModel
+    def index(self, row: int, column: int, parent: AnyIndex = _ROOT) -> QModelIndex:
+        if not 0 <= column < 2 or row < 0:
+            return QModelIndex()
+        if not parent.isValid():
+            return self.createIndex(row, column, _TOP) if row < len(self._keys) else QModelIndex()
+        if parent.internalId() != _TOP or parent.column() != 0:
+            return QModelIndex()
+        if row >= self.rowCount(parent):
+            return QModelIndex()
+        return self.createIndex(row, column, parent.row() + 1)
+
+    def sibling(self, row: int, column: int, index: AnyIndex) -> QModelIndex:
+        if row == index.row() and 0 <= column < 2 and index.isValid():
+            return self.createIndex(row, column, index.internalId())  # the same row
+        return self.index(row, column, self.parent(index))
+
+    def parent(self, index: AnyIndex | None = None):  # also QObject.parent() without one
+        if index is None:
+            return QObject.parent(self)
+        if not index.isValid() or index.internalId() == _TOP:
+            return QModelIndex()
+        return self.createIndex(index.internalId() - 1, 0, _TOP)
+
+    def rowCount(self, parent: AnyIndex = _ROOT) -> int:
+        if not parent.isValid():
+            return len(self._keys)
+        if parent.internalId() != _TOP or parent.column() != 0:
+            return 0
+        key = self._keys[parent.row()]
+        count = len(self.lines(key))
+        self._told[key] = count
+        return count
+
+    def columnCount(self, parent: AnyIndex = _ROOT) -> int:
+        return 2
+
+    def hasChildren(self, parent: AnyIndex = _ROOT) -> bool:
+        if not parent.isValid():
+            return bool(self._keys)
+        return parent.internalId() == _TOP and parent.column() == 0  # a breakdown, always
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return _SELECTABLE if index.internalId() == _TOP else _LINE_FLAGS
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY):
+        if role == _DISPLAY and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section] if 0 <= section < 2 else None
+        return None
+
+    def data(self, index: AnyIndex, role: int = _DISPLAY):
+        ident = index.internalId()
+        if ident == _TOP:
+            if role == _DISPLAY:
+                return self.row_texts(index.row())[index.column()]
+            if role == _FOREGROUND:
+                return self._brush if index.column() == 0 else None
+            if role == _FONT:
+                return self._italic if index.column() == 0 else None
+            if role == _TIP:
+                return self._row_tip(index.row(), index.column())
+            if role == _KEY:
+                return self._keys[index.row()]
+            return None
+        if index.column() != 0:
+            return None
+        if role == _DISPLAY:
+            return self._line(ident - 1, index.row())
+        if role == _FONT:
+            return self._bold if index.row() == 0 else None
+        if role == _TIP:
+            return plain_tip(self._line(ident - 1, index.row()))
+        if role == _KEY:
+            return self._keys[ident - 1]
+        return None
+
+    def _line(self, parent_row: int, row: int) -> str:
+        lines = self.lines(self._keys[parent_row])
+        return lines[row] if row < len(lines) else ""
+
+    def _row_tip(self, row: int, column: int) -> str | None:
+        key = self._keys[row]
+        if column == 0:
+            evaluation = self.evaluation
+            return plain_tip(self.explain(evaluation.id_of(key), evaluation.output))
+        return format_full(self.evaluation.grads[key]) if self._shown(key) else None
