@@ -517,9 +517,9 @@ class MainWindow(QMainWindow):
 
     def export_image(self) -> None:
         """Export Image…: options, a file name, then PNG, SVG or PDF (Ctrl+E)."""
-        from dvar.gui.canvas import export
+        from dvar.gui.dialogs.export import export_with_dialog
 
-        result = export.export_with_dialog(self, self.scene, self.document.name)
+        result = export_with_dialog(self, self.scene, self.document.name)
         if result is not None:
             self.show_message(f"Exported {result.path}")
 
