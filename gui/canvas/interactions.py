@@ -381,7 +381,7 @@ class AddConstant(Interaction):
 
     def finish(self) -> None:
         self._disconnect()
-        self.end()
+        self._end_with_pending()
 
     def cancel(self) -> None:
         pending, self.pending = self.pending, None
@@ -413,7 +413,7 @@ class AddConstant(Interaction):
             self.view.value_editor.closed.disconnect(self._editor_closed)
 
     def _end_with_pending(self) -> None:
-        """Nothing to type: hand the mouse back to the gesture the double-click began."""
+        """End, handing the mouse back to the gesture the double-click began, if it goes on."""
         pending, self.pending = self.pending, None
         self.end()
         if pending is not None:

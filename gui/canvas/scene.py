@@ -471,7 +471,7 @@ class GraphScene(QGraphicsScene):
         """The bounding box of all nodes and edges (no grid or margins)."""
         return self.itemsBoundingRect()
 
-    # ------------------------------------------------------------- hit testing
+    # ------------------------------------------------------- for the gestures
     def add_transient(self, item: QGraphicsItem) -> None:
         """Show an item that is not part of the diagram while a gesture lasts."""
         self.transient.append(item)
@@ -483,6 +483,7 @@ class GraphScene(QGraphicsScene):
             self.removeItem(item)
 
     def node_at(self, scene_pos: QPointF) -> NodeItem | None:
+        """The node drawn topmost at this point, or None."""
         for item in self.items(
             scene_pos,
             Qt.ItemSelectionMode.IntersectsItemShape,
@@ -494,6 +495,7 @@ class GraphScene(QGraphicsScene):
         return None
 
     def port_at(self, scene_pos: QPointF) -> tuple[NodeItem, str, int] | None:
+        """(node, "in" or "out", slot) for the port at this point, or None."""
         item = self.node_at(scene_pos)
         if item is None:
             return None
