@@ -1,0 +1,371 @@
+"""Every action of the main window, in one table: the menus, the keys and the shortcut sheet.
+
+:data:`MENUS` lists the menu bar from left to right.  Each menu holds its actions in
+order, with separators and the submenus the window fills itself (recent files,
+examples, notation, panels).  An :class:`Action` says:
+
+- ``id``: its name in ``window.actions``;
+- ``text``: the menu text, ``&`` before the mnemonic;
+- ``handler``: the window method it calls, or a dotted path from the window
+  (``"view.fit"``) read when the action fires, so it reaches the current document's
+  views; ``args`` are passed along, and a checkable action passes its new state;
+- ``keys``: its shortcuts (see below);
+- ``enabled``: a predicate on the window, or ``None`` for always.  Predicates are read
+  again whenever the undo history or the selection changes and whenever a menu opens;
+- ``checkable``, with ``checked`` (the state at start) or ``preference`` (the
+  preference that holds its state);
+- ``canvas``: a single-key shortcut (``B``, ``Tab``, ``Esc``...) that fires only while the
+  canvas has focus, so it never fires while a field is being typed in.
+
+A key is either a ``QKeySequence.StandardKey``, the platform's own key for the job
+(Ctrl+W closes on Linux, Ctrl+F4 on Windows), or a string in Qt's portable form.  Where
+a platform's standard key may differ from dvar's long-standing one, both are listed,
+the standard key first: a standard key a platform lacks, and a repeated key, are dropped.
+
+The menus, the shortcut sheet (Help → Keyboard Shortcuts) and the test that tries
+every action all read this table; adding an action means adding one entry here and,
+if it is new work, one window method.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenu, QMenuBar
+
+Key = QKeySequence.StandardKey | str
+Std = QKeySequence.StandardKey
+
+
+@dataclass(frozen=True)
+class Action:
+    """One entry of the table: see the module's docstring."""
+
+    id: str
+    text: str
+    handler: str
+    keys: tuple[Key, ...] = ()
+    tip: str = ""
+    args: tuple[Any, ...] = ()
+    enabled: Callable[[Any], bool] | None = None
+    checkable: bool = False
+    checked: bool = False
+    preference: str = ""
+    canvas: bool = False
+
+
+@dataclass(frozen=True)
+class Submenu:
+    """A submenu whose items the window makes: ``build`` is called with the new QMenu."""
+
+    title: str
+    build: str
+
+
+class Separator:
+    """A line between groups of a menu."""
+
+
+SEPARATOR = Separator()
+
+
+@dataclass(frozen=True)
+class Menu:
+    title: str
+    items: tuple[Action | Submenu | Separator, ...]
+
+    def actions(self) -> list[Action]:
+        return [item for item in self.items if isinstance(item, Action)]
+
+
+def _can_undo(window) -> bool:
+    return window.undo_group.canUndo()
+
+
+def _can_redo(window) -> bool:
+    return window.undo_group.canRedo()
+
+
+MENUS: tuple[Menu, ...] = (
+    Menu(
+        "&File",
+        (
+            Action("new", "&New", "new_document", (Std.New,)),
+            Action("open", "&Open…", "open_dialog", (Std.Open,)),
+            Submenu("Open &Recent", "_build_recent_menu"),
+            Submenu("&Examples", "_build_examples_menu"),
+            SEPARATOR,
+            Action("save", "&Save", "save", (Std.Save,)),
+            Action("save_as", "Save &As…", "save_as", (Std.SaveAs,)),
+            Action(
+                "export_image",
+                "E&xport Image…",
+                "export_image",
+                ("Ctrl+E",),
+                tip="Write the diagram as PNG, SVG or PDF",
+            ),
+            Action(
+                "export_python",
+                "Export as P&ython…",
+                "export_python",
+                tip="Write the forward and backward passes as a runnable Python script",
+            ),
+            Action(
+                "copy_image",
+                "Copy as &Image",
+                "copy_image",
+                ("Ctrl+Shift+C",),
+                tip="Put a picture of the diagram on the clipboard",
+            ),
+            SEPARATOR,
+            Action("print", "&Print…", "print_diagram", (Std.Print,)),
+            Action("close", "&Close", "close_document", (Std.Close, "Ctrl+W")),
+            Action("quit", "&Quit", "close", (Std.Quit, "Ctrl+Q")),
+        ),
+    ),
+    Menu(
+        "&Edit",
+        (
+            Action("undo", "&Undo", "undo_group.undo", (Std.Undo,), enabled=_can_undo),
+            Action(
+                "redo",
+                "&Redo",
+                "undo_group.redo",
+                (Std.Redo, "Ctrl+Shift+Z", "Ctrl+Y"),
+                enabled=_can_redo,
+            ),
+            SEPARATOR,
+            Action("cut", "Cu&t", "cut", (Std.Cut,)),
+            Action("copy", "&Copy", "copy", (Std.Copy,)),
+            Action("paste", "&Paste", "paste", (Std.Paste,)),
+            Action("duplicate", "D&uplicate", "duplicate", ("Ctrl+D",)),
+            Action(
+                "delete",
+                "&Delete",
+                "delete_selection",
+                (Std.Delete, "Del", "Backspace"),
+                canvas=True,
+            ),
+            SEPARATOR,
+            Action("select_all", "Select &All", "select_all", (Std.SelectAll,)),
+            Action("find", "&Find Node…", "find_node", (Std.Find,)),
+            SEPARATOR,
+            Action(
+                "preferences",
+                "Pre&ferences…",
+                "show_preferences",
+                (Std.Preferences, "Ctrl+,"),
+                tip="Theme, notation, number precision, grid and snap",
+            ),
+        ),
+    ),
+    Menu(
+        "&Node",
+        (
+            Action(
+                "add_node",
+                "&Add Node…",
+                "open_quick_add",
+                ("Tab",),
+                tip="Search the operations and add one at the cursor",
+                canvas=True,
+            ),
+            Action("edit_value", "Edit &Value", "edit_value", ("Return",), canvas=True),
+            Action("rename", "Re&name…", "rename", ("F2",)),
+            Action("set_output", "Set as &Output", "set_output", ("Ctrl+J",)),
+            SEPARATOR,
+            Action(
+                "formula",
+                "Build from &Formula…",
+                "build_from_formula",
+                ("Ctrl+Shift+N",),
+                tip="Type J = 3*(a + b*c) and get the graph, laid out",
+            ),
+            Action(
+                "arrange",
+                "&Arrange",
+                "arrange",
+                ("Ctrl+Shift+L",),
+                tip="Lay the graph out in layers, left to right (selection only if any)",
+            ),
+        ),
+    ),
+    Menu(
+        "&View",
+        (
+            Action("zoom_in", "Zoom &In", "view.zoom_by", (Std.ZoomIn, "Ctrl+="), args=(1.25,)),
+            Action("zoom_out", "Zoom &Out", "view.zoom_by", (Std.ZoomOut,), args=(0.8,)),
+            Action("fit", "&Fit to View", "view.fit", ("F", "Ctrl+0"), canvas=True),
+            SEPARATOR,
+            Action(
+                "backward",
+                "&Backward View",
+                "_set_backward",
+                ("B",),
+                tip="Red edges pointing right to left, labelled with local derivatives",
+                checkable=True,
+                canvas=True,
+            ),
+            Action("grid", "Show &Grid", "_set_grid", checkable=True, preference="grid"),
+            Action("snap", "&Snap to Grid", "_set_snap", checkable=True, preference="snap"),
+            Action(
+                "minimap",
+                "&Minimap",
+                "_set_minimap",
+                ("M",),
+                checkable=True,
+                checked=True,
+                canvas=True,
+            ),
+            Submenu("Derivative &Notation", "_build_notation_menu"),
+            Submenu("&Panels", "_build_panels_menu"),
+        ),
+    ),
+    Menu(
+        "&Teach",
+        (
+            Action(
+                "nudge",
+                "&Nudge",
+                "nudge",
+                ("N",),
+                tip="Bump the selected node by h and watch what moves",
+                canvas=True,
+            ),
+            Action("clear_preview", "&Clear Nudge / Steps", "clear_preview", ("Esc",), canvas=True),
+            SEPARATOR,
+            Action(
+                "step_backward",
+                "Step Through &Backward Pass",
+                "step_backward",
+                ("Ctrl+Shift+B",),
+            ),
+            Action("step_forward", "Step Through &Forward Pass", "step_forward", ("Ctrl+Shift+F",)),
+            Action("next_step", "Ne&xt Step", "teaching.next_step", ("F10",)),
+            Action("previous_step", "&Previous Step", "teaching.previous_step", ("Shift+F10",)),
+            Action("play_steps", "P&lay / Pause", "teaching.toggle_play", ("F9",)),
+            SEPARATOR,
+            Action(
+                "forward_mode",
+                "F&orward Mode",
+                "_set_forward_mode",
+                ("Ctrl+Shift+D",),
+                tip="Every node shows d(node)/dx for one chosen input x, from one forward sweep",
+                checkable=True,
+            ),
+            Action(
+                "train",
+                "&Train…",
+                "show_training",
+                ("Ctrl+Shift+T",),
+                tip="Gradient descent on the inputs marked as parameters",
+            ),
+        ),
+    ),
+    Menu(
+        "&Help",
+        (
+            Action("shortcuts", "&Keyboard Shortcuts", "show_shortcuts", (Std.HelpContents,)),
+            Action("about", "&About dvar", "show_about"),
+        ),
+    ),
+)
+
+#: Every action by id, in menu order.
+ACTIONS: dict[str, Action] = {action.id: action for menu in MENUS for action in menu.actions()}
+
+
+def key_sequences(keys: tuple[Key, ...]) -> list[QKeySequence]:
+    """The shortcuts for ``keys`` on this platform: none empty, none twice, in order."""
+    sequences: list[QKeySequence] = []
+    for sequence in map(QKeySequence, keys):
+        if not sequence.isEmpty() and sequence not in sequences:
+            sequences.append(sequence)
+    return sequences
+
+
+def handler(window, spec: Action) -> Callable[..., Any]:
+    """The callable an action runs, looked up on the window now."""
+    target = window
+    for name in spec.handler.split("."):
+        target = getattr(target, name)
+    return target
+
+
+def build_actions(window) -> dict[str, QAction]:
+    """Make the table's actions for ``window``, its shortcuts live.
+
+    Window-wide actions are added to the window.  Canvas actions are not: the window
+    adds them to its canvas view, where their single keys belong.
+    """
+    actions: dict[str, QAction] = {}
+    for spec in ACTIONS.values():
+        action = QAction(spec.text, window)
+        action.setShortcuts(key_sequences(spec.keys))
+        if spec.tip:
+            action.setStatusTip(spec.tip)
+        if spec.checkable:
+            action.setCheckable(True)
+            checked = window.preferences.get(spec.preference) if spec.preference else spec.checked
+            action.setChecked(checked)
+            action.toggled.connect(lambda on, s=spec: handler(window, s)(on))
+        else:
+            action.triggered.connect(lambda _=False, s=spec: handler(window, s)(*s.args))
+        if spec.canvas:
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        else:
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            window.addAction(action)
+        actions[spec.id] = action
+    return actions
+
+
+def build_menus(window, bar: QMenuBar) -> dict[str, QMenu]:
+    """Fill the menu bar from :data:`MENUS`; returns the menus by title (without ``&``)."""
+    menus = {}
+    for spec in MENUS:
+        menu = bar.addMenu(spec.title)
+        menu.aboutToShow.connect(lambda: refresh(window))
+        for item in spec.items:
+            if isinstance(item, Separator):
+                menu.addSeparator()
+            elif isinstance(item, Submenu):
+                getattr(window, item.build)(menu.addMenu(item.title))
+            else:
+                menu.addAction(window.actions[item.id])
+        menus[plain(spec.title)] = menu
+    return menus
+
+
+def refresh(window) -> None:
+    """Enable or disable each action that has a predicate, as the window is now."""
+    for spec in ACTIONS.values():
+        if spec.enabled is not None:
+            window.actions[spec.id].setEnabled(bool(spec.enabled(window)))
+
+
+def plain(text: str) -> str:
+    """Menu text without its mnemonic marker."""
+    return text.replace("&", "")
+
+
+def shortcut_sections(actions: dict[str, QAction]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """For the shortcut sheet: each menu's title, with each action's text and keys."""
+    native = QKeySequence.SequenceFormat.NativeText
+    return [
+        (
+            plain(menu.title),
+            [
+                (
+                    plain(spec.text),
+                    ", ".join(key.toString(native) for key in actions[spec.id].shortcuts()),
+                )
+                for spec in menu.actions()
+            ],
+        )
+        for menu in MENUS
+    ]

@@ -1,0 +1,43 @@
+"""Where the panels sit around the canvas: one dock each, laid out once per window."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QWidget
+
+Left = Qt.DockWidgetArea.LeftDockWidgetArea
+Right = Qt.DockWidgetArea.RightDockWidgetArea
+
+#: (name, title, side), in the order the docks are made and listed in View → Panels.
+LAYOUT = (
+    ("palette", "Operations", Left),
+    ("panel", "Derivatives", Right),
+    ("inspector", "Inspector", Right),
+    ("history", "History", Left),
+    ("teach", "Teach", Right),
+    ("train", "Train", Right),
+)
+
+
+def make_docks(
+    window: QMainWindow, widgets: dict[str, QWidget], panels_menu: QMenu
+) -> dict[str, QDockWidget]:
+    """Dock each widget by :data:`LAYOUT`, list it in ``panels_menu``, and size the docks.
+
+    Inspector, Teach and Train share one place as tabs, the inspector in front.
+    """
+    docks: dict[str, QDockWidget] = {}
+    for name, title, area in LAYOUT:
+        dock = QDockWidget(title, window)
+        dock.setObjectName(name)
+        dock.setWidget(widgets[name])
+        window.addDockWidget(area, dock)
+        panels_menu.addAction(dock.toggleViewAction())
+        docks[name] = dock
+    window.tabifyDockWidget(docks["inspector"], docks["teach"])
+    window.tabifyDockWidget(docks["teach"], docks["train"])
+    docks["inspector"].raise_()
+    window.resizeDocks([docks["palette"]], [170], Qt.Orientation.Horizontal)
+    window.resizeDocks([docks["panel"]], [400], Qt.Orientation.Horizontal)
+    window.resizeDocks([docks["panel"], docks["inspector"]], [420, 380], Qt.Orientation.Vertical)
+    return docks
