@@ -183,7 +183,10 @@ def desktop_entry(command: list[str]) -> str:
 def install() -> list[str]:
     """Install the desktop entry, icon and MIME type; returns the lines to print.
 
-    Safe to run again: the files are replaced, and the databases refreshed.
+    Safe to run again: the files are replaced, and the databases refreshed.  An entry
+    an older dvar installed is rewritten whatever it runs (before dvar was one package,
+    ``python -m gui.cli``); a symbolic link in the place of one of these files (to an
+    old install, or to nothing) is replaced by the file itself, never written through.
     """
     layout = Layout(data_home())
     command = launch_command()
@@ -199,11 +202,16 @@ def install() -> list[str]:
         layout.icon: _resource_bytes("dvar.resources.icons", f"{APP_ID}.svg"),
         layout.mime_package: _resource_bytes("dvar.resources", f"{APP_ID}-mime.xml"),
     }
+    old_exec = installed_exec(layout.desktop_entry)
     for path, data in contents.items():
         _write(path, data)
     lines = [
         f"Installed the desktop entry: {layout.desktop_entry}",
         f"  runs: {' '.join(command)} FILE",
+    ]
+    if old_exec is not None and old_exec != exec_line(command):
+        lines.append(f"  replacing an entry that ran: {old_exec}")
+    lines += [
         f"Installed the icon: {layout.icon}",
         f"Installed the MIME type {MIME_TYPE} (*.dvar): {layout.mime_package}",
     ]
@@ -243,10 +251,33 @@ def _resource_bytes(package: str, name: str) -> bytes:
         raise DesktopError(f"this dvar install lacks its {name}: {reason(error)}") from None
 
 
+def installed_exec(entry: Path) -> str | None:
+    """The ``Exec`` value of an installed desktop entry; ``None`` if there is none to read."""
+    try:
+        text = entry.read_text(encoding="utf-8", errors="replace")
+    except (OSError, ValueError):
+        return None
+    group = None
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith("["):
+            group = line
+        elif group == "[Desktop Entry]" and line.startswith("Exec="):
+            return line.removeprefix("Exec=")
+    return None
+
+
 def _write(path: Path, data: bytes) -> None:
-    """Write a file atomically (:func:`core.atomicwrite.write_atomic`), making its folder."""
+    """Write one of dvar's own files atomically, making its folder.
+
+    The file is dvar's alone, so a symbolic link in its place (say, to an older
+    install's copy) is removed rather than followed: :func:`write_atomic` would
+    write through it.
+    """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        if path.is_symlink():
+            path.unlink()
         write_atomic(path, data)
     except OSError as error:
         raise DesktopError(f"cannot write {_printable(str(path))}: {reason(error)}") from None

@@ -132,6 +132,67 @@ def test_without_a_dvar_script_the_entry_runs_the_module(
     assert desktop.launch_command() == [str(python)]
 
 
+#: An entry as dvar installed it before it was one package: it runs a module gone since.
+OLD_ENTRY = """[Desktop Entry]
+Type=Application
+Name=dvar
+Exec=/home/me/dvar/.venv/bin/python3 -m gui.cli %f
+TryExec=/home/me/dvar/.venv/bin/python3
+Icon=dvar
+MimeType=application/x-dvar;
+X-Left-Over=from an older dvar
+"""
+
+
+def test_install_rewrites_an_entry_that_runs_the_old_module(xdg: Path) -> None:
+    entry = xdg / "applications" / "dvar.desktop"
+    entry.parent.mkdir(parents=True)
+    entry.write_text(OLD_ENTRY, encoding="utf-8")
+
+    lines = desktop.install()
+
+    text = entry.read_text(encoding="utf-8")
+    assert text == desktop.desktop_entry(desktop.launch_command())
+    assert "gui.cli" not in text and "X-Left-Over" not in text
+    assert entry_keys(entry)["Exec"] == desktop.exec_line(desktop.launch_command())
+    assert "  replacing an entry that ran: /home/me/dvar/.venv/bin/python3 -m gui.cli %f" in lines
+    # Once rewritten, there is nothing left to replace.
+    assert not any("replacing" in line for line in desktop.install())
+
+
+@pytest.mark.parametrize("old_install", ["gone", "still there"])
+def test_install_replaces_a_link_in_place_of_the_entry(
+    xdg: Path, tmp_path: Path, old_install: str
+) -> None:
+    """A link to an older install's entry is replaced, and that entry left alone."""
+    old = tmp_path / "old-venv" / "share" / "applications" / "dvar.desktop"
+    if old_install == "still there":
+        old.parent.mkdir(parents=True)
+        old.write_text(OLD_ENTRY, encoding="utf-8")
+    entry = xdg / "applications" / "dvar.desktop"
+    entry.parent.mkdir(parents=True)
+    entry.symlink_to(old)
+
+    lines = desktop.install()
+
+    assert not entry.is_symlink()
+    assert entry.read_text(encoding="utf-8") == desktop.desktop_entry(desktop.launch_command())
+    if old_install == "still there":
+        assert old.read_text(encoding="utf-8") == OLD_ENTRY
+        assert any(line.startswith("  replacing an entry that ran: ") for line in lines)
+    else:
+        assert not old.exists()
+
+
+def test_installed_exec_reads_only_the_desktop_entry_group(tmp_path: Path) -> None:
+    entry = tmp_path / "dvar.desktop"
+    assert desktop.installed_exec(entry) is None  # nothing installed
+    entry.write_text("[Desktop Action new]\nExec=other\n[Desktop Entry]\nExec=dvar %f\n")
+    assert desktop.installed_exec(entry) == "dvar %f"
+    entry.write_bytes(b"[Desktop Entry]\nName=dvar\n\xff\n")
+    assert desktop.installed_exec(entry) is None
+
+
 def test_the_mime_type_declares_dvar_files(xdg: Path) -> None:
     desktop.install()
     root = ET.parse(xdg / "mime" / "packages" / "dvar.xml").getroot()
@@ -272,6 +333,36 @@ def test_the_shipped_entry_and_icon(qapp) -> None:
 def dvar_command() -> list[str]:
     script = Path(sys.executable).with_name("dvar")
     return [str(script)] if script.is_file() else [sys.executable, "-m", "dvar"]
+
+
+@pytest.mark.slow
+def test_python_m_dvar_rewrites_an_old_entry(tmp_path: Path) -> None:
+    """The command a learner runs after updating dvar, end to end."""
+    env = dict(os.environ)
+    env.update(
+        XDG_DATA_HOME=str(tmp_path / "data"),
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        HOME=str(tmp_path / "home"),
+    )
+    entry = tmp_path / "data" / "applications" / "dvar.desktop"
+    entry.parent.mkdir(parents=True)
+    entry.write_text(OLD_ENTRY, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "dvar", "--install-desktop"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "replacing an entry that ran: " in done.stdout
+    exec_value = entry_keys(entry)["Exec"]
+    assert "gui.cli" not in exec_value
+    program = exec_value.removesuffix(" %f")
+    assert program == str(Path(sys.executable).absolute().with_name("dvar")) or program.endswith(
+        " -m dvar"
+    ), exec_value
 
 
 @pytest.mark.slow
