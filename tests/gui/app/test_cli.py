@@ -14,6 +14,7 @@ from dvar.gui.app import cli
 from tests.core.bad_files import BAD, make, state
 
 LECTURE = str(core.examples()["lecture"])
+REPO = Path(__file__).resolve().parents[3]
 VALUES = {"a": 5, "b": 3, "c": 2, "u": 6, "v": 11, "three": 3, "J": 33}
 GRADS = {"a": 3, "b": 6, "c": 9, "u": 3, "v": 3, "three": 11, "J": 1}
 DOMAIN_FILE = """{"format": "dvar", "version": 1, "output": "J", "nodes": [
@@ -165,11 +166,29 @@ def test_subprocess_domain_errors_exit_0(tmp_path: Path) -> None:
     assert document["values"]["l"] is None and "log of a negative" in document["errors"]["l"]
 
 
+#: Every way of starting dvar: the installed command, the module, and the program
+#: that PyInstaller freezes for the bundle.
+LAUNCHERS = {
+    "the dvar command": _dvar_command(),
+    "python -m dvar": [sys.executable, "-m", "dvar"],
+    "the bundle's entry": [sys.executable, str(REPO / "scripts" / "bundle-entry.py")],
+}
+
+
 @pytest.mark.slow
-def test_subprocess_version() -> None:
-    result = run("--version")
-    assert result.returncode == 0
+@pytest.mark.parametrize("launcher", sorted(LAUNCHERS))
+def test_subprocess_version(launcher: str, tmp_path: Path) -> None:
+    result = subprocess.run(
+        [*LAUNCHERS[launcher], "--version"],
+        capture_output=True,
+        timeout=60,
+        cwd=tmp_path,  # not the checkout: dvar must come from the install
+        encoding="utf-8",
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == f"dvar {core.__version__}"
+    assert result.stderr == ""
 
 
 @pytest.mark.slow
