@@ -148,7 +148,7 @@ class MainWindow(FileMenu, RecentFiles, RecoveryOffer, QMainWindow):
                 old.deleteLater()
         self.panel = DerivativePanel(self.document)
         self.inspector = Inspector(self.document)
-        self.teaching = TeachingPanel(self.document, self.scene, self.panel)
+        self.teaching = TeachingPanel(self.document, self.scene)
         self.teaching.forward.toggled.connect(self._sync_forward_action)
         self._sync_forward_action(False)
         self.training = TrainingPanel(self.document)

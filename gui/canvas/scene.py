@@ -26,6 +26,7 @@ from dvar.gui.canvas.edges import EdgeItem
 from dvar.gui.canvas.look import TEXT_LOD, Look
 from dvar.gui.canvas.nodes import HEIGHT, WIDTH, NodeItem
 from dvar.gui.document.document import Document
+from dvar.gui.document.overlay import Overlay, term_edges
 
 #: A change with more events than this redraws the edges once, not one by one.
 BULK_EVENTS = 32
@@ -56,13 +57,7 @@ class GraphScene(QGraphicsScene):
         self.snap = True
         #: False draws a blank diagram: formulas instead of values and derivatives.
         self.show_numbers = True
-        #: While stepping through a pass: the keys whose value / derivative is known so far
-        #: (None: all).  Set with ``set_reveal``.
-        self.reveal: tuple[set[int] | None, set[int] | None] = (None, None)
         self._styled_backward = False  # edges currently carry backward-view labels
-        #: Forward mode: text replacing each node's derivative line (None: dJ/dnode).
-        self.derivative_override: dict[int, str] | None = None
-        self.highlight: set[tuple[int, int]] = set()
         #: Items a gesture shows for the moment (the edge being dragged): never exported.
         self.transient: list[QGraphicsItem] = []
         self._auto_positions: dict[int, QPointF] = {}
@@ -81,6 +76,7 @@ class GraphScene(QGraphicsScene):
         self.text_readable = True
         self._build()
         document.changed.connect(self._on_changed)
+        document.overlay_changed.connect(self._on_overlay)
         self.selectionChanged.connect(self.overview_changed)
 
     # ------------------------------------------------------------ keeping step
@@ -117,6 +113,9 @@ class GraphScene(QGraphicsScene):
             item.setPos(self._auto_positions[key])
         else:
             item.setPos(node.x, node.y)
+        overlay = self.document.overlay
+        item.set_nudge(overlay.values.get(key, ""))
+        item.set_current(key == overlay.current)
         self.addItem(item)
         self.nodes[key] = item
         return item
@@ -193,8 +192,8 @@ class GraphScene(QGraphicsScene):
         nodes = {node.key: node for node in graph} if len(self.nodes) else {}
         output, output_key = evaluation.output, graph.output_key
         values, grads = evaluation.values, evaluation.grads
-        shown_values, shown_grads = self.reveal
-        override = self.derivative_override
+        overlay = self.document.overlay
+        override = overlay.derivatives
         names_version = graph.names_version
         digits = numbers.digits()
         readable = self.text_readable
@@ -215,8 +214,8 @@ class GraphScene(QGraphicsScene):
                 digits,
                 tuple(node.inputs),
                 names_version,
-                shown_values is None or key in shown_values,
-                shown_grads is None or key in shown_grads,
+                overlay.value_shown(key),
+                overlay.grad_shown(key),
                 None if override is None else override.get(key, ""),
             )
             if state != item.state:
@@ -378,11 +377,34 @@ class GraphScene(QGraphicsScene):
             formula(self.graph, node),
         )
 
-    def set_derivative_override(self, texts: dict[int, str] | None) -> None:
-        """Replace each node's red derivative line with the given text (forward mode);
-        None restores the usual dJ/dnode."""
-        self.derivative_override = None if texts is None else dict(texts)
-        self.refresh(self.document.evaluation)
+    # ---------------------------------------------------------------- overlay
+    @property
+    def highlight(self) -> frozenset[tuple[int, int]]:
+        """The edges drawn highlighted (consumer key, slot): the overlay's."""
+        return self.document.overlay.edges
+
+    def _on_overlay(self, new: Overlay, old: Overlay) -> None:
+        """Draw what the document's new overlay shows, touching only what changed."""
+        for key in old.values.keys() | new.values.keys():
+            item = self.nodes.get(key)
+            if item is not None:
+                item.set_nudge(new.values.get(key, ""))
+        if new.current != old.current:
+            for key in (old.current, new.current):
+                if key in self.nodes:
+                    self.nodes[key].set_current(key == new.current)
+        if (new.shown_values, new.shown_grads, new.derivatives) != (
+            old.shown_values,
+            old.shown_grads,
+            old.derivatives,
+        ):
+            self.refresh(self.document.evaluation)
+        if new.edges != old.edges:
+            for slot_key in old.edges | new.edges:
+                edge = self.edges.get(slot_key)
+                if edge is not None:
+                    edge.set_style(edge.backward, edge.label, slot_key in new.edges)
+        self.overview_changed.emit()
 
     def _style_edges(self, evaluation: Evaluation) -> None:
         backward = self.backward_view
@@ -396,25 +418,17 @@ class GraphScene(QGraphicsScene):
         for key, item in self.nodes.items():
             several = uses.get(key, 0) > 1 and len(evaluation.terms(key)) > 1
             item.set_sum_badge(several)
+        lit = self.document.overlay.edges
         for (consumer, slot), edge in self.edges.items():
             label = ""
             if backward:
                 label = format_number(evaluation.partial(consumer, slot))
-            edge.set_style(backward, label, (consumer, slot) in self.highlight)
+            edge.set_style(backward, label, (consumer, slot) in lit)
 
     def set_backward_view(self, on: bool) -> None:
         self.backward_view = on
         self._style_edges(self.document.evaluation)
         self.overview_changed.emit()
-
-    def set_reveal(
-        self, values: set[int] | None, grads: set[int] | None, current: int | None = None
-    ) -> None:
-        """Show only these values and derivatives (stepping); (None, None) shows everything."""
-        self.reveal = (values, grads)
-        for key, item in self.nodes.items():
-            item.set_current(key == current)
-        self.refresh(self.document.evaluation)
 
     def set_notation(self, notation: str) -> None:
         self.notation = notation
@@ -426,29 +440,10 @@ class GraphScene(QGraphicsScene):
             item.snap = on
 
     def highlight_terms(self, key: int | None) -> None:
-        """Highlight the edges that carry a node's chain-rule terms (its uses), or none."""
-        edges = set()
-        if key is not None and key in self.graph:
-            for consumer_id, slot in self.graph.consumers(key):
-                edges.add((self.graph.key_of(consumer_id), slot))
-        self.highlight_edges(edges)
-
-    def highlight_inputs(self, key: int | None) -> None:
-        """Highlight the edges feeding a node (what its forward step reads)."""
-        edges = set()
-        if key is not None and key in self.graph:
-            node = self.graph.node(key)
-            edges = {(key, slot) for slot, s in enumerate(node.inputs) if s is not None}
-        self.highlight_edges(edges)
-
-    def highlight_edges(self, edges: set[tuple[int, int]]) -> None:
-        """Draw exactly these edges (consumer key, slot) highlighted."""
-        old, self.highlight = self.highlight, set(edges)
-        for slot_key in old | self.highlight:
-            edge = self.edges.get(slot_key)
-            if edge is not None:
-                edge.set_style(edge.backward, edge.label, slot_key in self.highlight)
-        self.overview_changed.emit()
+        """Highlight the edges that carry a node's chain-rule terms (its uses), or none:
+        the document's overlay gets these edges."""
+        document = self.document
+        document.set_overlay(document.overlay.but(edges=term_edges(self.graph, key)))
 
     def selected_keys(self) -> list[int]:
         return [item.key for item in self.selectedItems() if isinstance(item, NodeItem)]

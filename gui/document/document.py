@@ -3,7 +3,8 @@
     gesture → command (QUndoStack) → core Graph edit → Graph notifies
             → Document re-evaluates → ``changed`` → scene items and panels update
 
-Views never do maths; they read ``document.evaluation``.
+Views never do maths; they read ``document.evaluation``, and draw over it what
+``document.overlay`` adds (a teaching preview; see ``overlay.py``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from PySide6.QtGui import QUndoStack
 from dvar import core
 from dvar.core import Event, Graph
 from dvar.gui.document.commands import GraphCommand
+from dvar.gui.document.overlay import PLAIN, Overlay
 
 #: Quiet time after an edit before the evaluation plan is compiled.
 PREPARE_DELAY_MS = 700
@@ -34,6 +36,8 @@ class Document(QObject):
     #: An undo or a redo is about to run (Ctrl+Z, Ctrl+Y, or a jump in the History
     #: panel, one per step): what was said about the state being left no longer holds.
     history_moving = Signal()
+    #: (new, old): ``overlay`` was replaced.
+    overlay_changed = Signal(object, object)
 
     def __init__(
         self,
@@ -53,6 +57,8 @@ class Document(QObject):
         #: (its ``applied`` says which way), or None for a change made outside the
         #: undo stack.  Meaningful only while ``changed`` is being handled.
         self.command: GraphCommand | None = None
+        #: What the teaching previews show over the graph; PLAIN when none is on.
+        self.overlay: Overlay = PLAIN
         self.graph.subscribe(self._on_graph_changed)
         # Compiling the evaluation plan makes value edits on big graphs several times
         # faster, but takes a moment: do it when the user pauses, never mid-gesture.
@@ -91,6 +97,12 @@ class Document(QObject):
             self.message.emit(f"Refused: {command.error}")
             return False
         return True
+
+    def set_overlay(self, overlay: Overlay) -> None:
+        """Show another overlay (a preview starts, moves on, or ends)."""
+        if overlay != self.overlay:
+            old, self.overlay = self.overlay, overlay
+            self.overlay_changed.emit(overlay, old)
 
     def detach(self) -> None:
         """Stop following the graph (for a document made only to draw it once)."""

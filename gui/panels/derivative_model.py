@@ -4,6 +4,9 @@ Top-level rows are the nodes in backward order (J first), with two columns: the
 derivative's symbol and its value.  Each row's children are its breakdown: the
 chain rule as the lecture writes it, then one line per use of the node.
 
+What a teaching preview adds comes from the document's :class:`Overlay`: notes
+beside values (the nudge's ΔJ/Δa) and the derivatives known so far (stepping).
+
 Nothing is formatted ahead of time.  A view asks ``data()`` only for the rows it
 draws, so a value edit that changes thousands of derivatives costs one
 ``dataChanged`` signal, and formatting the twenty rows on screen.
@@ -11,14 +14,13 @@ draws, so a value edit that changes thousands of derivatives costs one
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QFont
 
 from dvar.core import Evaluation, derivative_symbol
 from dvar.core.numbers import format_full, format_number
 from dvar.gui.canvas.look import derivative_color
+from dvar.gui.document.overlay import PLAIN, Overlay
 from dvar.gui.messages import plain_tip
 
 #: The node key of a row, and of each of its breakdown lines.
@@ -50,10 +52,8 @@ class DerivativeModel(QAbstractItemModel):
         super().__init__(parent)
         self.evaluation: Evaluation | None = None
         self.notation = "d"
-        #: Extra text after a row's value (the nudge's ΔJ/Δx), by node key.
-        self.annotations: Mapping[int, str] = {}
-        #: While stepping backward: the keys whose derivative is known so far (None: all).
-        self.revealed: frozenset[int] | None = None
+        #: The preview shown over the rows: its ``notes`` and ``shown_grads``.
+        self.overlay: Overlay = PLAIN
         self._keys: list[int] = []  # node keys in backward order: row → key
         self._rows: dict[int, int] | None = None  # key → row, made when first asked
         self._texts: dict[int, tuple[str, str]] = {}  # formatted rows, by row
@@ -84,10 +84,10 @@ class DerivativeModel(QAbstractItemModel):
             self.notation = notation
             self.texts_changed()
 
-    def set_preview(self, annotations: Mapping[int, str], revealed: frozenset[int] | None) -> None:
+    def set_overlay(self, overlay: Overlay) -> None:
         """What a teaching preview adds to the rows: notes beside values, hidden values."""
-        if annotations != self.annotations or revealed != self.revealed:
-            self.annotations, self.revealed = annotations, revealed
+        old, self.overlay = self.overlay, overlay
+        if (overlay.notes, overlay.shown_grads) != (old.notes, old.shown_grads):
             self.texts_changed()
 
     def set_font(self, font: QFont) -> None:
@@ -168,8 +168,9 @@ class DerivativeModel(QAbstractItemModel):
             error = evaluation.error(key)
             if error is not None:
                 symbol = f"{symbol}   ({node_id}: {error})"
-            value = format_number(evaluation.grads[key]) if self._shown(key) else ""
-            note = self.annotations.get(key)
+            overlay = self.overlay
+            value = format_number(evaluation.grads[key]) if overlay.grad_shown(key) else ""
+            note = overlay.notes.get(key)
             if note is not None:
                 value += f"   {note}"
             texts = self._texts[row] = (symbol, value)
@@ -191,9 +192,6 @@ class DerivativeModel(QAbstractItemModel):
                 )
             self._lines[key] = lines
         return lines
-
-    def _shown(self, key: int) -> bool:
-        return self.revealed is None or key in self.revealed
 
     # ------------------------------------------------------ QAbstractItemModel
     def index(self, row: int, column: int, parent: AnyIndex = _ROOT) -> QModelIndex:
@@ -282,4 +280,4 @@ class DerivativeModel(QAbstractItemModel):
         if column == 0:
             evaluation = self.evaluation
             return plain_tip(self.explain(evaluation.id_of(key), evaluation.output))
-        return format_full(self.evaluation.grads[key]) if self._shown(key) else None
+        return format_full(self.evaluation.grads[key]) if self.overlay.grad_shown(key) else None

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTreeView
 
 from dvar.core import Evaluation
 from dvar.gui.document.document import Document
+from dvar.gui.document.overlay import Overlay
 from dvar.gui.panels.derivative_model import KEY_ROLE, DerivativeModel
 
 __all__ = ["KEY_ROLE", "DerivativeModel", "DerivativePanel", "PanelRow", "to_latex"]
@@ -56,6 +57,8 @@ class DerivativePanel(QTreeView):
         self.copy_latex_action = QAction("Copy breakdown as LaTeX", self)
         self.copy_latex_action.triggered.connect(lambda: self.copy_breakdown(latex=True))
         document.changed.connect(lambda events, evaluation: self.refresh(evaluation))
+        document.overlay_changed.connect(self._on_overlay)
+        self.rows_model.set_overlay(document.overlay)
         self.refresh(document.evaluation)
 
     # ---------------------------------------------------------------- contents
@@ -72,14 +75,12 @@ class DerivativePanel(QTreeView):
         """Show this evaluation; rows are made anew only when the order changed."""
         self.rows_model.set_evaluation(evaluation)
 
-    def annotate(self, annotations: dict[int, str]) -> None:
-        """Show extra text beside some rows' values (e.g. ΔJ/Δa during a nudge)."""
-        self.rows_model.set_preview(dict(annotations), self.rows_model.revealed)
-
-    def set_reveal(self, keys: set[int] | None) -> None:
-        """Blank the derivatives not reached yet while stepping; None shows all."""
-        revealed = None if keys is None else frozenset(keys)
-        self.rows_model.set_preview(self.rows_model.annotations, revealed)
+    def _on_overlay(self, new: Overlay, old: Overlay) -> None:
+        """Show what a teaching preview adds: notes beside values (the nudge's ΔJ/Δa),
+        the derivatives known so far and the node being computed (stepping)."""
+        self.rows_model.set_overlay(new)
+        if new.current is not None and new.current != old.current:
+            self.select_node(new.current)
 
     def set_notation(self, notation: str) -> None:
         self.rows_model.set_notation(notation)

@@ -4,8 +4,9 @@ Reverse mode (the usual view) gives dJ/dnode for every node in one backward
 sweep.  Forward mode turns it around: one forward sweep from x gives d(node)/dx
 for every node (``core.forward_derivatives``).  The canvas's red derivative lines
 then read ``du/da = 0``, ``dv/da = 1``, ``dJ/da = 3`` until the toggle is switched
-off.  Like the nudge, it is a view and never an edit; unlike the nudge, it
-follows real edits: every change recomputes it at once.
+off: they are the ``derivatives`` of the document's overlay.  Like the nudge, it
+is a view and never an edit; unlike the nudge, it follows real edits: every change
+recomputes it at once.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QGroupBox, QHBoxLayout, QLab
 from dvar import core
 from dvar.core.graph import STRUCTURAL
 from dvar.core.numbers import format_number
-from dvar.gui.canvas.scene import GraphScene
 from dvar.gui.document.document import Document
 
 #: Events after which the list of inputs and constants may read differently.
@@ -33,9 +33,9 @@ class ForwardModeBox(QGroupBox):
     #: Forward mode was switched on or off (the window keeps its menu action in step).
     toggled = Signal(bool)
 
-    def __init__(self, document: Document, scene: GraphScene, parent=None) -> None:
+    def __init__(self, document: Document, parent=None) -> None:
         super().__init__("Forward mode", parent)
-        self.document, self.scene = document, scene
+        self.document = document
         self.result: core.ForwardResult | None = None
         self._key: int | None = None  # the key of x while forward mode is on
         layout = QVBoxLayout(self)
@@ -131,7 +131,7 @@ class ForwardModeBox(QGroupBox):
         }
         was_active = self.active
         self.result, self._key = result, key
-        self.scene.set_derivative_override(texts)
+        self.document.set_overlay(self.document.overlay.but(derivatives=texts))
         self._set_button(True)
         self.text.setText(self._explain(result))
         if not was_active:
@@ -141,7 +141,7 @@ class ForwardModeBox(QGroupBox):
     def _switch_off(self) -> None:
         was_active = self.active
         self.result, self._key = None, None
-        self.scene.set_derivative_override(None)
+        self.document.set_overlay(self.document.overlay.but(derivatives=None))
         self._set_button(False)
         self.text.setText(IDLE_TEXT)
         if was_active:

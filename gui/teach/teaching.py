@@ -1,8 +1,9 @@
 """The lecture's moves, made tangible: nudge a node, and step through the passes.
 
 Both are previews: they change what the canvas and the panel show, never the graph.
-Any real edit ends them.  "Apply" turns a nudge of an input or a constant into an
-ordinary undoable edit.
+Each builds the document's overlay (``document.set_overlay``), which the canvas and
+the panel draw.  Any real edit ends them.  "Apply" turns a nudge of an input or a
+constant into an ordinary undoable edit.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from dvar.gui.canvas.scene import GraphScene
 from dvar.gui.canvas.value_editor import parse_typed_number
 from dvar.gui.document.commands import SetField
 from dvar.gui.document.document import Document
+from dvar.gui.document.overlay import Overlay, input_edges, term_edges
 from dvar.gui.teach.forward_mode import ForwardModeBox
 
 DEFAULT_H = 0.001
@@ -34,23 +36,25 @@ DEFAULT_H = 0.001
 class NudgeMode:
     """A nudge on show: which node, by how much, and what moved."""
 
-    def __init__(self, scene: GraphScene, result: core.Nudge) -> None:
-        self.scene, self.result = scene, result
-        graph = scene.graph
+    def __init__(self, graph: core.Graph, key: int, result: core.Nudge) -> None:
+        self.key, self.result = key, result
         before = result.before.values
-        self.keys = []
-        for node_id in result.changed:
-            key = graph.key_of(node_id)
-            old, new = before[node_id], result.after[node_id]
-            scene.nodes[key].set_nudge(f"{node_id} = {format_number(old)} → {format_number(new)}")
-            self.keys.append(key)
+        #: The value line of every node that moved: ``J = 33 → 33.003``.
+        self.values = {
+            graph.key_of(node_id): (
+                f"{node_id} = {format_number(before[node_id])} → "
+                f"{format_number(result.after[node_id])}"
+            )
+            for node_id in result.changed
+        }
 
-    def clear(self) -> None:
-        for key in self.keys:
-            item = self.scene.nodes.get(key)
-            if item is not None:
-                item.set_nudge("")
-        self.keys = []
+    def overlay(self, base: Overlay) -> Overlay:
+        """``base`` with this nudge's values, and ΔJ/Δx noted beside the nudged derivative."""
+        r = self.result
+        notes = {}
+        if r.ratio is not None:
+            notes[self.key] = f"(Δ{r.before.output}/Δ{r.node} = {r.ratio:.3f})"
+        return base.but(values=self.values, notes=notes)
 
     def summary(self) -> str:
         r = self.result
@@ -73,10 +77,10 @@ class NudgeMode:
 class StepMode:
     """Walking a pass one node at a time; step 0 shows the starting point."""
 
-    def __init__(self, scene: GraphScene, backward: bool) -> None:
-        self.scene, self.backward = scene, backward
-        graph = scene.graph
-        evaluation = scene.document.evaluation
+    def __init__(self, document: Document, backward: bool) -> None:
+        self.document, self.backward = document, backward
+        graph = document.graph
+        evaluation = document.evaluation
         if backward:
             self.order = [
                 graph.key_of(n) for n in evaluation.order if evaluation.grads[n] is not None
@@ -84,7 +88,6 @@ class StepMode:
         else:
             self.order = list(graph.topological_keys())
         self.index = 0
-        self.show()
 
     @property
     def steps(self) -> int:
@@ -95,20 +98,31 @@ class StepMode:
 
     def go(self, index: int) -> None:
         self.index = max(0, min(self.steps, index))
-        self.show()
 
-    def show(self) -> None:
-        known = set(self.order[: self.index])
+    def overlay(self, base: Overlay) -> Overlay:
+        """``base`` showing what is known at this step.  Backward: the derivatives
+        reached so far, and the edges of the current node's chain-rule terms.
+        Forward: the values computed so far, no derivative yet, and the edges the
+        current node reads."""
+        known = self.order[: self.index]
         current = self.current()
+        graph = self.document.graph
         if self.backward:
-            self.scene.set_reveal(None, known, current)
-            self.scene.highlight_terms(current)
-        else:
-            self.scene.set_reveal(known, set(), current)
-            self.scene.highlight_inputs(current)
+            return base.but(
+                shown_values=None,
+                shown_grads=known,
+                current=current,
+                edges=term_edges(graph, current),
+            )
+        return base.but(
+            shown_values=known,
+            shown_grads=(),
+            current=current,
+            edges=input_edges(graph, current),
+        )
 
     def explain(self) -> str:
-        graph, evaluation = self.scene.graph, self.scene.document.evaluation
+        graph, evaluation = self.document.graph, self.document.evaluation
         direction = "backward" if self.backward else "forward"
         head = f"Step {self.index} of {self.steps} ({direction} pass)"
         current = self.current()
@@ -130,10 +144,6 @@ class StepMode:
 
         return f"{head}\n{formula(graph, node)} = {value}"
 
-    def leave(self) -> None:
-        self.scene.set_reveal(None, None, None)
-        self.scene.highlight_terms(None)
-
 
 class TeachingPanel(QWidget):
     """Nudge and step-through controls, for the window's "Teach" dock."""
@@ -141,9 +151,9 @@ class TeachingPanel(QWidget):
     #: The mode changed (for the window's status line and actions).
     mode_changed = Signal(str)
 
-    def __init__(self, document: Document, scene: GraphScene, panel, parent=None) -> None:
+    def __init__(self, document: Document, scene: GraphScene, parent=None) -> None:
         super().__init__(parent)
-        self.document, self.scene, self.panel = document, scene, panel
+        self.document, self.scene = document, scene
         self.nudge_mode: NudgeMode | None = None
         self.step_mode: StepMode | None = None
         layout = QVBoxLayout(self)
@@ -225,7 +235,7 @@ class TeachingPanel(QWidget):
         self.step_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         step_layout.addWidget(self.step_text)
         layout.addWidget(step)
-        self.forward = ForwardModeBox(document, scene)
+        self.forward = ForwardModeBox(document)
         self.forward.starting.connect(self._end_previews)
         self.forward.toggled.connect(lambda on: self.mode_changed.emit("forward" if on else ""))
         layout.addWidget(self.forward)
@@ -270,11 +280,9 @@ class TeachingPanel(QWidget):
         except core.GraphError as error:
             self.document.message.emit(f"Cannot nudge: {error}")
             return False
-        self.nudge_mode = NudgeMode(self.scene, result)
+        self.nudge_mode = NudgeMode(self.document.graph, key, result)
+        self.document.set_overlay(self.nudge_mode.overlay(self.document.overlay))
         self.nudge_text.setText(self.nudge_mode.summary())
-        if result.ratio is not None:
-            out = result.before.output
-            self.panel.annotate({key: f"(Δ{out}/Δ{result.node} = {result.ratio:.3f})"})
         self.mode_changed.emit("nudge")
         self._update_buttons()
         return True
@@ -311,7 +319,7 @@ class TeachingPanel(QWidget):
         if self.document.graph.output_key is None and self.direction.currentIndex() == 0:
             self.document.message.emit("Choose an output first: the backward pass starts there")
             return
-        self.step_mode = StepMode(self.scene, self.direction.currentIndex() == 0)
+        self.step_mode = StepMode(self.document, self.direction.currentIndex() == 0)
         self._show_step()
         self.mode_changed.emit("step")
 
@@ -359,11 +367,8 @@ class TeachingPanel(QWidget):
     def _show_step(self) -> None:
         mode = self.step_mode
         if mode is not None:
+            self.document.set_overlay(mode.overlay(self.document.overlay))
             self.step_text.setText(mode.explain())
-            if mode.backward:
-                self.panel.set_reveal(set(mode.order[: mode.index]))
-                if mode.current() is not None:
-                    self.panel.select_node(mode.current())
         self._update_buttons()
 
     # ------------------------------------------------------------------ common
@@ -380,14 +385,12 @@ class TeachingPanel(QWidget):
         """Leave nudge or step mode (forward mode follows edits, so it may stay)."""
         self.timer.stop()
         if self.nudge_mode is not None:
-            self.nudge_mode.clear()
             self.nudge_mode = None
-            self.panel.annotate({})
+            self.document.set_overlay(self.document.overlay.without_nudge())
             self.nudge_text.setText("Select a node and press Nudge (N).")
         if self.step_mode is not None:
-            self.step_mode.leave()
             self.step_mode = None
-            self.panel.set_reveal(None)
+            self.document.set_overlay(self.document.overlay.without_steps())
             self.step_text.setText("Walk the backward pass right to left, one node at a time.")
         self.mode_changed.emit("")
         self._update_buttons()

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QApplication
 from dvar import core
 from dvar.gui.document.commands import SetField
 from dvar.gui.document.document import Document
+from dvar.gui.document.overlay import Overlay
 from dvar.gui.panels.derivatives import DerivativePanel
 
 
@@ -73,7 +74,7 @@ def test_every_row_is_one_line_tall_whatever_its_text(qtbot):
     first, last = panel.rows_model.keys[0], panel.rows_model.keys[-1]
     plain = panel.visualRect(panel.rows[first].index).height()
     note = "(a note far too long to fit beside the value on one line of the panel)"
-    panel.annotate({first: note, last: note})
+    panel.document.set_overlay(Overlay(notes={first: note, last: note}))
     QApplication.processEvents()
     panel.scrollTo(panel.rows[last].index)
     QApplication.processEvents()

@@ -1,0 +1,124 @@
+"""What the teaching previews lay over the plain view of a graph, as one immutable value.
+
+A preview never edits the graph: it changes what the canvas and the derivative
+panel show.  The nudge replaces some values with ``J = 33 → 33.003`` and notes
+ΔJ/Δa beside a derivative; stepping through a pass hides what is not computed
+yet and marks the node being computed; forward mode writes d(node)/dx where
+dJ/d(node) was; a chosen node's chain-rule edges are drawn highlighted.
+
+The document holds the current ``Overlay`` (``document.overlay``).  A mode builds
+a new one from it, changing only its own fields, and hands it to
+``document.set_overlay``; the canvas and the panel redraw from the new value.
+``Overlay()`` is the plain view.  Qt-free: it can be built and compared in tests
+without a window.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
+
+from dvar.core import Graph
+
+#: An edge by the slot it feeds: (consumer key, slot).
+Slot = tuple[int, int]
+
+_EMPTY: Mapping = MappingProxyType({})
+
+
+def _frozen(mapping: Mapping | None) -> Mapping | None:
+    if mapping is None:
+        return None
+    return MappingProxyType(dict(mapping)) if mapping else _EMPTY
+
+
+def _keys(keys: Iterable[int] | None) -> frozenset[int] | None:
+    return None if keys is None else frozenset(keys)
+
+
+@dataclasses.dataclass(frozen=True)
+class Overlay:
+    """Everything a preview shows over the graph; every field empty means the plain view."""
+
+    #: Nudge: text replacing a node's value line on the canvas (``J = 33 → 33.003``), by key.
+    values: Mapping[int, str] = dataclasses.field(default_factory=dict)
+    #: Nudge: text after a derivative's value in the panel (``(ΔJ/Δa = 3.000)``), by key.
+    notes: Mapping[int, str] = dataclasses.field(default_factory=dict)
+    #: Stepping: the nodes whose value is known so far (None: every value shows).
+    shown_values: frozenset[int] | None = None
+    #: Stepping: the nodes whose derivative is known so far (None: every derivative shows).
+    shown_grads: frozenset[int] | None = None
+    #: Stepping: the node being computed (outlined on the canvas, chosen in the panel).
+    current: int | None = None
+    #: Forward mode: text replacing each node's derivative line, by key (None: dJ/dnode).
+    derivatives: Mapping[int, str] | None = None
+    #: Edges drawn highlighted, by the slot they feed.
+    edges: frozenset[Slot] = frozenset()
+
+    def __post_init__(self) -> None:
+        # Copies, read-only: whoever built an overlay cannot change it afterwards.
+        set_field = object.__setattr__
+        set_field(self, "values", _frozen(self.values))
+        set_field(self, "notes", _frozen(self.notes))
+        set_field(self, "shown_values", _keys(self.shown_values))
+        set_field(self, "shown_grads", _keys(self.shown_grads))
+        set_field(self, "derivatives", _frozen(self.derivatives))
+        set_field(self, "edges", frozenset(self.edges))
+
+    def __hash__(self) -> int:
+        def items(mapping: Mapping | None) -> frozenset | None:
+            return None if mapping is None else frozenset(mapping.items())
+
+        return hash(
+            (
+                items(self.values),
+                items(self.notes),
+                self.shown_values,
+                self.shown_grads,
+                self.current,
+                items(self.derivatives),
+                self.edges,
+            )
+        )
+
+    @property
+    def plain(self) -> bool:
+        """True when the overlay shows nothing: the graph looks as it is."""
+        return self == PLAIN
+
+    def but(self, **changes) -> Overlay:
+        """A copy with some fields changed: ``overlay.but(edges=...)``."""
+        return dataclasses.replace(self, **changes)
+
+    def value_shown(self, key: int) -> bool:
+        return self.shown_values is None or key in self.shown_values
+
+    def grad_shown(self, key: int) -> bool:
+        return self.shown_grads is None or key in self.shown_grads
+
+    # ------------------------------------------------------ what each mode sets
+    def without_nudge(self) -> Overlay:
+        return self.but(values=_EMPTY, notes=_EMPTY)
+
+    def without_steps(self) -> Overlay:
+        return self.but(shown_values=None, shown_grads=None, current=None, edges=frozenset())
+
+
+#: The plain view: no preview on.
+PLAIN = Overlay()
+
+
+def term_edges(graph: Graph, key: int | None) -> frozenset[Slot]:
+    """The edges that carry a node's chain-rule terms: one per use of the node."""
+    if key is None or key not in graph:
+        return frozenset()
+    return frozenset((graph.key_of(consumer), slot) for consumer, slot in graph.consumers(key))
+
+
+def input_edges(graph: Graph, key: int | None) -> frozenset[Slot]:
+    """The edges feeding a node: what its forward step reads."""
+    if key is None or key not in graph:
+        return frozenset()
+    inputs = graph.node(key).inputs
+    return frozenset((key, slot) for slot, source in enumerate(inputs) if source is not None)
