@@ -366,9 +366,9 @@ def to_dict(graph: Graph) -> dict[str, Any]:
     """The graph as a ``.dvar`` document, nodes in a canonical topological order (operands
     first, then by key), unknown fields kept."""
     document: dict[str, Any] = {"format": FORMAT, "version": VERSION, "output": graph.output}
-    nodes = graph._nodes
+    nodes = {node.key: node for node in graph}
     records = []
-    for key in _canonical_order(graph):
+    for key in _canonical_order(nodes):
         node = nodes[key]
         record: dict[str, Any] = {"id": node.id, "op": node.op.name}
         if node.label:
@@ -389,10 +389,9 @@ def to_dict(graph: Graph) -> dict[str, Any]:
     return document
 
 
-def _canonical_order(graph: Graph) -> list[int]:
+def _canonical_order(nodes: dict[int, Node]) -> list[int]:
     """Operands before consumers, ties broken by the stable keys: the same graph always
     writes the same file, whatever order its edits (and their undos) came in."""
-    nodes = graph._nodes
     waiting = {key: sum(s is not None for s in node.inputs) for key, node in nodes.items()}
     consumers: dict[int, list[int]] = {key: [] for key in nodes}
     for key, node in nodes.items():

@@ -234,6 +234,23 @@ class Graph:
             self._order = sorted(self._rank, key=self._rank.__getitem__)
         return self._order
 
+    def nodes_in_order(self) -> list[Node]:
+        """Every node, each after the nodes that feed it (the order of ``topological_keys``)."""
+        return list(map(self._nodes.__getitem__, self.topological_keys()))
+
+    @property
+    def cached_plan(self) -> Any:
+        """The evaluation plan kept with this graph, None until the engine makes one.
+
+        The graph only holds it: ``core.plan.plan_for`` builds it, and knows from
+        ``structure_version`` when it no longer fits.
+        """
+        return self._plan
+
+    @cached_plan.setter
+    def cached_plan(self, plan: Any) -> None:
+        self._plan = plan
+
     @property
     def nx(self) -> nx.MultiDiGraph:
         """The graph as a ``networkx.MultiDiGraph`` over node keys (source → consumer,

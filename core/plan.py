@@ -61,10 +61,9 @@ class Plan:
     """A graph's structure as flat arrays, in topological order."""
 
     def __init__(self, graph: Graph) -> None:
-        nodes = graph._nodes
         keys = list(graph.topological_keys())
         pos = dict(zip(keys, range(len(keys)), strict=True))
-        in_order = list(map(nodes.__getitem__, keys))
+        in_order = graph.nodes_in_order()
         self.structure_version = graph.structure_version
         self.keys: list[int] = keys
         self.pos: dict[int, int] = pos
@@ -74,10 +73,11 @@ class Plan:
         leaves = [(i, node) for i, node in enumerate(in_order) if not node.op.arity]
         self.leaf_pos: list[int] = [i for i, _ in leaves]
         self.leaf_nodes: list[Node] = [node for _, node in leaves]
-        self.out: int | None = where(graph._output)
+        self.out: int | None = where(graph.output_key)
         self.complete = self.out is not None and all(None not in a for a in self.args)
         self.reach = self._reaching()
         self.naming = Names([node.id for node in in_order])
+        self._nodes = in_order  # the graph's own nodes: a rename changes their id in place
         self.names_version = graph.names_version
         self.runs = 0
         self.compiled: Compiled | None = None
@@ -99,8 +99,7 @@ class Plan:
         """Take the graph's ids after a rename.  A new Names object: evaluations made
         before the rename keep the ids they were made with."""
         if self.names_version != graph.names_version:
-            nodes = graph._nodes
-            self.naming = Names([nodes[k].id for k in self.keys])
+            self.naming = Names([node.id for node in self._nodes])
             self.names_version = graph.names_version
 
     def _reaching(self) -> list[bool]:
@@ -257,10 +256,10 @@ def _times(grad: str, partial: str) -> str:
 
 def plan_for(graph: Graph) -> Plan:
     """The graph's current plan, rebuilt only when its structure has changed."""
-    plan = graph._plan
+    plan = graph.cached_plan
     if plan is None or plan.structure_version != graph.structure_version:
         plan = Plan(graph)
-        graph._plan = plan
+        graph.cached_plan = plan
     else:
         plan.rename_from(graph)
     return plan

@@ -294,7 +294,7 @@ def test_the_exported_script_starts_each_sum_with_its_first_term() -> None:
 def test_sums_follow_the_canonical_order_in_the_compiled_plan_too() -> None:
     g = cancellation()
     core.prepare(g)
-    plan = g._plan
+    plan = g.cached_plan
     assert plan is not None and plan.compiled is not None
     x = plan.index["x"]
     assert [plan.names[c] for c, _ in plan.uses()[x]] == ["t4", "t1", "t2"]

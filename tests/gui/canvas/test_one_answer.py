@@ -25,7 +25,7 @@ def test_a_cancelling_sum_reads_the_same_before_and_after_idle_compilation(qtbot
     type_value(window, qtbot, x, "2")
     shown.append(item.grad_text)
     qtbot.wait(PREPARE_DELAY_MS + 300)  # idle: the plan compiles
-    assert window.document.graph._plan.compiled is not None
+    assert window.document.graph.cached_plan.compiled is not None
     type_value(window, qtbot, x, "3")
     shown.append(item.grad_text)
     assert window.document.evaluation.grads["x"] == expected
