@@ -174,29 +174,23 @@ class Plan:
         return self._order
 
     # ------------------------------------------------------------- fast path
-    def compile(self) -> Compiled:
-        """Straight-line code for a complete plan: forward, then backward.
+    def statements(self) -> list[str]:
+        """One run of a complete plan as straight-line Python, one statement a line.
 
-        The result is called with the leaf values (in ``leaf_pos`` order) and returns
+        It reads the leaf values (in ``leaf_pos`` order) from ``L`` and leaves in ``R``
         the values and derivatives by position, or None when some value or derivative
-        is not finite; it may raise ArithmeticError or ValueError, and the engine then
-        takes the careful path.
+        is not finite.  Lines are indented by one space per level, from level 0.
         """
         ops, args, reach, n = self.ops, self.args, self.reach, len(self.keys)
-        # CPython 3.11 specialises a code object's instructions for the types it meets
-        # only after a warm-up of eight ticks (a call, a resumption, a backward jump),
-        # and a plan may run fewer times than that before the structure changes.  An
-        # empty loop of eight steps gets the code specialised in its first run.
-        lines = ["def steps():", " for _ in (0, 0, 0, 0, 0, 0, 0, 0): pass", " R = None"]
-        lines += [" while True:", "  L = yield R", "  R = V = G = None"]
+        lines = ["R = None"]
         if self.leaf_pos:
-            lines.append("  " + "".join(f"v{p}, " for p in self.leaf_pos) + "= L")
+            lines.append("".join(f"v{p}, " for p in self.leaf_pos) + "= L")
         for i, op in enumerate(ops):
             if op.arity:
-                lines.append(f"  v{i} = {op.forward_code([f'v{a}' for a in args[i]])}")
-        lines.append("  V = [" + ", ".join(f"v{i}" for i in range(n)) + "]")
-        lines.append("  if isfinite(sum(V)):")
-        lines.append(f"   g{self.out} = 1.0")
+                lines.append(f"v{i} = {op.forward_code([f'v{a}' for a in args[i]])}")
+        lines.append("V = [" + ", ".join(f"v{i}" for i in range(n)) + "]")
+        lines.append("if isfinite(sum(V)):")
+        lines.append(f" g{self.out} = 1.0")
         uses = self.uses()
         for i in range(self.out - 1, -1, -1):
             if not reach[i]:
@@ -209,13 +203,28 @@ class Plan:
                     terms.append(_times(f"g{c}", partial))
             for k in range(0, len(terms), _TERMS_PER_LINE):
                 chunk = " + ".join(terms[k : k + _TERMS_PER_LINE])
-                lines.append(f"   g{i} {'=' if k == 0 else '+='} {chunk}")
-        lines.append("   G = [" + ", ".join(f"g{i}" if reach[i] else "0.0" for i in range(n)) + "]")
-        lines.append("   if isfinite(sum(G)):")
-        lines.append("    R = V, G")
-        namespace = dict(NAMESPACE, isfinite=math.isfinite, sum=sum)
-        exec(compile("\n".join(lines), "<dvar plan>", "exec"), namespace)  # noqa: S102 - see module doc
-        return Compiled(namespace["steps"])
+                lines.append(f" g{i} {'=' if k == 0 else '+='} {chunk}")
+        lines.append(" G = [" + ", ".join(f"g{i}" if reach[i] else "0.0" for i in range(n)) + "]")
+        lines.append(" if isfinite(sum(G)):")
+        lines.append("  R = V, G")
+        return lines
+
+    def compile(self) -> Compiled:
+        """Straight-line code for a complete plan: forward, then backward.
+
+        The result is called with the leaf values (in ``leaf_pos`` order) and returns
+        the values and derivatives by position, or None when some value or derivative
+        is not finite; it may raise ArithmeticError or ValueError, and the engine then
+        takes the careful path.
+        """
+        # CPython 3.11 specialises a code object's instructions for the types it meets
+        # only after a warm-up of eight ticks (a call, a resumption, a backward jump),
+        # and a plan may run fewer times than that before the structure changes.  An
+        # empty loop of eight steps gets the code specialised in its first run.
+        lines = ["def steps():", " for _ in (0, 0, 0, 0, 0, 0, 0, 0): pass", " R = None"]
+        lines += [" while True:", "  L = yield R", "  V = G = None"]
+        lines += ["  " + line for line in self.statements()]
+        return Compiled(define(lines, "steps"))
 
 
 class Compiled:
@@ -252,6 +261,16 @@ def _times(grad: str, partial: str) -> str:
     if partial == "-1.0":
         return f"-{grad}"
     return f"{grad} * ({partial})"
+
+
+def define(lines: list[str], name: str) -> Callable:
+    """Compile generated source and return the function it defines under ``name``.
+
+    The source may call the op helpers, ``isfinite`` and ``sum``, and nothing else.
+    """
+    namespace = dict(NAMESPACE, isfinite=math.isfinite, sum=sum)
+    exec(compile("\n".join(lines), "<dvar plan>", "exec"), namespace)  # noqa: S102 - see module doc
+    return namespace[name]
 
 
 def plan_for(graph: Graph) -> Plan:
