@@ -11,6 +11,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QDialog, QFileDialog, QMenu, QMessageBox
 
 from dvar import core
+from dvar.core.oserrors import reason
 from dvar.gui import messages
 from dvar.gui.document.document import Document
 
@@ -69,7 +70,7 @@ class FileMenu:
         try:
             self.document.save(path)
         except OSError as error:
-            messages.warning(self, "Cannot save", f"{path}: {error.strerror or error}")
+            messages.warning(self, "Cannot save", f"{path}: {reason(error)}")
             return False
         self._update_title()
         self.remember(path)
@@ -117,7 +118,7 @@ class FileMenu:
             script = core.to_python(self.document.graph, source=source)
             write_atomic(path, script.encode("utf-8"))
         except OSError as error:
-            messages.warning(self, "Cannot export", f"{path}: {error.strerror or error}")
+            messages.warning(self, "Cannot export", f"{path}: {reason(error)}")
             return False
         except ValueError as error:
             messages.warning(self, "Cannot export", f"{path}: {error}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QMessageBox
 
+from dvar.core.oserrors import reason
 from dvar.gui import messages
 from dvar.gui.document import autosave
 from dvar.gui.document.document import Document
@@ -41,7 +42,7 @@ class RecoveryOffer:
                 kept = f"was set aside as {found.set_aside()}"
             except OSError as why:
                 found.lock.unlock()
-                kept = f"was left where it is ({why.strerror or why})"
+                kept = f"was left where it is ({reason(why)})"
             messages.warning(
                 self, "Cannot recover", f"The autosave could not be read and {kept}: {error}"
             )
