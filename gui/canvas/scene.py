@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from dvar.core import Evaluation, Event, derivative_symbol, numbers
-from dvar.core.evaluation import EMPTY_SLOT
 from dvar.core.numbers import format_number
+from dvar.core.text import formula
 from dvar.gui.canvas.edges import EdgeItem
 from dvar.gui.canvas.look import TEXT_LOD, Look
 from dvar.gui.canvas.nodes import HEIGHT, WIDTH, NodeItem
@@ -503,12 +503,3 @@ class GraphScene(QGraphicsScene):
         if hit is None or hit[1] != "in" or self.graph.node(hit[0].key).inputs[hit[2]] is not None:
             return None
         return hit[0].key, hit[2]
-
-
-def formula(graph, node) -> str:
-    """``u = b·c``: how a node is computed, in the op table's template, for diagrams
-    without numbers."""
-    if node.op.is_leaf:
-        return f"{node.id} = {format_number(node.value)}" if node.op.name == "const" else node.id
-    names = [graph.id_of(k) if k is not None else EMPTY_SLOT for k in node.inputs]
-    return f"{node.id} = {node.op.template.format(*names)}"

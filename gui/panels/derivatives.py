@@ -6,7 +6,6 @@ the view draws, so the panel costs the same on a graph of ten nodes or ten thous
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 
 from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
@@ -14,11 +13,12 @@ from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTreeView
 
 from dvar.core import Evaluation
+from dvar.core.text import to_latex
 from dvar.gui.document.document import Document
 from dvar.gui.document.overlay import Overlay
 from dvar.gui.panels.derivative_model import KEY_ROLE, DerivativeModel
 
-__all__ = ["KEY_ROLE", "DerivativeModel", "DerivativePanel", "PanelRow", "to_latex"]
+__all__ = ["KEY_ROLE", "DerivativeModel", "DerivativePanel", "PanelRow"]
 
 
 class DerivativePanel(QTreeView):
@@ -277,28 +277,3 @@ class _Rows(Mapping):
 
     def __contains__(self, key: object) -> bool:
         return isinstance(key, int) and self._panel.rows_model.row_of(key) is not None
-
-
-_LATEX = {
-    "·": r" \cdot ",
-    "∂": r"\partial ",
-    "²": "^{2}",
-    "√": r"\sqrt",
-    "σ": r"\sigma",
-    "≡": r"\equiv",
-    "—": r"\text{undefined}",
-}
-
-
-def to_latex(text: str) -> str:
-    """A breakdown line as LaTeX math, for slides: ``db = du \\cdot \\frac{\\partial u}{...}``."""
-
-    def fraction(match: re.Match) -> str:
-        return rf"\frac{{\partial {match.group(1)}}}{{\partial {match.group(2)}}}"
-
-    out = re.sub(r"∂(\w+)/∂(\w+(?:\[\d\])?)", fraction, text)
-    out = out.replace("_", r"\_")
-    for plain, tex in _LATEX.items():
-        out = out.replace(plain, tex)
-    out = re.sub(r" {2,}", " ", out)
-    return f"${out.strip()}$"

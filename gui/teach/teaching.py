@@ -140,7 +140,7 @@ class StepMode:
         value = format_number(evaluation.values[current])
         if node.op.is_leaf:
             return f"{head}\n{node.id} = {value}  ({node.op.name})"
-        from dvar.gui.canvas.scene import formula
+        from dvar.core.text import formula
 
         return f"{head}\n{formula(graph, node)} = {value}"
 

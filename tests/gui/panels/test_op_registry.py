@@ -44,7 +44,7 @@ def test_a_registered_op_is_in_the_palette(qtbot, cube) -> None:
 
 
 def test_a_registered_op_is_known_to_formulas_and_shown_with_its_template(cube) -> None:
-    from dvar.gui.canvas.scene import formula
+    from dvar.core.text import formula
 
     g = core.graph_from_formula("J = cube(x) + x")
     g.set_value("x", 2.0)
