@@ -14,30 +14,22 @@ DIGITS = rules.DIGITS
 #: The choices the editor offers for that.
 MIN_DIGITS, MAX_DIGITS = 2, 15
 
-_digits = DIGITS
-
-
-def set_digits(digits: int) -> None:
-    """Show numbers with this many significant digits from now on (the editor's
-    preference; the command line and exported scripts keep the default)."""
-    global _digits
+def check_digits(digits: int) -> int:
+    """Return ``digits`` if numbers can be shown with that many significant digits."""
+    if isinstance(digits, bool) or not isinstance(digits, int):
+        raise ValueError(f"digits must be a whole number, not {digits!r}")
     if not MIN_DIGITS <= digits <= MAX_DIGITS:
         raise ValueError(f"digits must be from {MIN_DIGITS} to {MAX_DIGITS}, not {digits}")
-    _digits = digits
+    return digits
 
 
-def digits() -> int:
-    """How many significant digits numbers are shown with now."""
-    return _digits
-
-
-def format_number(x: float | None, digits: int | None = None) -> str:
-    """Up to ``digits`` significant digits (default: 6, or what :func:`set_digits`
-    chose), trailing zeros trimmed: ``6``, ``33.003``, ``1.5e-07``.
+def format_number(x: float | None, digits: int = DIGITS) -> str:
+    """Up to ``digits`` significant digits (default 6; the editor passes the
+    person's choice), trailing zeros trimmed: ``6``, ``33.003``, ``1.5e-07``.
 
     ``None`` (no value) reads as an em dash, and ``-0`` reads as ``0``.
     """
-    return rules.fmt(x, digits or _digits)
+    return rules.fmt(x, digits)
 
 
 def format_full(x: float | None) -> str:

@@ -20,9 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from dvar import core
-from dvar.core import numbers
-from dvar.core.numbers import format_number
-from dvar.gui import messages
+from dvar.gui import messages, numbers
 from dvar.gui.app import actions
 from dvar.gui.app.docks import make_docks
 from dvar.gui.app.files import FileMenu
@@ -38,6 +36,7 @@ from dvar.gui.document.autosave import Autosaver
 from dvar.gui.document.clipboard import copy_nodes, paste_records
 from dvar.gui.document.commands import AddNodes, MoveNodes, RemoveItems, SetOutput
 from dvar.gui.document.document import Document
+from dvar.gui.numbers import format_number
 from dvar.gui.panels.derivatives import DerivativePanel
 from dvar.gui.panels.inspector import Inspector
 from dvar.gui.panels.operations import Palette

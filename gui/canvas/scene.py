@@ -19,14 +19,15 @@ from PySide6.QtWidgets import (
     QStyleOptionGraphicsItem,
 )
 
-from dvar.core import Evaluation, Event, derivative_symbol, numbers
-from dvar.core.numbers import format_number
+from dvar.core import Evaluation, Event, derivative_symbol
 from dvar.core.text import formula
+from dvar.gui import numbers
 from dvar.gui.canvas.edges import EdgeItem
 from dvar.gui.canvas.look import TEXT_LOD, Look
 from dvar.gui.canvas.nodes import HEIGHT, WIDTH, NodeItem
 from dvar.gui.document.document import Document
 from dvar.gui.document.overlay import Overlay, term_edges
+from dvar.gui.numbers import format_number
 
 #: A change with more events than this redraws the edges once, not one by one.
 BULK_EVENTS = 32

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dvar.core.numbers import DIGITS, MAX_DIGITS, MIN_DIGITS
+from dvar.gui.numbers import DIGITS, MAX_DIGITS, MIN_DIGITS
 
 THEMES = {"system": "Follow the system", "light": "Light", "dark": "Dark"}
 NOTATIONS = {"d": "db  (the lecture's)", "partial": "∂J/∂b", "grad": "b.grad"}

@@ -18,10 +18,10 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistent
 from PySide6.QtGui import QBrush, QFont
 
 from dvar.core import Evaluation, derivative_symbol
-from dvar.core.numbers import format_full, format_number
 from dvar.gui.canvas.look import derivative_color
 from dvar.gui.document.overlay import PLAIN, Overlay
 from dvar.gui.messages import plain_tip
+from dvar.gui.numbers import format_full, format_number
 
 #: The node key of a row, and of each of its breakdown lines.
 KEY_ROLE = Qt.ItemDataRole.UserRole

@@ -6,11 +6,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from dvar import core
-from dvar.core.numbers import format_full, format_number
 from dvar.gui.canvas.value_editor import parse_typed_number
 from dvar.gui.document.commands import SetField, SetInput, SetOutput
 from dvar.gui.document.document import Document
 from dvar.gui.messages import plain_tip
+from dvar.gui.numbers import format_full, format_number
 
 
 class Inspector(QWidget):

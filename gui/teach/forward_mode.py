@@ -16,8 +16,8 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QGroupBox, QHBoxLayout, QLab
 
 from dvar import core
 from dvar.core.graph import STRUCTURAL
-from dvar.core.numbers import format_number
 from dvar.gui.document.document import Document
+from dvar.gui.numbers import format_number
 
 #: Events after which the list of inputs and constants may read differently.
 _RENAMING = STRUCTURAL | {"renamed"}

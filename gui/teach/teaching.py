@@ -22,12 +22,12 @@ from PySide6.QtWidgets import (
 )
 
 from dvar import core
-from dvar.core.numbers import format_number
 from dvar.gui.canvas.scene import GraphScene
 from dvar.gui.canvas.value_editor import parse_typed_number
 from dvar.gui.document.commands import SetField
 from dvar.gui.document.document import Document
 from dvar.gui.document.overlay import Overlay, input_edges, term_edges
+from dvar.gui.numbers import format_number
 from dvar.gui.teach.forward_mode import ForwardModeBox
 
 DEFAULT_H = 0.001

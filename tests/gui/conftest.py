@@ -29,7 +29,7 @@ def _isolated_settings(tmp_path, monkeypatch):
 def _default_look():
     """Preferences a test chose (number precision, theme) do not leak into the next."""
     yield
-    from dvar.core import numbers
+    from dvar.gui import numbers
     from dvar.gui.dialogs.preferences import apply_theme
 
     numbers.set_digits(numbers.DIGITS)

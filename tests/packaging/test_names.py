@@ -23,12 +23,12 @@ SOURCES = sorted(
 
 #: What each room of dvar.gui may import from the other rooms (see gui/*/__init__.py).
 ROOMS = {
-    "document": {"messages"},
-    "canvas": {"document", "messages"},
-    "panels": {"document", "canvas", "messages"},
-    "dialogs": {"document", "canvas", "messages"},
-    "teach": {"document", "canvas", "panels", "messages"},
-    "app": {"document", "canvas", "panels", "teach", "dialogs", "messages"},
+    "document": {"messages", "numbers"},
+    "canvas": {"document", "messages", "numbers"},
+    "panels": {"document", "canvas", "messages", "numbers"},
+    "dialogs": {"document", "canvas", "messages", "numbers"},
+    "teach": {"document", "canvas", "panels", "messages", "numbers"},
+    "app": {"document", "canvas", "panels", "teach", "dialogs", "messages", "numbers"},
 }
 
 

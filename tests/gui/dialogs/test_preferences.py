@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
-from dvar.core import numbers
+from dvar.gui import numbers
 from dvar.gui.app.window import MainWindow
 from dvar.gui.canvas.look import is_dark
 from dvar.gui.document.document import Document

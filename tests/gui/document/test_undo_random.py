@@ -8,7 +8,6 @@ from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
 from dvar import core
-from dvar.core.numbers import format_number
 from dvar.gui.canvas.scene import GraphScene
 from dvar.gui.document.commands import (
     AddNodes,
@@ -20,6 +19,7 @@ from dvar.gui.document.commands import (
     SetOutput,
 )
 from dvar.gui.document.document import Document
+from dvar.gui.numbers import format_number
 from tests.gui.helpers import facts
 from tests.profiles import scaled
 

@@ -9,9 +9,9 @@ from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QApplication
 
 from dvar import core
-from dvar.core.numbers import format_number
 from dvar.gui.document.document import Document
 from dvar.gui.document.overlay import PLAIN, Overlay, input_edges, term_edges
+from dvar.gui.numbers import format_number
 from dvar.gui.teach.teaching import NudgeMode, StepMode
 from tests.gui.helpers import fit, keys
 
