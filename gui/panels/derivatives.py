@@ -33,6 +33,7 @@ class DerivativePanel(QTreeView):
         self.document = document
         self._syncing = False
         self._kept: tuple[int | None, list[int]] = (None, [])  # across a reset
+        self._chosen_before_steps: int | None = None
         self.rows_model = DerivativeModel(self)
         self.rows_model.set_font(self.font())
         self.setModel(self.rows_model)
@@ -77,10 +78,21 @@ class DerivativePanel(QTreeView):
 
     def _on_overlay(self, new: Overlay, old: Overlay) -> None:
         """Show what a teaching preview adds: notes beside values (the nudge's ΔJ/Δa),
-        the derivatives known so far and the node being computed (stepping)."""
+        the derivatives known so far, and the node being computed as the chosen row
+        (stepping); when the steps end, the row chosen before them is chosen again."""
         self.rows_model.set_overlay(new)
-        if new.current is not None and new.current != old.current:
+        if new.current == old.current:
+            return
+        if old.current is None:
+            self._chosen_before_steps = self._selected_key()
+        if new.current is not None:
             self.select_node(new.current)
+        elif self._selected_key() == old.current:
+            self.select_node(self._chosen_before_steps)
+
+    def _selected_key(self) -> int | None:
+        rows = self.selectionModel().selectedRows()
+        return self.rows_model.key_at(rows[0]) if rows else None
 
     def set_notation(self, notation: str) -> None:
         self.rows_model.set_notation(notation)

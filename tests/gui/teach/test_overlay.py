@@ -47,7 +47,6 @@ def assert_drawn(window, overlay: Overlay) -> None:
 
 def look(window) -> dict:
     """Everything the canvas and the panel show, as texts and as pixels."""
-    window.panel.clearSelection()
     QApplication.processEvents()
     scene, panel = window.scene, window.panel
     return {
@@ -61,6 +60,7 @@ def look(window) -> dict:
             for key, row in panel.rows.items()
         },
         "canvas": _drawn(scene),
+        "chosen": [panel.rows_model.key_at(i) for i in panel.selectionModel().selectedRows()],
         "panel": panel.viewport().grab().toImage(),
     }
 
@@ -219,3 +219,12 @@ def test_an_overlay_is_an_immutable_value(qapp):
     document.set_overlay(overlay)
     document.set_overlay(Overlay(notes={1: "a note"}, shown_grads={1, 2}, edges={(3, 0)}))
     assert seen == [(overlay, PLAIN)]  # an equal overlay changes nothing
+
+
+def test_the_row_chosen_before_the_steps_is_chosen_again_after_them(window):
+    b = _select(window, "b")
+    assert window.panel.current_key() == b
+    _backward_steps(window)
+    assert window.panel.current_key() == window.document.overlay.current != b
+    window.actions["clear_preview"].trigger()
+    assert window.panel.current_key() == b and window.scene.selected_keys() == [b]
