@@ -77,7 +77,7 @@ def _interpret(plan: Plan, leaf_values: list[float]) -> tuple[list, list] | None
             values[i] = op.fn(values[a[0]], values[a[-1]])
     if not isfinite(sum(values)):
         return None
-    grads = plan.grad_start().copy()
+    grads = plan.grad_start()
     grads[plan.out] = 1.0
     for i in plan.backward_order():  # each sum in the canonical order (Plan.uses)
         op = ops[i]

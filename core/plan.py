@@ -25,7 +25,7 @@ import math
 from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING
 
-from dvar.core.ops import NAMESPACE, Op
+from dvar.core.ops import NAMESPACE, OPS, Op
 
 if TYPE_CHECKING:
     from dvar.core.graph import Graph, Node
@@ -83,7 +83,6 @@ class Plan:
         self.compiled: Compiled | None = None
         self._uses: list[list[tuple[int, int]]] | None = None
         self._order: list[int] | None = None
-        self._grad_start: list[float] | None = None
 
     @property
     def names(self) -> list[str]:
@@ -103,16 +102,28 @@ class Plan:
             self.names_version = graph.names_version
 
     def _reaching(self) -> list[bool]:
-        reach = [False] * len(self.keys)
-        if self.out is None:
+        """Which positions reach the output.  On the way it counts, for each position,
+        the uses by consumers that reach the output (the backward order waits on them),
+        and lists the positions that do not reach it, latest first."""
+        n = len(self.keys)
+        reach = [False] * n
+        waiting = [0] * n
+        out = self.out
+        if out is None:
+            self._waiting, self._unreached = waiting, list(range(n - 1, -1, -1))
             return reach
-        reach[self.out] = True
+        unreached = list(range(n - 1, out, -1))
+        reach[out] = True
         args = self.args
-        for i in range(self.out, -1, -1):
+        for i in range(out, -1, -1):
             if reach[i]:
                 for a in args[i]:
                     if a is not None:
                         reach[a] = True
+                        waiting[a] += 1
+            else:
+                unreached.append(i)
+        self._waiting, self._unreached = waiting, unreached
         return reach
 
     # ------------------------------------------------------------------ shapes
@@ -135,12 +146,13 @@ class Plan:
         return self._uses
 
     def grad_start(self) -> list[float]:
-        """What each derivative's sum starts from: -0.0 (so that the first term
-        starts it, sign of zero included) where the node reaches the output, and
-        +0.0 (its derivative: J does not depend on it) where it does not."""
-        if self._grad_start is None:
-            self._grad_start = [-0.0 if r else 0.0 for r in self.reach]
-        return self._grad_start
+        """A new list of what each derivative's sum starts from: -0.0 (so that the
+        first term starts it, sign of zero included) where the node reaches the
+        output, and +0.0 (its derivative: J does not depend on it) where it does not."""
+        grads = [-0.0] * len(self.keys)
+        for i in self._unreached:
+            grads[i] = 0.0
+        return grads
 
     def backward_order(self) -> list[int]:
         """The one order every view walks the backward pass in.
@@ -153,23 +165,18 @@ class Plan:
             order: list[int] = []
             constants: list[int] = []
             if self.out is not None:
-                reach, args, ops = self.reach, self.args, self.ops
-                waiting = [0] * len(self.keys)
-                for c, operands in enumerate(args):
-                    if reach[c]:
-                        for a in operands:
-                            if a is not None:
-                                waiting[a] += 1
+                args, ops, const = self.args, self.ops, OPS["const"]
+                waiting = self._waiting  # counted by _reaching; used up here, once
                 queue = [self.out]
                 for i in queue:  # the list grows while we walk it: a FIFO queue
-                    (constants if ops[i].name == "const" else order).append(i)
+                    (constants if ops[i] is const else order).append(i)
                     for a in args[i]:
                         if a is not None:
                             waiting[a] -= 1
                             if waiting[a] == 0:
                                 queue.append(a)
             order += constants
-            order += (i for i in range(len(self.keys) - 1, -1, -1) if not self.reach[i])
+            order += self._unreached
             self._order = order
         return self._order
 
