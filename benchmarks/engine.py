@@ -53,7 +53,8 @@ from dvar import core
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = (1_000, 10_000, 100_000)
-#: The design targets: dvar / micrograd ratios, and the size at which design.md sets them.
+#: The targets: dvar / micrograd ratios, and the size at which benchmarks/README.md sets
+#: them.
 VALUE_EDIT_TARGET = 0.1
 STRUCTURAL_TARGET = 1.0
 END_TO_END_TARGET = 1.0
@@ -84,7 +85,7 @@ class Row:
     micrograd: float
     #: The highest acceptable ratio, or None for a measurement without a target.
     target: float | None
-    #: True where design.md sets this target (the other sizes are shown for context).
+    #: True where benchmarks/README.md sets this target (the other sizes are shown for context).
     official: bool
 
     @property
@@ -360,7 +361,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"dvar {core.__version__} against micrograd, Python {sys.version.split()[0]}")
     print("micrograd = rebuild + backward on the same graph (its only way to follow an edit);")
-    print("ratio = dvar median / micrograd median; * marks the targets design.md sets.\n")
+    print("ratio = dvar median / micrograd median; * marks the targets set in the README.\n")
     header = ["N ops", "dvar measures", "dvar", "micrograd", "ratio", "target", "result"]
     print_table(header, [row.cells() for row in rows], right={0, 2, 3, 4})
     official = [row for row in rows if row.official]

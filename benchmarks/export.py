@@ -5,7 +5,7 @@ Usage: ``python benchmarks/export.py [--rounds N]``
 In process, each sample is ``gui.export.export_graph`` from a loaded graph to a
 written file: the scene is built, drawn at 2x, encoded and saved atomically.  The
 first call (fonts, Qt plugins) is timed apart.  Then one ``python -m dvar export``
-subprocess, which also pays for starting Python and importing Qt.  design.md's
+subprocess, which also pays for starting Python and importing Qt.  the benchmarks README's
 limit is 0.5 s for the export; the subprocess line is information.
 """
 

@@ -3,7 +3,7 @@
 Usage: ``python benchmarks/files.py [--quick]``
 
 The graph is the engine benchmark's (100 inputs, then 10,000 ops of add, mul and
-tanh).  Saves and loads alternate; medians are printed against design.md's limit
+tanh).  Saves and loads alternate; medians are printed against the limit in benchmarks/README.md
 of one second each.  The loaded graph is checked against the saved one first.
 """
 

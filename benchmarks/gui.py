@@ -18,7 +18,7 @@ painted nothing, the viewport is repainted by hand).
 - launch: ``dvar`` from exec to the first painted window, ``dvar --version`` and
   ``dvar eval``, each in a subprocess.
 
-Medians are printed against design.md's GUI targets, with a peer where one makes
+Medians are printed against the GUI targets in benchmarks/README.md, with a peer where one makes
 sense (the engine alone, or a bare Qt window), since these machines are noisy.
 ``--profile`` prints a cProfile of every row that misses its target.
 """
@@ -85,7 +85,7 @@ WARM_UP = 3
 #: Event-processing passes a frame may take before the canvas is repainted by hand.
 FRAME_PASSES = 3
 
-# design.md's GUI targets, in seconds.
+# The GUI targets of benchmarks/README.md, in seconds.
 EDIT_SMALL_TARGET = 0.016
 OPEN_TARGET = 1.0
 DRAG_TARGET = 0.004
@@ -132,7 +132,7 @@ class Row:
     peer: float | None
     #: The most it may take, or None for a measurement shown for context only.
     target: float | None
-    #: True where design.md sets this target (other rows show it for context).
+    #: True where benchmarks/README.md sets this target (other rows show it for context).
     official: bool
     #: Something the row must also satisfy (e.g. one evaluation per paste); False is a miss.
     ok: bool = True
@@ -705,7 +705,7 @@ def main(argv: list[str] | None = None) -> int:
 
     platform = QGuiApplication.platformName()
     print(f"dvar {core.__version__}, Qt platform {platform!r}, Python {sys.version.split()[0]}")
-    print("Nodes = 100 inputs + N ops; window 1280 x 800; * marks the targets design.md sets.")
+    print("Nodes = 100 inputs + N ops; window 1280 x 800; * marks targets from the README.")
     print("Each in-process sample ends with the canvas painted.\n")
     header = ["nodes", "what", "median", "peer", "ratio", "target", "result"]
     print_table(header, [row.cells() for row in runner.rows], right={0, 2, 3, 4})

@@ -355,7 +355,7 @@ def test_random_graphs_agree_with_the_engine(tmp_path: Path, seed: int) -> None:
     check_in_process(tmp_path, random_graph(rng, rng.randint(0, 14)))
 
 
-#: A graph for every row of design.md's evaluation table and every domain error:
+#: A graph for every row of docs/evaluation.md's table of cases and every domain error:
 #: (nodes, output, words the errors must contain, or "" where everything is defined).
 CASES: dict[str, tuple[list[tuple], str | None, str]] = {
     "log of a negative number": (

@@ -1,4 +1,5 @@
-"""design.md's "Evaluation semantics" table, row by row, plus sums over several paths."""
+"""docs/evaluation.md's table of what each case evaluates to, row by row, plus sums over
+several paths."""
 
 from __future__ import annotations
 
