@@ -10,7 +10,7 @@ plan run four ways, all built from the same generated statements
 
 - (a) ``generator+warm-up``: a generator whose one frame is kept for the plan's life,
   opening with an empty loop of eight steps (dvar's compiled plan until this was measured);
-- (b) ``function``: a plain generated function, called once per run;
+- (b) ``function``: a plain generated function, called once per run (``Plan.compile``);
 - (c) ``function+warm-up``: (b) opening with the same empty loop, run on every call;
 - (d) ``interpreted``: no code generated, the engine's loop over the plan's arrays.
 
@@ -166,7 +166,10 @@ def install(plan: Plan, build: Callable[[Plan], Runner | None]) -> None:
 
 def compile_peak(plan: Plan, build: Callable[[Plan], Runner | None]) -> float | None:
     """Bytes the process's resident set grows by, at its peak, while ``build`` runs
-    (Linux only: it resets the high-water mark through /proc/self/clear_refs)."""
+    (Linux only: it resets the high-water mark through /proc/self/clear_refs).
+
+    Memory freed by an earlier, bigger compile stays with the process and is reused,
+    so only the first size of a run gives a clean figure."""
     gc.collect()
     try:
         with open("/proc/self/clear_refs", "w", encoding="ascii") as clear:

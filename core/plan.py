@@ -9,20 +9,20 @@ the same structure, it compiles itself into straight-line Python (``compile()``)
 whose variable names come from positions only; input values are passed in as
 data, so nothing from a file ever becomes code.
 
-The compiled code holds two local variables per node (its value and its
-derivative), and it runs as the loop of a generator whose one frame the plan keeps
-for its whole life (:class:`Compiled`).  Called as a plain function instead, every
-run would set up a frame of that size from scratch (for a big plan, CPython maps
-fresh memory for it and unmaps it on return).  A run first lets go of the lists
-the previous run handed out; once the caller has dropped them too, each old number
-is freed as the new one replaces it in its variable, and its memory is reused
-while it is hot.
+The compiled code is one plain function with two local variables per node (its
+value and its derivative), called once per run.  A generator frame kept for the
+plan's life, and a warm-up loop for CPython 3.11, were measured against it and
+dropped: they were faster only for a caller that lets go of each evaluation before
+the next run, and the editor and training never do.  Compiling costs about 35 µs
+and, at its peak, 8 KB of memory per node, and the editor compiles on the window's
+thread, so plans bigger than ``COMPILE_LIMIT`` stay interpreted.  The numbers are
+in docs/architecture.md, "The compiled plan".
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Generator
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from dvar.core.ops import NAMESPACE, OPS, Op
@@ -35,7 +35,9 @@ Result = tuple[list[float], list[float]] | None
 
 #: Evaluations of one structure before its plan is compiled.
 COMPILE_AFTER = 2
-#: Bigger plans stay interpreted: compiling them costs more than it saves.
+#: Bigger plans stay interpreted.  Compiling pays for itself after about 50 value
+#: edits at any size; this bounds its one-time cost: a pause of about 2 s and a
+#: peak of about 0.5 GB at 60,000 nodes (docs/architecture.md).
 COMPILE_LIMIT = 60_000
 #: Terms per generated statement, which keeps expressions shallow for the compiler.
 _TERMS_PER_LINE = 32
@@ -80,7 +82,7 @@ class Plan:
         self._nodes = in_order  # the graph's own nodes: a rename changes their id in place
         self.names_version = graph.names_version
         self.runs = 0
-        self.compiled: Compiled | None = None
+        self.compiled: Callable[[list[float]], Result] | None = None
         self._uses: list[list[tuple[int, int]]] | None = None
         self._order: list[int] | None = None
 
@@ -216,50 +218,15 @@ class Plan:
         lines.append("  R = V, G")
         return lines
 
-    def compile(self) -> Compiled:
+    def compile(self) -> Callable[[list[float]], Result]:
         """Straight-line code for a complete plan: forward, then backward.
 
-        The result is called with the leaf values (in ``leaf_pos`` order) and returns
-        the values and derivatives by position, or None when some value or derivative
-        is not finite; it may raise ArithmeticError or ValueError, and the engine then
-        takes the careful path.
+        The result is a plain function, called with the leaf values (in ``leaf_pos``
+        order); it returns the values and derivatives by position, or None when some
+        value or derivative is not finite.  It may raise ArithmeticError or
+        ValueError, and the engine then takes the careful path.
         """
-        # CPython 3.11 specialises a code object's instructions for the types it meets
-        # only after a warm-up of eight ticks (a call, a resumption, a backward jump),
-        # and a plan may run fewer times than that before the structure changes.  An
-        # empty loop of eight steps gets the code specialised in its first run.
-        lines = ["def steps():", " for _ in (0, 0, 0, 0, 0, 0, 0, 0): pass", " R = None"]
-        lines += [" while True:", "  L = yield R", "  V = G = None"]
-        lines += ["  " + line for line in self.statements()]
-        return Compiled(define(lines, "steps"))
-
-
-class Compiled:
-    """A compiled plan, called like a function: ``compiled(leaf_values)``.
-
-    It runs in one generator, started on the first call and kept between calls.
-    A run that raises ends the generator; the next call starts a new one.  Called
-    again while it runs (from another thread), it raises ValueError, which sends
-    the engine down the careful path.
-    """
-
-    __slots__ = ("_steps", "_send")
-
-    def __init__(self, steps: Callable[[], Generator[Result, list[float], None]]) -> None:
-        self._steps = steps
-        self._send: Callable[[list[float]], Result] | None = None
-
-    def __call__(self, leaf_values: list[float]) -> Result:
-        send = self._send
-        if send is None:
-            frames = self._steps()
-            next(frames)  # runs up to the first ``yield``, where it waits for leaf values
-            send = self._send = frames.send
-        try:
-            return send(leaf_values)
-        except BaseException:
-            self._send = None
-            raise
+        return define(["def run(L):", *(" " + s for s in self.statements()), " return R"], "run")
 
 
 def _times(grad: str, partial: str) -> str:
