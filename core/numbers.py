@@ -14,6 +14,7 @@ DIGITS = rules.DIGITS
 #: The choices the editor offers for that.
 MIN_DIGITS, MAX_DIGITS = 2, 15
 
+
 def check_digits(digits: int) -> int:
     """Return ``digits`` if numbers can be shown with that many significant digits."""
     if isinstance(digits, bool) or not isinstance(digits, int):

@@ -43,8 +43,8 @@ def test_results_are_snapshots_that_later_runs_leave_alone() -> None:
 
 
 def test_a_run_lets_go_of_what_the_previous_run_handed_out() -> None:
-    """The kept frame holds the last results only until the next run starts, even when
-    that run stops early because a value is not finite (and never builds new lists)."""
+    """A compiled run holds on to nothing it handed out: after the next run, even one
+    that stops early because a value is not finite, only the caller refers to them."""
     g = build([("a", "input", 3), ("s", "mul", ["a", "a"]), ("J", "add", ["s", "a"])], "J")
     _, run = compiled_for(g)
     result = run([3.0])
