@@ -21,6 +21,7 @@ anything that could end a line.
 from __future__ import annotations
 
 import ast
+import functools
 import keyword
 import os
 import symtable
@@ -33,6 +34,7 @@ from dvar.core.ops import OPS
 from dvar.core.plan import Plan, plan_for
 
 
+@functools.cache
 def _rules_source() -> str:
     """core/rules.py as the script carries it: its code, without the module docstring."""
     from importlib.resources import files
@@ -46,10 +48,6 @@ def _rules_source() -> str:
     code = "\n".join(source.splitlines()[start - 1 :])
     return "# dvar's rules of evaluation, as dvar itself runs them (core/rules.py).\n" + code
 
-
-#: dvar's rules of evaluation (core/rules.py) without their module docstring: the
-#: helpers the op expressions call, the messages, and the careful evaluation.
-_RULES = _rules_source()
 
 _IMPORTS = "import json\nimport sys\n"
 
@@ -189,8 +187,13 @@ def _global_names(source: str) -> set[str]:
     return found
 
 
-def _reserved() -> frozenset[str]:
-    fixed = _IMPORTS + _RULES + _MAIN + _CAREFUL_INTRO + _CAREFUL + _TAIL
+@functools.cache
+def reserved() -> frozenset[str]:
+    """Names no node variable may take (compared after NFKC normalisation).
+
+    Worked out on first use, so importing dvar.core (and ``dvar eval``) never pays for it.
+    """
+    fixed = _IMPORTS + _rules_source() + _MAIN + _CAREFUL_INTRO + _CAREFUL + _TAIL
     names = _global_names(fixed)
     # What the generated passes call, whichever ops a graph has.
     expressions = [
@@ -205,10 +208,6 @@ def _reserved() -> frozenset[str]:
     return frozenset(names)
 
 
-#: Names no node variable may take (compared after NFKC normalisation).
-RESERVED: frozenset[str] = _reserved()
-
-
 def _key(name: str) -> str:
     """A name as Python sees it: identifiers are NFKC-normalised when parsed."""
     return unicodedata.normalize("NFKC", name)
@@ -216,7 +215,7 @@ def _key(name: str) -> str:
 
 def _is_reserved(name: str) -> bool:
     key = _key(name)
-    return key in RESERVED or (key.startswith("__") and key.endswith("__"))
+    return key in reserved() or (key.startswith("__") and key.endswith("__"))
 
 
 def variable_names(ids: Iterable[str]) -> tuple[dict[str, str], dict[str, str]]:
@@ -228,7 +227,7 @@ def variable_names(ids: Iterable[str]) -> tuple[dict[str, str], dict[str, str]]:
     then ``math_2``, ...) and a derivative becomes ``d_<id>`` (then ``d_<id>_``, ...).
     """
     ids = list(ids)
-    taken = set(RESERVED)
+    taken = set(reserved())
     values: dict[str, str] = {}
     # Ids that are already in Python's normal form get first claim on their name.
     for node_id in sorted(ids, key=lambda i: _key(i) != i):
@@ -333,7 +332,7 @@ def to_python(graph: Graph, *, source: str | os.PathLike[str] | None = None) -> 
         "\n".join(_passes(plan, var, dvar, blocked)),
         "\n".join(_inputs(plan, var)),
         _MAIN,
-        _CAREFUL_INTRO.strip() + "\n\n" + _RULES,
+        _CAREFUL_INTRO.strip() + "\n\n" + _rules_source(),
         _CAREFUL,
         _tables(plan),
         _TAIL,

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from dvar import core
-from dvar.core.pyexport import RESERVED, to_python, variable_names
+from dvar.core.pyexport import reserved, to_python, variable_names
 from tests.core.helpers import build, lecture, snapshot
 
 ALL_OPS = [name for name, op in core.OPS.items() if not op.is_leaf]
@@ -236,10 +236,10 @@ def test_no_variable_shadows_anything_the_script_uses(seed: int) -> None:
     variables = [*values.values(), *grads.values()]
     keys = [unicodedata.normalize("NFKC", v) for v in variables]
     assert len(set(keys)) == len(keys), "two variables are the same name to Python"
-    assert not set(keys) & RESERVED
+    assert not set(keys) & reserved()
     source = to_python(g)
     globals_, locals_ = _globals_and_locals(source)
-    assert globals_ - set(keys) <= RESERVED
+    assert globals_ - set(keys) <= reserved()
     assert locals_["forward_and_backward"] <= set(keys)
 
 
