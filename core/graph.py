@@ -128,6 +128,13 @@ class Graph:
             key=lambda use: (self._rank[self._by_id[use[0]]], use[1]),
         )
 
+    def is_inline_constant(self, ref: NodeRef) -> bool:
+        """A constant with exactly one use (one slot of one consumer).  The canvas draws
+        it as a chip on that port, and breakdowns write it as its number: ``J = 3·v``.
+        Plan.inline_constants() is the same rule over a plan's arrays."""
+        key = self.key_of(ref)
+        return self._nodes[key].op.name == "const" and self.nx.out_degree(key) == 1
+
     def upstream(self, ref: NodeRef) -> set[int]:
         """Keys of every node this node depends on (its ancestors)."""
         import networkx as nx

@@ -147,6 +147,13 @@ class Plan:
             self._uses = uses
         return self._uses
 
+    def inline_constants(self) -> set[int]:
+        """Positions of the constants with exactly one use, the rule of
+        Graph.is_inline_constant: breakdowns write them as their number."""
+        const = OPS["const"]
+        uses = self.uses()
+        return {i for i, op in enumerate(self.ops) if op is const and len(uses[i]) == 1}
+
     def grad_start(self) -> list[float]:
         """A new list of what each derivative's sum starts from: -0.0 (so that the
         first term starts it, sign of zero included) where the node reaches the
