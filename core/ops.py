@@ -10,7 +10,8 @@ disagree.  The expressions are dvar's own text; nothing from a file or a user is
 ever compiled here.
 
 Each entry also says how a node reads on the canvas (``template``), and how a
-formula writes the op (``function``, ``operator``).  Adding an op means adding one
+formula writes the op (``function``, ``operator``), and where the palette lists it
+(``group``, ``description``).  Adding an op means adding one
 ``Op(...)`` entry to ``_TABLE``: the palette, formulas, files, ``dvar eval``, the
 engine and Export as Python all read it from here.
 """
@@ -49,6 +50,10 @@ class Op:
     function: str | None = None
     #: The Python operator a formula writes it with (``+``, ``**``), if any.
     operator: str | None = None
+    #: The palette's heading it sits under; an op that does not say is a function.
+    group: str = "Functions"
+    #: One line for the palette saying what it does; the title stands in when empty.
+    description: str = ""
     #: Python callables built from the expressions above (see ``_build``).
     fn: Callable[..., float] = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
     dfns: tuple[Callable[..., float], ...] = field(default=(), repr=False, compare=False)
@@ -120,8 +125,8 @@ _LOG_DOMAIN = (
 _SQRT_DOMAIN = (("{0} < 0.0", "square root of a negative number: {n0} = {x0}"),)
 
 _TABLE: tuple[Op, ...] = (
-    Op("input", 0, "", "Input: a value you set"),
-    Op("const", 0, "", "Constant: a fixed number"),
+    Op("input", 0, "", "Input: a value you set", group="Values", description="A value you set"),
+    Op("const", 0, "", "Constant: a fixed number", group="Values", description="A fixed number"),
     _binary(
         "add",
         "+",
@@ -131,6 +136,8 @@ _TABLE: tuple[Op, ...] = (
         ("1", "1"),
         template="{0} + {1}",
         operator="+",
+        group="Arithmetic",
+        description="Sum of two values",
     ),
     _binary(
         "sub",
@@ -141,6 +148,8 @@ _TABLE: tuple[Op, ...] = (
         ("1", "-1"),
         template="{0} − {1}",
         operator="-",
+        group="Arithmetic",
+        description="First value minus the second",
     ),
     _binary(
         "mul",
@@ -151,6 +160,8 @@ _TABLE: tuple[Op, ...] = (
         ("{1}", "{0}"),
         template="{0}·{1}",
         operator="*",
+        group="Arithmetic",
+        description="Product of two values",
     ),
     _binary(
         "div",
@@ -163,6 +174,8 @@ _TABLE: tuple[Op, ...] = (
         (("{1} == 0.0", "division by zero: {n1} = 0"),),
         template="{0} / {1}",
         operator="/",
+        group="Arithmetic",
+        description="First value over the second",
     ),
     _binary(
         "pow",
@@ -186,6 +199,8 @@ _TABLE: tuple[Op, ...] = (
         template="{0}^{1}",
         function="pow",
         operator="**",
+        group="Arithmetic",
+        description="Base raised to a power",
     ),
     _binary(
         "max",
@@ -199,6 +214,8 @@ _TABLE: tuple[Op, ...] = (
         ("[{0} > {1}] + ½[{0} = {1}]", "[{1} > {0}] + ½[{0} = {1}]"),
         template="max({0}, {1})",
         function="max",
+        group="Functions",
+        description="The larger of two values",
     ),
     _binary(
         "min",
@@ -212,8 +229,21 @@ _TABLE: tuple[Op, ...] = (
         ("[{0} < {1}] + ½[{0} = {1}]", "[{1} < {0}] + ½[{0} = {1}]"),
         template="min({0}, {1})",
         function="min",
+        group="Functions",
+        description="The smaller of two values",
     ),
-    _unary("neg", "−", "Negate", "-{0}", "-1.0", "-1", template="−{0}", function="neg"),
+    _unary(
+        "neg",
+        "−",
+        "Negate",
+        "-{0}",
+        "-1.0",
+        "-1",
+        template="−{0}",
+        function="neg",
+        group="Arithmetic",
+        description="Flips the sign",
+    ),
     _unary(
         "exp",
         "exp",
@@ -223,6 +253,8 @@ _TABLE: tuple[Op, ...] = (
         "exp({0})",
         template="exp({0})",
         function="exp",
+        group="Functions",
+        description="e raised to the value",
     ),
     _unary(
         "log",
@@ -234,6 +266,8 @@ _TABLE: tuple[Op, ...] = (
         _LOG_DOMAIN,
         template="ln({0})",
         function="log",
+        group="Functions",
+        description="Natural logarithm, base e",
     ),
     _unary(
         "sqrt",
@@ -245,6 +279,8 @@ _TABLE: tuple[Op, ...] = (
         _SQRT_DOMAIN,
         template="√{0}",
         function="sqrt",
+        group="Functions",
+        description="Square root",
     ),
     _unary(
         "sin",
@@ -255,6 +291,8 @@ _TABLE: tuple[Op, ...] = (
         "cos({0})",
         template="sin({0})",
         function="sin",
+        group="Functions",
+        description="Sine, in radians",
     ),
     _unary(
         "cos",
@@ -265,6 +303,8 @@ _TABLE: tuple[Op, ...] = (
         "-sin({0})",
         template="cos({0})",
         function="cos",
+        group="Functions",
+        description="Cosine, in radians",
     ),
     _unary(
         "tanh",
@@ -275,6 +315,8 @@ _TABLE: tuple[Op, ...] = (
         "1 - {y}²",
         template="tanh({0})",
         function="tanh",
+        group="Activations",
+        description="Squashes into (−1, 1)",
     ),
     _unary(
         "sigmoid",
@@ -285,6 +327,8 @@ _TABLE: tuple[Op, ...] = (
         "{y}·(1 - {y})",
         template="σ({0})",
         function="sigmoid",
+        group="Activations",
+        description="Squashes into (0, 1)",
     ),
     _unary(
         "relu",
@@ -295,6 +339,8 @@ _TABLE: tuple[Op, ...] = (
         "[{0} > 0]",
         template="relu({0})",
         function="relu",
+        group="Activations",
+        description="Zero below zero, else the value",
     ),
     _unary(
         "abs",
@@ -305,6 +351,8 @@ _TABLE: tuple[Op, ...] = (
         "sign({0})",
         template="|{0}|",
         function="abs",
+        group="Functions",
+        description="Distance from zero",
     ),
 )
 
