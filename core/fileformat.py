@@ -36,7 +36,7 @@ MAX_ITEMS = 2_000_000
 MAX_NODES = 200_000
 #: A JSON string, escapes included: what the value count skips over.
 _JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
-_NODE_FIELDS = frozenset({"id", "op", "value", "inputs", "label", "param", "x", "y"})
+_NODE_FIELDS = frozenset({"id", "op", "value", "inputs", "label", "param", "box", "x", "y"})
 _TOP_FIELDS = frozenset({"format", "version", "output", "nodes"})
 
 
@@ -290,13 +290,18 @@ def _read_node(record: Any, index: int, where: str) -> tuple[Node, list]:
         raise FileFormatError(f"{at}: field 'param': expected true or false, found {_show(param)}")
     if param and op.name != "input":
         raise FileFormatError(f"{at}: field 'param': only inputs can be parameters")
+    box = record.get("box", False)
+    if not isinstance(box, bool):
+        raise FileFormatError(f"{at}: field 'box': expected true or false, found {_show(box)}")
+    if box and op.name != "const":
+        raise FileFormatError(f"{at}: field 'box': only constants can be drawn as boxes")
     x = _number(record["x"], at, "x") if record.get("x") is not None else None
     y = _number(record["y"], at, "y") if record.get("y") is not None else None
     if (x is None) != (y is None):
         given, missing = ("x", "y") if x is not None else ("y", "x")
         raise FileFormatError(f"{at}: field {missing!r} is missing ({given} is given)")
     extra = {k: v for k, v in record.items() if k not in _NODE_FIELDS}
-    node = Node(-1, node_id, op, value, [None] * op.arity, label or None, param, x, y, extra)
+    node = Node(-1, node_id, op, value, [None] * op.arity, label or None, param, x, y, extra, box)
     return node, inputs
 
 
@@ -379,6 +384,8 @@ def to_dict(graph: Graph) -> dict[str, Any]:
             record["inputs"] = [None if k is None else nodes[k].id for k in node.inputs]
         if node.param:
             record["param"] = True
+        if node.box:
+            record["box"] = True
         if node.x is not None and node.y is not None:
             record["x"], record["y"] = _compact(node.x), _compact(node.y)
         record.update(node.extra)

@@ -269,6 +269,7 @@ class Graph:
         y: float | None = None,
         key: int | None = None,
         extra: dict[str, Any] | None = None,
+        box: bool = False,
     ) -> str:
         """Add a node and return its id.
 
@@ -277,6 +278,7 @@ class Graph:
         slot, None for a slot left empty.  Without an ``id`` one is made from the op
         name.  ``key`` re-creates a node under a key it had before (for undo), and
         ``extra`` gives back the fields this version does not know (kept for saving).
+        ``box`` draws a constant as a box even when it has one use (see ``set_box``).
         """
         spec = OPS.get(op) if isinstance(op, str) else None
         if spec is None:
@@ -296,6 +298,8 @@ class Graph:
             number = None
         if param and op != "input":
             raise GraphError(f"only inputs can be parameters, and {node_id} is a {op}")
+        if box and op != "const":
+            raise GraphError(f"only constants can be drawn as boxes, and {node_id} is a {op}")
         sources = list(inputs) if inputs is not None else [None] * spec.arity
         if len(sources) != spec.arity:
             raise GraphError(
@@ -314,7 +318,10 @@ class Graph:
         if key is None:
             key = self._next_key
         self._next_key = max(self._next_key, key + 1)
-        node = Node(key, node_id, spec, number, None, label, bool(param), px, py, dict(extra or {}))
+        node = Node(
+            key, node_id, spec, number, None, label, bool(param), px, py, dict(extra or {})
+        )
+        node.box = bool(box)
         with self.batch():
             self._insert(node, self._next_rank)
             for slot, src in enumerate(source_keys):
@@ -385,6 +392,16 @@ class Graph:
         if param and node.op.name != "input":
             raise GraphError(f"only inputs can be parameters, and {node.id} is a {node.op.name}")
         self._set_field(node, "param", bool(param))
+
+    def set_box(self, ref: NodeRef, box: bool) -> None:
+        """Draw a constant as a box of its own even when it has one use (True), or on
+        its consumer's port again when it has one (False).  Only the drawing changes."""
+        node = self.node(ref)
+        if box and node.op.name != "const":
+            raise GraphError(
+                f"only constants can be drawn as boxes, and {node.id} is a {node.op.name}"
+            )
+        self._set_field(node, "box", bool(box))
 
     def set_position(self, ref: NodeRef, x: float | None, y: float | None) -> None:
         """Place a node on the canvas; ``(None, None)`` makes it "not placed yet" again."""
@@ -478,7 +495,12 @@ class Graph:
         if old == value and type(old) is type(value):
             return
         setattr(node, name, value)
-        kind = {"value": "value_changed", "label": "label_changed", "param": "param_changed"}[name]
+        kind = {
+            "value": "value_changed",
+            "label": "label_changed",
+            "param": "param_changed",
+            "box": "box_changed",
+        }[name]
         self._changed(Event(kind, node.key), lambda: self._set_field(node, name, old))
 
     def _rename(self, node: Node, new_id: str) -> None:
@@ -576,6 +598,7 @@ class Graph:
                 n.x,
                 n.y,
                 dict(n.extra),
+                n.box,
             )
             for n in self._nodes.values()
         ]

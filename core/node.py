@@ -41,7 +41,19 @@ STRUCTURAL = frozenset(
 class Node:
     """One node.  Read its fields freely; change them only through :class:`Graph`."""
 
-    __slots__ = ("key", "id", "op", "value", "inputs", "label", "param", "x", "y", "extra")
+    __slots__ = (
+        "key",
+        "id",
+        "op",
+        "value",
+        "inputs",
+        "label",
+        "param",
+        "x",
+        "y",
+        "extra",
+        "box",
+    )
 
     def __init__(
         self,
@@ -55,6 +67,7 @@ class Node:
         x: float | None = None,
         y: float | None = None,
         extra: dict[str, Any] | None = None,
+        box: bool = False,
     ) -> None:
         self.key = key
         self.id = id
@@ -66,6 +79,8 @@ class Node:
         self.x = x
         self.y = y
         self.extra: dict[str, Any] = extra if extra is not None else {}
+        #: A constant the person dragged off its port: drawn as a box even with one use.
+        self.box = box
 
     @property
     def name(self) -> str:
