@@ -13,7 +13,7 @@ import pytest
 from dvar import core
 from dvar.core import ops
 from dvar.gui.app.cli import main
-from dvar.gui.panels.operations import Palette
+from dvar.gui.panels.operations import DESCRIPTION_ROLE, OP_ROLE, SYMBOL_ROLE, Palette
 
 
 @pytest.fixture
@@ -39,8 +39,54 @@ def cube():
 def test_a_registered_op_is_in_the_palette(qtbot, cube) -> None:
     palette = Palette()
     qtbot.addWidget(palette)
-    names = [palette.item(i).text() for i in range(palette.count())]
-    assert "cube   ³" in names
+    rows = [
+        (item.text(), item.data(SYMBOL_ROLE), item.data(DESCRIPTION_ROLE))
+        for item in palette.list.op_items()
+    ]
+    assert ("cube", "³", "Cube") in rows  # no description given: the title stands in
+    assert heading_of(palette, "cube") == "Functions"  # no group given: the default one
+
+
+@pytest.mark.parametrize("group", ["Activations", "Experiments"])
+def test_a_registered_op_sits_under_the_group_it_names(qtbot, group) -> None:
+    ops.register(
+        ops.Op(
+            "softsign",
+            1,
+            "ss",
+            "Softsign",
+            "{0} / (1.0 + fabs({0}))",
+            ("1.0 / ((1.0 + fabs({0})) * (1.0 + fabs({0})))",),
+            ("1/(1 + |{0}|)²",),
+            group=group,
+            description="Squashes into (−1, 1), gently",
+        )
+    )
+    try:
+        palette = Palette()
+        qtbot.addWidget(palette)
+    finally:
+        ops.unregister("softsign")
+    assert heading_of(palette, "softsign") == group
+    headings = [item.text() for item in palette_rows(palette) if item.data(OP_ROLE) is None]
+    assert headings == sorted(set(headings), key=headings.index)  # each group once
+    if group == "Experiments":  # a new group comes after dvar's own
+        assert headings[-1] == "Experiments"
+
+
+def palette_rows(palette):
+    return [palette.list.item(row) for row in range(palette.list.count())]
+
+
+def heading_of(palette, op: str) -> str:
+    """The group heading the op's row sits under."""
+    heading = ""
+    for item in palette_rows(palette):
+        if item.data(OP_ROLE) is None:
+            heading = item.text()
+        elif item.data(OP_ROLE) == op:
+            return heading
+    raise AssertionError(f"{op} is not in the palette")
 
 
 def test_a_registered_op_is_known_to_formulas_and_shown_with_its_template(cube) -> None:

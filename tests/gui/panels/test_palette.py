@@ -8,7 +8,7 @@ from dvar.gui.panels.operations import OP_ROLE
 
 
 def palette_item(window, op: str):
-    palette = window.palette
+    palette = window.palette.list
     (item,) = [
         palette.item(i) for i in range(palette.count()) if palette.item(i).data(OP_ROLE) == op
     ]
@@ -18,7 +18,7 @@ def palette_item(window, op: str):
 
 def test_double_clicking_an_op_adds_it_at_the_centre(window):
     win = window
-    palette = win.palette
+    palette = win.palette.list
     point = palette.visualItemRect(palette_item(win, "sigmoid")).center()
     left, none = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
     QTest.mouseClick(palette.viewport(), left, none, point)
@@ -35,7 +35,7 @@ def test_double_clicking_an_op_adds_it_at_the_centre(window):
 
 def test_enter_on_an_op_adds_it(window):
     win = window
-    palette = win.palette
+    palette = win.palette.list
     palette.setCurrentItem(palette_item(win, "exp"))
     palette.setFocus()
     QTest.keyClick(palette, Qt.Key.Key_Return)
