@@ -27,7 +27,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsView
 
 from dvar.gui.canvas.edges import curve
 from dvar.gui.canvas.look import derivative_color
-from dvar.gui.canvas.nodes import GRID, NodeItem
+from dvar.gui.canvas.nodes import NodeItem
 from dvar.gui.document.commands import AddNodes, Disconnect, MoveNodes
 from dvar.gui.document.commands import Connect as ConnectCommand
 
@@ -340,9 +340,8 @@ class AddConstant(Interaction):
         scene, graph = self.scene, self.scene.graph
         item = scene.nodes[self.consumer]
         port = item.mapToScene(item.input_port(self.slot))
-        x = round((port.x() - 200) / GRID) * GRID
-        y = round((port.y() - 40) / GRID) * GRID
-        record = {"id": "k", "op": "const", "value": 1.0, "x": x, "y": y}
+        spot = self.view.constant_spot(port)  # to the port's left, in free space
+        record = {"id": "k", "op": "const", "value": 1.0, "x": spot.x(), "y": spot.y()}
         command = AddNodes(graph, [record], "Add constant", connect=[(self.consumer, self.slot, 0)])
         command.setText(f"Add constant into {graph.id_of(self.consumer)}")
         self.selected = scene.selected_keys()

@@ -13,6 +13,8 @@ from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPalette, QP
 from PySide6.QtWidgets import QFrame, QGraphicsView, QWidget
 
 from dvar import core
+from dvar.gui.canvas import placement
+from dvar.gui.canvas.edges import EdgeItem
 from dvar.gui.canvas.interactions import (
     AddConstant,
     Interaction,
@@ -30,6 +32,10 @@ from dvar.gui.canvas.value_editor import ValueEditor
 from dvar.gui.document.commands import AddNodes
 
 MIN_ZOOM, MAX_ZOOM = 0.05, 4.0
+#: The room a new node keeps around itself, in scene units.
+NODE_GAP = 2 * GRID
+#: The horizontal run of a new constant's edge: room for its arrow and its label.
+EDGE_ROOM = 5 * GRID
 
 
 class GraphView(QGraphicsView):
@@ -297,17 +303,14 @@ class GraphView(QGraphicsView):
             event.ignore()
 
     def add_node(self, op: str, at: QPointF) -> int | None:
-        """Add a node of this op with its top-left near ``at``; returns its key."""
+        """Add a node of this op with its top-left at the free spot nearest to ``at``
+        (never on top of another node), select it and show it; returns its key."""
         scene = self.graph_scene()
         graph = scene.graph
         spec = core.OPS[op]
         stem = {"input": "x", "const": "k"}.get(op, op)
-        record = {
-            "id": graph.unique_id(stem),
-            "op": op,
-            "x": round(at.x() / GRID) * GRID,
-            "y": round(at.y() / GRID) * GRID,
-        }
+        spot = self.free_spot(spec.arity, at)
+        record = {"id": graph.unique_id(stem), "op": op, "x": spot.x(), "y": spot.y()}
         if spec.is_leaf:
             record["value"] = 1.0
         command = AddNodes(graph, [record], f"Add {spec.title.split(':')[0].lower()}")
@@ -315,7 +318,57 @@ class GraphView(QGraphicsView):
             return None
         key = command.keys[0]
         scene.select_keys([key])
+        item = scene.nodes.get(key)
+        if item is not None:
+            self.ensureVisible(item.sceneBoundingRect(), 20, 20)
         return key
+
+    def constant_spot(self, port: QPointF) -> QPointF:
+        """Where a constant made for the input port at ``port`` (scene coordinates)
+        goes: to the port's left, level with it, far enough for the edge and its label
+        to read; the nearest free spot to that if it is taken."""
+        probe = NodeItem(-1, 0)
+        out = probe.output_port()
+        wanted = QPointF(port.x() - EDGE_ROOM - out.x(), port.y() - out.y())
+        reach = probe.boundingRect().right() - out.x()  # the port's ring, right of its centre
+        return self.free_spot(0, wanted, right_limit=port.x() - EDGE_ROOM + reach)
+
+    def free_spot(
+        self,
+        arity: int,
+        wanted: QPointF,
+        *,
+        gap: float = NODE_GAP,
+        right_limit: float | None = None,
+    ) -> QPointF:
+        """Where a new node with ``arity`` operands goes: the position nearest to
+        ``wanted`` (on the grid) where it keeps ``gap`` clear of every node on the
+        canvas.  With ``right_limit``, its box with its ports stays left of that x."""
+        bounds = NodeItem(-1, arity).boundingRect()  # the size it will have, ports included
+        dx, dy = bounds.left(), bounds.top()
+        scene = self.graph_scene()
+
+        def obstacles(window: placement.Rect) -> list[placement.Rect]:
+            # Positions are searched for, not bounding boxes: shift the boxes by the offset.
+            rects = []
+            left, top, width, height = window
+            shown = QRectF(left + dx, top + dy, width, height)
+            for item in scene.items(shown, Qt.ItemSelectionMode.IntersectsItemBoundingRect):
+                if isinstance(item, EdgeItem) or item in scene.transient:
+                    continue
+                rect = item.sceneBoundingRect()
+                rects.append((rect.x() - dx, rect.y() - dy, rect.width(), rect.height()))
+            return rects
+
+        x, y = placement.free_spot(
+            (bounds.width(), bounds.height()),
+            (wanted.x(), wanted.y()),
+            obstacles,
+            gap=gap,
+            step=GRID,
+            right_limit=None if right_limit is None else right_limit - dx,
+        )
+        return QPointF(x, y)
 
     # ------------------------------------------------------------ value editor
     def edit_value(self, key: int) -> None:
