@@ -15,14 +15,17 @@ examples, notation, panels).  An :class:`Action` says:
 - ``checkable``, with ``checked`` (the state at start) or ``preference`` (the
   preference that holds its state);
 - ``canvas``: a single-key shortcut (``B``, ``Tab``, ``Esc``...) that fires only while the
-  canvas has focus, so it never fires while a field is being typed in.
+  canvas has focus, so it never fires while a field is being typed in;
+- ``toolbar``: it also sits on the toolbar, with the icon ``resources/icons/<id>.svg``
+  drawn in the theme's colours (``gui.app.icons``) and a tooltip naming its key.
+  The toolbar keeps the menus' order, with a line between menus.
 
 A key is either a ``QKeySequence.StandardKey``, the platform's own key for the job
 (Ctrl+W closes on Linux, Ctrl+F4 on Windows), or a string in Qt's portable form.  Where
 a platform's standard key may differ from dvar's long-standing one, both are listed,
 the standard key first: a standard key a platform lacks, and a repeated key, are dropped.
 
-The menus, the shortcut sheet (Help → Keyboard Shortcuts) and the test that tries
+The menus, the toolbar, the shortcut sheet (Help → Keyboard Shortcuts) and the test that tries
 every action all read this table; adding an action means adding one entry here and,
 if it is new work, one window method.
 """
@@ -35,7 +38,9 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu, QMenuBar
+from PySide6.QtWidgets import QApplication, QMenu, QMenuBar, QToolBar
+
+from dvar.gui.app import icons
 
 Key = QKeySequence.StandardKey | str
 Std = QKeySequence.StandardKey
@@ -56,6 +61,7 @@ class Action:
     checked: bool = False
     preference: str = ""
     canvas: bool = False
+    toolbar: bool = False
 
 
 @dataclass(frozen=True)
@@ -184,6 +190,7 @@ MENUS: tuple[Menu, ...] = (
                 "build_from_formula",
                 ("Ctrl+Shift+N",),
                 tip="Type J = 3*(a + b*c) and get the graph, laid out",
+                toolbar=True,
             ),
             Action(
                 "arrange",
@@ -199,7 +206,15 @@ MENUS: tuple[Menu, ...] = (
         (
             Action("zoom_in", "Zoom &In", "view.zoom_by", (Std.ZoomIn, "Ctrl+="), args=(1.25,)),
             Action("zoom_out", "Zoom &Out", "view.zoom_by", (Std.ZoomOut,), args=(0.8,)),
-            Action("fit", "&Fit to View", "view.fit", ("F", "Ctrl+0"), canvas=True),
+            Action(
+                "fit",
+                "&Fit to View",
+                "view.fit",
+                ("F", "Ctrl+0"),
+                tip="Zoom to show the whole graph",
+                canvas=True,
+                toolbar=True,
+            ),
             SEPARATOR,
             Action(
                 "backward",
@@ -209,6 +224,7 @@ MENUS: tuple[Menu, ...] = (
                 tip="Red edges pointing right to left, labelled with local derivatives",
                 checkable=True,
                 canvas=True,
+                toolbar=True,
             ),
             Action("grid", "Show &Grid", "_set_grid", checkable=True, preference="grid"),
             Action("snap", "&Snap to Grid", "_set_snap", checkable=True, preference="snap"),
@@ -235,6 +251,7 @@ MENUS: tuple[Menu, ...] = (
                 ("N",),
                 tip="Bump the selected node by h and watch what moves",
                 canvas=True,
+                toolbar=True,
             ),
             Action("clear_preview", "&Clear Nudge / Steps", "clear_preview", ("Esc",), canvas=True),
             SEPARATOR,
@@ -243,6 +260,8 @@ MENUS: tuple[Menu, ...] = (
                 "Step Through &Backward Pass",
                 "step_backward",
                 ("Ctrl+Shift+B",),
+                tip="Reveal the derivatives one node at a time, from J back to the inputs",
+                toolbar=True,
             ),
             Action("step_forward", "Step Through &Forward Pass", "step_forward", ("Ctrl+Shift+F",)),
             Action("next_step", "Ne&xt Step", "teaching.next_step", ("F10",)),
@@ -256,6 +275,7 @@ MENUS: tuple[Menu, ...] = (
                 ("Ctrl+Shift+D",),
                 tip="Every node shows d(node)/dx for one chosen input x, from one forward sweep",
                 checkable=True,
+                toolbar=True,
             ),
             Action(
                 "train",
@@ -263,6 +283,7 @@ MENUS: tuple[Menu, ...] = (
                 "show_training",
                 ("Ctrl+Shift+T",),
                 tip="Gradient descent on the inputs marked as parameters",
+                toolbar=True,
             ),
         ),
     ),
@@ -339,6 +360,51 @@ def build_menus(window, bar: QMenuBar) -> dict[str, QMenu]:
                 menu.addAction(window.actions[item.id])
         menus[plain(spec.title)] = menu
     return menus
+
+
+def toolbar_entries() -> list[Action | Separator]:
+    """The toolbar's actions in menu order, with a separator between menus."""
+    entries: list[Action | Separator] = []
+    for menu in MENUS:
+        chosen = [spec for spec in menu.actions() if spec.toolbar]
+        if chosen and entries:
+            entries.append(SEPARATOR)
+        entries.extend(chosen)
+    return entries
+
+
+def tooltip(action: QAction) -> str:
+    """``Nudge (N)``: the action's name and its first key, as the toolbar shows it."""
+    name = plain(action.text()).rstrip("…").rstrip(".")
+    keys = action.shortcuts()
+    if not keys:
+        return name
+    return f"{name} ({keys[0].toString(QKeySequence.SequenceFormat.NativeText)})"
+
+
+def build_toolbar(window) -> QToolBar:
+    """The main toolbar, from the table's ``toolbar`` entries; its icons follow the theme."""
+    bar = QToolBar("Toolbar", window)
+    bar.setObjectName("toolbar")  # saveState() remembers it by this name
+    bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+    bar.toggleViewAction().setText("&Toolbar")
+    for entry in toolbar_entries():
+        if isinstance(entry, Separator):
+            bar.addSeparator()
+            continue
+        action = window.actions[entry.id]
+        action.setToolTip(tooltip(action))
+        bar.addAction(action)
+    paint_icons(window)
+    return bar
+
+
+def paint_icons(window) -> None:
+    """Give each toolbar action its icon in the application's current colours."""
+    palette = QApplication.palette()
+    for spec in ACTIONS.values():
+        if spec.toolbar:
+            window.actions[spec.id].setIcon(icons.themed_icon(spec.id, palette))
 
 
 def refresh(window) -> None:

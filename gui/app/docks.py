@@ -37,7 +37,9 @@ def make_docks(
     window.tabifyDockWidget(docks["inspector"], docks["teach"])
     window.tabifyDockWidget(docks["teach"], docks["train"])
     docks["inspector"].raise_()
-    window.resizeDocks([docks["palette"]], [170], Qt.Orientation.Horizontal)
+    palette_width = max(170, widgets["palette"].sizeHint().width())  # its widest row
+    window.resizeDocks([docks["palette"]], [palette_width], Qt.Orientation.Horizontal)
+    window.resizeDocks([docks["palette"], docks["history"]], [520, 160], Qt.Orientation.Vertical)
     window.resizeDocks([docks["panel"]], [400], Qt.Orientation.Horizontal)
     window.resizeDocks([docks["panel"], docks["inspector"]], [420, 380], Qt.Orientation.Vertical)
     return docks

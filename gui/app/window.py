@@ -7,7 +7,7 @@ and the dock layout in ``docks``.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QPointF, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QUndoGroup
 from PySide6.QtWidgets import (
     QDialog,
@@ -43,6 +43,9 @@ from dvar.gui.panels.operations import Palette
 from dvar.gui.teach.teaching import TeachingPanel
 from dvar.gui.teach.training import TrainingPanel
 
+#: Bump when the docks or toolbars change so much that an old saved layout would not fit.
+LAYOUT_VERSION = 1
+
 
 class MainWindow(FileMenu, RecentFiles, RecoveryOffer, QMainWindow):
     """One window editing one document."""
@@ -67,6 +70,29 @@ class MainWindow(FileMenu, RecentFiles, RecoveryOffer, QMainWindow):
         self.autosaver = Autosaver(self)
         self.recovered_windows: list[MainWindow] = []
         self.set_document(document if document is not None else Document.lecture())
+        self.toolbar = actions.build_toolbar(self)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
+        self.panels_menu.addSeparator()
+        self.panels_menu.addAction(self.toolbar.toggleViewAction())
+        self._restore_layout()
+
+    def _restore_layout(self) -> None:
+        """Put the window, its docks and its toolbar back as they were when it last closed."""
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        state = self.settings.value("window/state")
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            self.restoreState(state, LAYOUT_VERSION)
+
+    def _save_layout(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState(LAYOUT_VERSION))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "toolbar"):
+            actions.paint_icons(self)  # the theme changed: icons in its colours
+        super().changeEvent(event)
 
     def _follow_history(self) -> None:
         """Undo and Redo name the step they would take, and are enabled when there is one."""
@@ -188,6 +214,7 @@ class MainWindow(FileMenu, RecentFiles, RecoveryOffer, QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._confirm_discard():
             self.autosaver.finish()
+            self._save_layout()
             event.accept()
         else:
             event.ignore()
