@@ -8,9 +8,11 @@ graph do not change it.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
 
 from dvar.core.numbers import format_number
 
@@ -132,6 +134,26 @@ class Evaluation(PlanResult):
         keys = self._plan.keys
         return [keys[i] for i in self._plan.backward_order()]
 
+    def backward_keys(self, inline_constants: bool = True) -> tuple[int, ...]:
+        """``order_keys``, with or without the inline constants, as one tuple shared by
+        every evaluation of the same structure: a view compares it by identity, and a
+        value edit on a big graph builds no new list."""
+        return _facts(self._plan).backward_keys(self._plan, inline_constants)
+
+    def is_inline_constant(self, ref: str | int) -> bool:
+        """A constant with exactly one use (Plan.inline_constants): breakdowns write it
+        as its number, ``dv = dJ · 3``."""
+        return self._position(ref) in _facts(self._plan).inline
+
+    @property
+    def inline_constant_keys(self) -> frozenset[int]:
+        """The keys of the inline constants, for ``text.formula(..., inline=...)``."""
+        facts = _facts(self._plan)
+        if facts.inline_keys is None:
+            keys = self._plan.keys
+            facts.inline_keys = frozenset(keys[i] for i in facts.inline)
+        return facts.inline_keys
+
     # ------------------------------------------------------------- chain rule
     def partial(self, consumer: str | int, slot: int) -> float | None:
         """The local derivative ∂consumer/∂(operand in ``slot``) at the current values."""
@@ -158,6 +180,7 @@ class Evaluation(PlanResult):
         if plan.out is None or i == plan.out:
             return []
         grads = self._grads
+        inline = _facts(plan).inline
         terms = []
         for c, slot in plan.uses()[i]:
             if not plan.reach[c]:
@@ -172,7 +195,7 @@ class Evaluation(PlanResult):
                     slot=slot,
                     consumer_grad=g,
                     partial_text=op.partial_text(
-                        slot, [EMPTY_SLOT if a is None else names[a] for a in operands], names[c]
+                        slot, [self._operand_text(a, inline) for a in operands], names[c]
                     ),
                     partial=partial,
                     product=product,
@@ -181,12 +204,26 @@ class Evaluation(PlanResult):
             )
         return terms
 
+    def _operand_text(self, a: int | None, inline: frozenset[int]) -> str:
+        """How a partial's text names an operand: its id, an inline constant's number
+        (negative ones in brackets, ``x·(-2)``), or □ for an empty slot."""
+        if a is None:
+            return EMPTY_SLOT
+        return _factor(self._values[a]) if a in inline else self._naming.ids[a]
+
     def breakdown(self, ref: str | int, notation: str = "d") -> str:
         """The derivative as the lecture writes it.
 
         ``db = du · ∂u/∂b = du · c = 3 · 2 = 6``: symbolic, then the local partials,
-        then the numbers, then the result.  Several uses give a sum of terms.
+        then the numbers, then the result.  Several uses give a sum of terms.  An
+        inline constant reads as its number: ``dv = dJ · ∂J/∂v = dJ · 3 = 1 · 3 = 3``.
         """
+        return " = ".join(self.breakdown_steps(ref, notation))
+
+    def breakdown_steps(self, ref: str | int, notation: str = "d") -> list[str]:
+        """The breakdown's parts between its ``=`` signs: ``["db", "du · ∂u/∂b",
+        "du · c", "3 · 2", "6"]``; one part when the derivative is undefined, 1
+        (the output) or 0 (the output does not depend on the node)."""
         plan = self._plan
         i = self._position(ref)
         node = self._naming.ids[i]
@@ -196,14 +233,14 @@ class Evaluation(PlanResult):
 
         grad = self._grads[i]
         if plan.out is None:
-            return f"{d(node)} is undefined: no output chosen"
+            return [f"{d(node)} is undefined: no output chosen"]
         if grad is None:
-            return f"{d(node)} is undefined: {self._errors.get(i, 'a value is missing')}"
+            return [f"{d(node)} is undefined: {self._errors.get(i, 'a value is missing')}"]
         if i == plan.out:
-            return f"{d(node)} = 1"
+            return [d(node), "1"]
         terms = self.terms(plan.keys[i])
         if not terms:
-            return f"{d(node)} = 0   ({self.output} does not depend on {node})"
+            return [f"{d(node)} = 0   ({self.output} does not depend on {node})"]
         symbolic = " + ".join(f"{d(t.consumer)} · {t.partial_symbol(node)}" for t in terms)
         local = " + ".join(f"{d(t.consumer)} · {_group(t.partial_text)}" for t in terms)
         numbers = " + ".join(f"{_factor(t.consumer_grad)} · {_factor(t.partial)}" for t in terms)
@@ -213,7 +250,7 @@ class Evaluation(PlanResult):
         if numbers != local:
             steps.append(numbers)
         steps.append(format_number(grad))
-        return " = ".join(_dedupe(steps))
+        return _dedupe(steps)
 
     def to_json(self) -> dict:
         """``{"output", "values", "grads", "errors"}``, as ``dvar eval --json`` prints it."""
@@ -226,9 +263,51 @@ class Evaluation(PlanResult):
         }
 
 
+class _Facts:
+    """What every evaluation of one plan shares: its inline constants, and the
+    backward order with and without them."""
+
+    __slots__ = ("inline", "inline_keys", "_keys")  # no reference to the plan: the cache's key
+
+    def __init__(self, plan: Plan) -> None:
+        self.inline = frozenset(plan.inline_constants())
+        self.inline_keys: frozenset[int] | None = None
+        self._keys: dict[bool, tuple[int, ...]] = {}
+
+    def backward_keys(self, plan: Plan, inline_constants: bool) -> tuple[int, ...]:
+        keys = self._keys.get(inline_constants)
+        if keys is None:
+            inline = () if inline_constants else self.inline
+            keys = tuple(plan.keys[i] for i in plan.backward_order() if i not in inline)
+            self._keys[inline_constants] = keys
+        return keys
+
+
+#: One _Facts per plan, for as long as the plan lives.
+_FACTS: WeakKeyDictionary[Plan, _Facts] = WeakKeyDictionary()
+
+
+def _facts(plan: Plan) -> _Facts:
+    facts = _FACTS.get(plan)
+    if facts is None:
+        facts = _FACTS[plan] = _Facts(plan)
+    return facts
+
+
 def _group(text: str) -> str:
     """Parenthesise a partial's text when it is more than one factor."""
-    return f"({text})" if any(ch in text for ch in " +-/·") and not _is_bracket(text) else text
+    if _is_bracket(text) or _is_number(text):
+        return text
+    return f"({text})" if any(ch in text for ch in " +-/·") else text
+
+
+def _is_number(text: str) -> bool:
+    """``3``, ``1e-07`` or ``(-2)``, as an inline constant's number reads: already a
+    single factor (a partial of ``-1`` is grouped as before)."""
+    return _NUMBER.fullmatch(text) is not None
+
+
+_NUMBER = re.compile(r"\d[\d.]*(e[+-]?\d+)?|\(-\d[\d.]*(e[+-]?\d+)?\)")
 
 
 def _is_bracket(text: str) -> bool:

@@ -49,7 +49,7 @@ def test_backward_order() -> None:
 def test_breakdown_text() -> None:
     ev = core.evaluate(lecture())
     assert ev.breakdown("J") == "dJ = 1"
-    assert ev.breakdown("v") == "dv = dJ · ∂J/∂v = dJ · three = 1 · 3 = 3"
+    assert ev.breakdown("v") == "dv = dJ · ∂J/∂v = dJ · 3 = 1 · 3 = 3"
     assert ev.breakdown("a") == "da = dv · ∂v/∂a = dv · 1 = 3 · 1 = 3"
     assert ev.breakdown("u") == "du = dv · ∂v/∂u = dv · 1 = 3 · 1 = 3"
     assert ev.breakdown("b") == "db = du · ∂u/∂b = du · c = 3 · 2 = 6"
@@ -87,7 +87,7 @@ def test_breakdowns_do_not_depend_on_the_order_nodes_were_made_in() -> None:
         assert ev.breakdown("b") == "db = du · ∂u/∂b = du · c = 3 · 2 = 6"
         assert ev.breakdown(g.key_of("c")) == "dc = du · ∂u/∂c = du · b = 3 · 3 = 9"
         assert ev.breakdown("three") == "dthree = dJ · ∂J/∂three = dJ · v = 1 · 11 = 11"
-        assert ev.breakdown("v") == "dv = dJ · ∂J/∂v = dJ · three = 1 · 3 = 3"
+        assert ev.breakdown("v") == "dv = dJ · ∂J/∂v = dJ · 3 = 1 · 3 = 3"
         assert [t.consumer for t in ev.terms(g.key_of("a"))] == ["v"]
 
 

@@ -63,7 +63,7 @@ def test_eval_prints_values_derivatives_and_breakdowns(capsys: pytest.CaptureFix
     for line in ("da = 3", "db = 6", "dc = 9", "du = 3", "dv = 3", "dthree = 11"):
         assert line in out
     assert "db = du · ∂u/∂b = du · c = 3 · 2 = 6" in out
-    assert "dv = dJ · ∂J/∂v = dJ · three = 1 · 3 = 3" in out
+    assert "dv = dJ · ∂J/∂v = dJ · 3 = 1 · 3 = 3" in out  # an inline constant by its number
     lines = out.splitlines()
     table = [line.split()[0] for line in lines[3:10]]
     assert table == ["J", "v", "a", "u", "b", "c", "three"]  # the backward order
