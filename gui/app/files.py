@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QMenu, QMessageBox
 from dvar import core
 from dvar.core.oserrors import reason
 from dvar.gui import messages
+from dvar.gui.dialogs.folders import documents_folder
 from dvar.gui.document.document import Document
 
 
@@ -26,8 +27,9 @@ class FileMenu:
     def open_dialog(self) -> None:
         if not self._confirm_discard():
             return
+        folder = str(documents_folder(self.document.path if self.document else None))
         path, _ = QFileDialog.getOpenFileName(
-            self, "Open graph", "", "dvar graphs (*.dvar);;All files (*)"
+            self, "Open graph", folder, "dvar graphs (*.dvar);;All files (*)"
         )
         if path:
             self.open_path(path)
@@ -57,8 +59,9 @@ class FileMenu:
         return self._save_to(self.document.path)
 
     def save_as(self) -> bool:
+        suggested = documents_folder(self.document.path) / self.document.name
         path, _ = QFileDialog.getSaveFileName(
-            self, "Save graph", self.document.name, "dvar graphs (*.dvar)"
+            self, "Save graph", str(suggested), "dvar graphs (*.dvar)"
         )
         if not path:
             return False
@@ -97,7 +100,7 @@ class FileMenu:
         """Export Image…: options, a file name, then PNG, SVG or PDF (Ctrl+E)."""
         from dvar.gui.dialogs.export import export_with_dialog
 
-        result = export_with_dialog(self, self.scene, self.document.name)
+        result = export_with_dialog(self, self.scene, self.document.name, self.document.path)
         if result is not None:
             self.show_message(f"Exported {result.path}")
 
@@ -106,7 +109,8 @@ class FileMenu:
         from dvar.core.fileformat import write_atomic
 
         source = self.document.path
-        suggested = str((source or Path(self.document.name)).with_suffix(".py"))
+        name = Path(self.document.name).with_suffix(".py").name
+        suggested = str(documents_folder(source) / name)
         path, _ = QFileDialog.getSaveFileName(
             self, "Export as Python", suggested, "Python scripts (*.py)"
         )

@@ -34,6 +34,7 @@ from dvar.gui.canvas.export import (
     export_scene,
 )
 from dvar.gui.canvas.scene import GraphScene
+from dvar.gui.dialogs.folders import pictures_folder
 
 
 @dataclass(frozen=True)
@@ -120,17 +121,20 @@ class ExportDialog(QDialog):
 
 
 def export_with_dialog(
-    parent: QWidget, scene: GraphScene, name: str = "diagram"
+    parent: QWidget, scene: GraphScene, name: str = "diagram", document: Path | None = None
 ) -> ExportResult | None:
     """Ask for options and a file name, export, and report problems in a message box.
-    Returns what was written, or None when cancelled or failed."""
+
+    The file dialog opens beside ``document`` (the graph's file), or in the Pictures
+    folder for a graph not saved yet.  Returns what was written, or None when cancelled
+    or failed."""
     dialog = ExportDialog(scene, parent)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
     options = dialog.options()
     settings = QSettings("dvar", "dvar")
-    folder = str(settings.value("export/folder", "") or "")
-    suggested = str(Path(folder) / f"{Path(name).stem or 'diagram'}.{options.format}")
+    folder = pictures_folder(document)
+    suggested = str(folder / f"{Path(name).stem or 'diagram'}.{options.format}")
     path, _ = QFileDialog.getSaveFileName(
         parent,
         "Export image",
@@ -159,7 +163,6 @@ def export_with_dialog(
     except ExportError as error:
         messages.warning(parent, "Cannot export", str(error))
         return None
-    settings.setValue("export/folder", str(Path(path).parent))
     if result.warning:
         messages.warning(parent, "Image reduced", f"{result.path}: {result.warning}")
     return result

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QFileDialog
@@ -27,7 +28,8 @@ def test_export_python_writes_the_script(window, monkeypatch, tmp_path):
     target = tmp_path / "lecture.py"
     asked = _answer(monkeypatch, target)
     assert window.export_python()
-    assert asked[0][1] == "lecture.py"
+    suggested = Path(asked[0][1])  # beside the graph, or in Documents: never the working folder
+    assert suggested.name == "lecture.py" and suggested.is_absolute()
     assert target.read_text(encoding="utf-8") == core.to_python(window.document.graph)
     assert "Exported" in window.statusBar().currentMessage()
 
