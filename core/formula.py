@@ -32,6 +32,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from dvar.core import names as naming
 from dvar.core.formula_parse import (
     FUNCTIONS,
     MAX_LENGTH,
@@ -48,6 +49,7 @@ from dvar.core.formula_parse import (
     parse_formula,
 )
 from dvar.core.graph import Graph
+from dvar.core.ops import OPS
 
 __all__ = [
     "FUNCTIONS",
@@ -65,21 +67,6 @@ __all__ = [
     "graph_from_formula",
     "parse_formula",
 ]
-
-_WORDS = {
-    0: "zero",
-    1: "one",
-    2: "two",
-    3: "three",
-    4: "four",
-    5: "five",
-    6: "six",
-    7: "seven",
-    8: "eight",
-    9: "nine",
-    10: "ten",
-    0.5: "half",
-}
 
 
 @dataclass(frozen=True)
@@ -116,9 +103,11 @@ def build_graph(
     """Build the nodes of ``formula`` into a new graph, or insert them into ``into``.
 
     - Names that no line assigns become ``input`` nodes named after them; numbers
-      become ``const`` nodes (``three``, ``one``, ... for small integers, ``k1``,
-      ``k2``, ... otherwise); each line's target names the node computing it, and
-      unnamed steps get ``t1``, ``t2``, ... in the order they are computed.
+      become ``const`` nodes ``k``, ``k_2``, ... (never a word such as ``one``, whose
+      derivative would read ``done``); each line's target names the node computing it,
+      and an unnamed step is named after its expression when that is short (``bc`` for
+      ``b*c``, ``log_a`` for ``log(a)``), else ``t1``, ``t2``, ... in the order they are
+      computed.  :mod:`dvar.core.names` has the rule.
     - An input's value comes from ``values`` (e.g. the command line's ``--set``),
       else from the formula's ``name = number`` line, else it is 1, with a warning.
     - With ``into``, names that already exist in that graph bind to the existing
@@ -168,17 +157,24 @@ def build_graph(
             )
 
     reserved = set(formula.names) | set(names.values())
-    counters: dict[str, int] = {}
+    steps = 0  # the number of the last step named t1, t2, ...
 
-    def fresh(stem: str, numbered: bool) -> str:
-        n = counters.get(stem, 0)
-        while True:
-            n += 1
-            candidate = f"{stem}{n}" if numbered else stem if n == 1 else f"{stem}_{n}"
-            if candidate not in reserved and candidate not in graph:
-                counters[stem] = n
-                reserved.add(candidate)
-                return candidate
+    def taken(candidate: str) -> bool:
+        return candidate in reserved or candidate in graph
+
+    def claim(node_id: str) -> str:
+        reserved.add(node_id)
+        return node_id
+
+    def step(piece: naming.Piece) -> tuple[str, naming.Piece]:
+        """The id of an unnamed step, and how it reads inside the names of later steps."""
+        nonlocal steps
+        readable = naming.expression_name(piece)
+        if readable is not None:
+            node_id = claim(naming.unique(readable, taken))
+            return node_id, piece if node_id == readable else naming.Piece(node_id)
+        node_id, steps = naming.numbered(naming.STEP_STEM, taken, steps + 1)
+        return claim(node_id), naming.Piece(None)  # t1 inside a name would say nothing
 
     created: list[str] = []
     changed: dict[str, tuple[float, float]] = {}
@@ -203,24 +199,32 @@ def build_graph(
         for d in formula.order or dependency_order(list(formula.definitions), by_name):
             stack: list[tuple[Expr, bool]] = [(d.expr, False)]
             ids: list[str] = []
+            pieces: list[naming.Piece] = []  # how each of ids reads inside a step's name
             while stack:
                 e, done = stack.pop()
                 if isinstance(e, Ref):
                     ids.append(names[e.name])
+                    pieces.append(naming.node_piece(names[e.name]))
                 elif isinstance(e, Num):
-                    word = _WORDS.get(e.value)
-                    node_id = fresh(word, False) if word else fresh("k", True)
+                    node_id = claim(naming.unique(naming.CONSTANT_STEM, taken))
                     created.append(graph.add_node("const", node_id, value=e.value))
                     ids.append(node_id)
+                    pieces.append(naming.number_piece(e.value))
                 elif not done:
                     stack.append((e, True))
                     stack.extend((arg, False) for arg in reversed(e.args))
                 else:
-                    operands = ids[-len(e.args) :]
-                    del ids[-len(e.args) :]
-                    node_id = names[d.name] if e is d.expr else fresh("t", True)
+                    count = len(e.args)
+                    operands, used = ids[-count:], pieces[-count:]
+                    del ids[-count:], pieces[-count:]
+                    if e is d.expr:
+                        node_id = names[d.name]
+                        piece = naming.node_piece(node_id)
+                    else:
+                        node_id, piece = step(naming.combine(OPS[e.op], used))
                     created.append(graph.add_node(e.op, node_id, inputs=operands))
                     ids.append(node_id)
+                    pieces.append(piece)
         output = names[formula.output]
         if set_output:
             graph.set_output(output)

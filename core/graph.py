@@ -15,11 +15,11 @@ large file never pays for it.
 
 from __future__ import annotations
 
-import keyword
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from dvar.core import names
 from dvar.core.node import (
     STRUCTURAL,
     Event,
@@ -189,14 +189,11 @@ class Graph:
         return self._nx
 
     def unique_id(self, stem: str) -> str:
-        """A free id made from ``stem``: ``stem`` itself, else ``stem1``, ``stem2``, ..."""
-        stem = stem if stem.isidentifier() and not keyword.iskeyword(stem) else f"n_{stem}"
-        if stem not in self._by_id and not stem[-1].isdigit():
-            return stem
-        n = 1
-        while f"{stem}{n}" in self._by_id:
-            n += 1
-        return f"{stem}{n}"
+        """A free id made from ``stem``: ``stem`` itself, else ``stem_2``, ``stem_3``, ...
+
+        The rule for every new id is :func:`dvar.core.names.unique`.
+        """
+        return names.unique(stem, self._by_id.__contains__)
 
     # --------------------------------------------------------------- listeners
     def subscribe(self, listener: Callable[[list[Event]], None]) -> None:
@@ -610,4 +607,4 @@ class Graph:
 
 
 def _stem(op: Op) -> str:
-    return {"input": "x", "const": "k"}.get(op.name, op.name)
+    return names.default_stem(op.name)

@@ -308,7 +308,7 @@ class GraphView(QGraphicsView):
         scene = self.graph_scene()
         graph = scene.graph
         spec = core.OPS[op]
-        stem = {"input": "x", "const": "k"}.get(op, op)
+        stem = core.names.default_stem(op)  # the one naming rule, in core
         spot = self.free_spot(spec.arity, at)
         record = {"id": graph.unique_id(stem), "op": op, "x": spot.x(), "y": spot.y()}
         if spec.is_leaf:

@@ -86,13 +86,13 @@ def test_add_nodes_brings_back_the_same_keys_after_undo(document):
     ]
     command = AddNodes(graph, records, "Add two")
     assert document.run(command)
-    assert command.ids == ["a1", "e"]  # "a" was taken
+    assert command.ids == ["a_2", "e"]  # "a" was taken
     added = core.dumps(graph)
-    assert graph.inputs_of("e") == ["a1"]
+    assert graph.inputs_of("e") == ["a_2"]
     stack.undo()
-    assert "a1" not in graph and "e" not in graph
+    assert "a_2" not in graph and "e" not in graph
     stack.redo()
-    assert [graph.id_of(k) for k in command.keys] == ["a1", "e"]
+    assert [graph.id_of(k) for k in command.keys] == ["a_2", "e"]
     assert core.dumps(graph) == added
 
 
