@@ -79,19 +79,54 @@ def _interpret(plan: Plan, leaf_values: list[float]) -> tuple[list, list] | None
         return None
     grads = plan.grad_start()
     grads[plan.out] = 1.0
-    for i in plan.backward_order():  # each sum in the canonical order (Plan.uses)
-        op = ops[i]
-        if not reach[i] or not op.arity:
-            continue
-        a = args[i]
-        g, x0, x1, y = grads[i], values[a[0]], values[a[-1]], values[i]
-        d = op.dfns
-        grads[a[0]] += g * d[0](x0, x1, y)
-        if len(a) == 2:
-            grads[a[1]] += g * d[1](x0, x1, y)
+    if plan.has_backward_order():
+        for i in plan.backward_order():  # each sum in the canonical order (Plan.uses)
+            op = ops[i]
+            if not reach[i] or not op.arity:
+                continue
+            a = args[i]
+            g, x0, x1, y = grads[i], values[a[0]], values[a[-1]], values[i]
+            d = op.dfns
+            grads[a[0]] += g * d[0](x0, x1, y)
+            if len(a) == 2:
+                grads[a[1]] += g * d[1](x0, x1, y)
+    else:
+        _walk_backward(plan, values, grads)
     if not isfinite(sum(grads)):
         return None
     return values, grads
+
+
+def _walk_backward(plan: Plan, values: list[float], grads: list[float]) -> None:
+    """The backward pass of a new plan, walking the canonical order as it finds it:
+    breadth-first from the output, each node once all of its consumers are done
+    (``Plan._walk``), so each sum has its terms in the order of ``Plan.uses``.  One
+    pass instead of two; the plan keeps the walk for ``backward_order``."""
+    ops, args = plan.ops, plan.args
+    waiting = plan.waiting_counts()
+    walked = [plan.out]
+    append = walked.append
+    for i in walked:  # the list grows while we walk it: a FIFO queue
+        op = ops[i]
+        if not op.arity:
+            continue
+        a = args[i]
+        a0 = a[0]
+        g, x0, x1, y = grads[i], values[a0], values[a[-1]], values[i]
+        d = op.dfns
+        grads[a0] += g * d[0](x0, x1, y)
+        left = waiting[a0] - 1
+        waiting[a0] = left
+        if not left:
+            append(a0)
+        if len(a) == 2:
+            a1 = a[1]
+            grads[a1] += g * d[1](x0, x1, y)
+            left = waiting[a1] - 1
+            waiting[a1] = left
+            if not left:
+                append(a1)
+    plan.take_walk(walked)
 
 
 def forward_careful(

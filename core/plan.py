@@ -85,6 +85,7 @@ class Plan:
         self.compiled: Callable[[list[float]], Result] | None = None
         self._uses: list[list[tuple[int, int]]] | None = None
         self._order: list[int] | None = None
+        self._walked: list[int] | None = None
 
     @property
     def names(self) -> list[str]:
@@ -171,23 +172,45 @@ class Plan:
         that reach the output, and nodes that do not reach it come last (latest first).
         """
         if self._order is None:
-            order: list[int] = []
-            constants: list[int] = []
-            if self.out is not None:
-                args, ops, const = self.args, self.ops, OPS["const"]
-                waiting = self._waiting  # counted by _reaching; used up here, once
-                queue = [self.out]
-                for i in queue:  # the list grows while we walk it: a FIFO queue
-                    (constants if ops[i] is const else order).append(i)
-                    for a in args[i]:
-                        if a is not None:
-                            waiting[a] -= 1
-                            if waiting[a] == 0:
-                                queue.append(a)
-            order += constants
+            walked = self._walked if self._walked is not None else self._walk()
+            const = OPS["const"]
+            ops = self.ops
+            order = [i for i in walked if ops[i] is not const]
+            order += [i for i in walked if ops[i] is const]
             order += self._unreached
             self._order = order
         return self._order
+
+    def has_backward_order(self) -> bool:
+        """Whether ``backward_order`` is known already (walked once)."""
+        return self._order is not None or self._walked is not None
+
+    def waiting_counts(self) -> list[int]:
+        """A new list of how many uses by consumers that reach the output each position
+        waits on: what a walk in the backward order counts down (see ``_walk``)."""
+        return self._waiting[:]
+
+    def take_walk(self, walked: list[int]) -> None:
+        """Keep the breadth-first walk an interpreter made while it summed derivatives
+        (the order of ``_walk``), so that ``backward_order`` need not walk again."""
+        if self._order is None:
+            self._walked = walked
+
+    def _walk(self) -> list[int]:
+        """Every position that reaches the output, breadth-first from it through
+        operands in slot order, each once all of its consumers have come."""
+        if self.out is None:
+            return []
+        args = self.args
+        waiting = self.waiting_counts()
+        walked = [self.out]
+        for i in walked:  # the list grows while we walk it: a FIFO queue
+            for a in args[i]:
+                if a is not None:
+                    waiting[a] -= 1
+                    if waiting[a] == 0:
+                        walked.append(a)
+        return walked
 
     # ------------------------------------------------------------- fast path
     def statements(self) -> list[str]:
