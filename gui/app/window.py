@@ -179,7 +179,7 @@ class MainWindow(FileMenu, RecentFiles, RecoveryOffer, QMainWindow):
         self.training = TrainingPanel(self.document)
         widgets = {
             "palette": self.palette,
-            "panel": self.panel,
+            "panel": self.panel.container,  # the card above the rows
             "inspector": self.inspector,
             "history": self.history,
             "teach": self.teaching,

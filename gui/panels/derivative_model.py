@@ -2,7 +2,12 @@
 
 Top-level rows are the nodes in backward order (J first), with two columns: the
 derivative's symbol and its value.  Each row's children are its breakdown: the
-chain rule as the lecture writes it, then one line per use of the node.
+chain rule as the lecture writes it, then one line per use of the node.  An inline
+constant (a constant with one use, written as its number) has no row unless
+``set_show_inline_constants(True)``.
+
+Every row is one line: a text too long for its column ends in "…", and its
+tooltip (and the card above the rows) holds all of it.
 
 What a teaching preview adds comes from the document's :class:`Overlay`: notes
 beside values (the nudge's ΔJ/Δa) and the derivatives known so far (stepping).
@@ -54,7 +59,9 @@ class DerivativeModel(QAbstractItemModel):
         self.notation = "d"
         #: The preview shown over the rows: its ``notes`` and ``shown_grads``.
         self.overlay: Overlay = PLAIN
-        self._keys: list[int] = []  # node keys in backward order: row → key
+        #: Rows for inline constants too (View → Derivatives of Constants).
+        self.show_inline_constants = False
+        self._keys: tuple[int, ...] = ()  # node keys in backward order: row → key
         self._rows: dict[int, int] | None = None  # key → row, made when first asked
         self._texts: dict[int, tuple[str, str]] = {}  # formatted rows, by row
         self._lines: dict[int, list[str]] = {}  # breakdown lines, by key
@@ -67,17 +74,32 @@ class DerivativeModel(QAbstractItemModel):
 
     # ---------------------------------------------------------------- updating
     def set_evaluation(self, evaluation: Evaluation) -> None:
-        """Show this evaluation: new rows if the order changed, otherwise new numbers."""
-        keys = evaluation.order_keys
-        if keys != self._keys:
-            self.beginResetModel()
-            self.evaluation = evaluation
-            self._keys, self._rows = keys, None
-            self._texts, self._lines, self._told = {}, {}, {}
-            self.endResetModel()
+        """Show this evaluation: new rows if the order changed, otherwise new numbers.
+
+        One structure gives one tuple of keys (``Evaluation.backward_keys``), so a
+        value edit compares them by identity."""
+        keys = evaluation.backward_keys(self.show_inline_constants)
+        if keys is not self._keys and keys != self._keys:
+            self._reset(evaluation, keys)
         else:
             self.evaluation = evaluation
             self.texts_changed()
+
+    def set_show_inline_constants(self, on: bool) -> None:
+        """Give inline constants rows (True) or not (False, the default)."""
+        on = bool(on)
+        if on == self.show_inline_constants:
+            return
+        self.show_inline_constants = on
+        if self.evaluation is not None:
+            self._reset(self.evaluation, self.evaluation.backward_keys(on))
+
+    def _reset(self, evaluation: Evaluation, keys: tuple[int, ...]) -> None:
+        self.beginResetModel()
+        self.evaluation = evaluation
+        self._keys, self._rows = keys, None
+        self._texts, self._lines, self._told = {}, {}, {}
+        self.endResetModel()
 
     def set_notation(self, notation: str) -> None:
         if notation != self.notation:
@@ -131,7 +153,7 @@ class DerivativeModel(QAbstractItemModel):
 
     # ----------------------------------------------------------------- reading
     @property
-    def keys(self) -> list[int]:
+    def keys(self) -> tuple[int, ...]:
         """Node keys in row order (backward order, J first)."""
         return self._keys
 
@@ -276,8 +298,22 @@ class DerivativeModel(QAbstractItemModel):
         return lines[row] if row < len(lines) else ""
 
     def _row_tip(self, row: int, column: int) -> str | None:
+        """All that the row's cells may cut off: the breakdown and the reason in full,
+        what the derivative means, and the value to full precision with its note."""
         key = self._keys[row]
+        evaluation = self.evaluation
+        shown = self.overlay.grad_shown(key)
         if column == 0:
-            evaluation = self.evaluation
-            return plain_tip(self.explain(evaluation.id_of(key), evaluation.output))
-        return format_full(self.evaluation.grads[key]) if self.overlay.grad_shown(key) else None
+            node_id = evaluation.id_of(key)
+            lines = [self.explain(node_id, evaluation.output)]
+            if shown:
+                lines.append(evaluation.breakdown(key, self.notation))
+            error = evaluation.error(key)
+            if error is not None and error not in lines[-1]:
+                lines.append(f"{node_id}: {error}")
+            return plain_tip("\n".join(lines))
+        if not shown:
+            return None
+        note = self.overlay.notes.get(key)
+        value = format_full(evaluation.grads[key])
+        return plain_tip(value if note is None else f"{value}   {note}")

@@ -2,6 +2,9 @@
 
 A ``QTreeView`` over a :class:`DerivativeModel`: the model formats only the rows
 the view draws, so the panel costs the same on a graph of ten nodes or ten thousand.
+Every row is one line of one height; the card above the rows
+(:class:`~dvar.gui.panels.card.DerivativeCard`) shows the chosen node's derivative
+in full.  The window docks ``panel.container``: the card, then the rows.
 """
 
 from __future__ import annotations
@@ -10,12 +13,20 @@ from collections.abc import Iterator, Mapping
 
 from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTreeView
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QMenu,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from dvar.core import Evaluation
 from dvar.core.text import to_latex
 from dvar.gui.document.document import Document
 from dvar.gui.document.overlay import Overlay
+from dvar.gui.panels.card import DerivativeCard
 from dvar.gui.panels.derivative_model import KEY_ROLE, DerivativeModel
 
 __all__ = ["KEY_ROLE", "DerivativeModel", "DerivativePanel", "PanelRow"]
@@ -23,7 +34,7 @@ __all__ = ["KEY_ROLE", "DerivativeModel", "DerivativePanel", "PanelRow"]
 
 class DerivativePanel(QTreeView):
     """Rows ``db  6``; expanding one shows ``db = du · ∂u/∂b = du · c = 3 · 2 = 6``
-    and then one line per term."""
+    and then one line per term.  ``container`` holds the card above these rows."""
 
     #: A row was clicked: select this node on the canvas.
     node_activated = Signal(int)
@@ -41,10 +52,15 @@ class DerivativePanel(QTreeView):
         # A fixed (user-adjustable) width: sizing to contents re-measures every row on
         # every change.
         self.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
-        self.header().resizeSection(1, 150)
+        self.header().resizeSection(1, VALUE_WIDTH)
+        self.header().setStretchLastSection(False)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setUniformRowHeights(False)
-        self.setWordWrap(True)
+        # One line per row, every row as tall as the first: the view never measures
+        # rows, so it scrolls a 66,000-node graph as fast as the lecture's.  A text
+        # too long for its column ends in "…"; its tooltip and the card hold the rest.
+        self.setUniformRowHeights(True)
+        self.setWordWrap(False)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._menu)
         self.expanded.connect(self._span_lines)
@@ -57,6 +73,8 @@ class DerivativePanel(QTreeView):
         self.copy_text_action.triggered.connect(lambda: self.copy_breakdown(latex=False))
         self.copy_latex_action = QAction("Copy breakdown as LaTeX", self)
         self.copy_latex_action.triggered.connect(lambda: self.copy_breakdown(latex=True))
+        self.card = DerivativeCard(document)
+        self.container = _CardAbove(self.card, self)
         document.changed.connect(lambda events, evaluation: self.refresh(evaluation))
         document.overlay_changed.connect(self._on_overlay)
         self.rows_model.set_overlay(document.overlay)
@@ -75,12 +93,26 @@ class DerivativePanel(QTreeView):
     def refresh(self, evaluation: Evaluation) -> None:
         """Show this evaluation; rows are made anew only when the order changed."""
         self.rows_model.set_evaluation(evaluation)
+        self.card.refresh(evaluation)
+
+    @property
+    def show_constant_derivatives(self) -> bool:
+        return self.rows_model.show_inline_constants
+
+    def set_show_constant_derivatives(self, on: bool) -> None:
+        """Give the inline constants (one use, written as their number) rows of their
+        own (True), or none (False, the default).  Constants with two uses always
+        have rows.  The card still shows a constant chosen on the canvas."""
+        self.rows_model.set_show_inline_constants(on)
+        if self.current_key() is None and self.card.key is not None:
+            self.select_node(self.card.key)  # a constant chosen before gets its row now
 
     def _on_overlay(self, new: Overlay, old: Overlay) -> None:
         """Show what a teaching preview adds: notes beside values (the nudge's ΔJ/Δa),
         the derivatives known so far, and the node being computed as the chosen row
         (stepping); when the steps end, the row chosen before them is chosen again."""
         self.rows_model.set_overlay(new)
+        self.card.refresh()
         if new.current == old.current:
             return
         if old.current is None:
@@ -96,10 +128,12 @@ class DerivativePanel(QTreeView):
 
     def set_notation(self, notation: str) -> None:
         self.rows_model.set_notation(notation)
+        self.card.set_notation(notation)
 
     def restyle(self) -> None:
         """Numbers or colours are shown differently now: every row reads again."""
         self.rows_model.restyle()
+        self.card.refresh()
 
     def explain(self, node_id: str, output: str | None) -> str:
         """The hover text: what the derivative means."""
@@ -174,16 +208,20 @@ class DerivativePanel(QTreeView):
             return
         key = self.current_key()
         if key is not None and key in self.document.graph:
+            self.card.show_node(key)
             self.node_activated.emit(key)
 
     def select_node(self, key: int | None) -> None:
-        """Follow a selection made on the canvas."""
+        """Follow a selection made on the canvas: the card shows the node, and its row
+        is chosen (a node without a row, an inline constant, leaves none chosen)."""
+        self.card.show_node(key)
         self._syncing = True
         try:
-            if key is None:
-                self.clearSelection()
-            elif self.rows_model.row_of(key) is not None:
+            if key is not None and self.rows_model.row_of(key) is not None:
                 self._select_row(key)
+            else:
+                self.clearSelection()
+                self.setCurrentIndex(QModelIndex())
         finally:
             self._syncing = False
 
@@ -211,7 +249,33 @@ class DerivativePanel(QTreeView):
         menu = QMenu(self)
         menu.addAction(self.copy_text_action)
         menu.addAction(self.copy_latex_action)
+        menu.addSeparator()
+        menu.addAction(self.card.copy_text_action)
+        menu.addAction(self.card.copy_latex_action)
         menu.exec(self.viewport().mapToGlobal(point))
+
+
+#: The value column's width: "-0.000123457" and a nudge's "ΔJ/Δa = 3" beside it.
+VALUE_WIDTH = 150
+
+
+class _CardAbove(QWidget):
+    """What the window docks: the card, then the rows, which take the room left."""
+
+    def __init__(self, card: DerivativeCard, rows: DerivativePanel) -> None:
+        super().__init__()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 0)
+        layout.setSpacing(4)
+        layout.addWidget(card)
+        layout.addWidget(rows, 1)
+        self.setFocusProxy(rows)
+        for action in (card.copy_text_action, card.copy_latex_action):
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.addAction(action)
+        # The window replaces the panel on opening a file by deleting the rows: the
+        # card and this box go with them.
+        rows.destroyed.connect(self.deleteLater)
 
 
 class PanelRow:
