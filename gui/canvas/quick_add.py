@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QPointF, Qt, QTimer
-from PySide6.QtWidgets import QFrame, QLineEdit, QListWidget, QVBoxLayout
+from PySide6.QtWidgets import QFrame, QLineEdit, QListWidget, QStyle, QVBoxLayout
 
 from dvar import core
 
@@ -29,7 +29,8 @@ class QuickAdd(QFrame):
         self.list = QListWidget(self)
         layout.addWidget(self.search)
         layout.addWidget(self.list)
-        self.resize(240, 260)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.search.textChanged.connect(self._filter)
         self.search.returnPressed.connect(self._choose)
         self.list.itemActivated.connect(lambda _: self._choose())
@@ -40,6 +41,7 @@ class QuickAdd(QFrame):
         self.at = at
         self.search.clear()
         self._filter("")
+        self._fit_to_text()
         local = self.view.mapFromScene(at)
         viewport = self.view.viewport().rect()
         x = min(max(0, local.x()), viewport.width() - self.width())
@@ -49,13 +51,35 @@ class QuickAdd(QFrame):
         self.raise_()
         self.search.setFocus()
 
+    def _fit_to_text(self) -> None:
+        """As wide as the widest row (every op is listed now) and a dozen rows tall,
+        in the current font, so no row is cut off; never larger than the canvas."""
+        margins = self.layout().contentsMargins()
+        frame = 2 * self.list.frameWidth()
+        scroll = self.list.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        rows = min(self.list.count(), 12)
+        text_width = max(self.list.sizeHintForColumn(0), self.search.sizeHint().width())
+        width = text_width + frame + scroll + margins.left() + margins.right() + 4
+        height = (
+            self.search.sizeHint().height()
+            + self.layout().spacing()
+            + rows * max(self.list.sizeHintForRow(0), 1)
+            + frame
+            + margins.top()
+            + margins.bottom()
+        )
+        viewport = self.view.viewport().rect()
+        self.resize(min(width, viewport.width()), min(height, viewport.height()))
+
     def _filter(self, text: str) -> None:
         self.list.clear()
         needle = text.strip().lower()
         for op in core.OPS.values():
-            haystack = f"{op.name} {op.title} {op.symbol}".lower()
+            description = op.description or op.title
+            haystack = f"{op.name} {op.title} {op.symbol} {description}".lower()
             if needle in haystack:
-                self.list.addItem(f"{op.name}  —  {op.title}")
+                symbol = "" if op.symbol.lower() in ("", op.name) else f" ({op.symbol})"
+                self.list.addItem(f"{op.name}{symbol}  —  {description}")
                 self.list.item(self.list.count() - 1).setData(Qt.ItemDataRole.UserRole, op.name)
         if self.list.count():
             self.list.setCurrentRow(0)

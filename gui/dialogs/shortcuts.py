@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
+    QHeaderView,
+    QStyle,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -54,15 +59,58 @@ class ShortcutSheet(QDialog):
                 table.insertRow(row)
                 table.setItem(row, 0, QTableWidgetItem(action))
                 table.setItem(row, 1, QTableWidgetItem(keys))
-        table.resizeColumnsToContents()
-        table.horizontalHeader().setStretchLastSection(True)
         table.verticalHeader().hide()
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        table.setShowGrid(False)
+        table.setAlternatingRowColors(True)
+        table.setWordWrap(True)
+        table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        table.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft)
+        table.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(table)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(560, 620)
+        self.fit_to_text()
+
+    def fit_to_text(self) -> None:
+        """Size the columns to their text and the dialog to the table, within the screen.
+
+        Every row fits on one line when the screen is wide enough; on a narrow screen
+        (or with a very large font) the first column shares the room and its long
+        entries wrap onto a second line rather than hiding behind a scroll bar.
+        """
+        table = self.table
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        table.resizeColumnsToContents()
+        padding = 2 * table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 12
+        widths = [table.columnWidth(column) + padding for column in (0, 1)]
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        room = screen.availableGeometry().size() if screen else QSize(1280, 800)
+        layout = self.layout().contentsMargins()
+        scroll = table.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        chrome = 2 * table.frameWidth() + scroll + layout.left() + layout.right()
+        most = int(room.width() * 0.9) - chrome
+        if sum(widths) > most:  # too wide: the keys keep their width, the actions wrap
+            widths[0] = max(most - widths[1], most // 3)
+        table.setColumnWidth(0, widths[0])
+        table.setColumnWidth(1, widths[1])
+        table.resizeRowsToContents()
+        rows = sum(table.rowHeight(row) for row in range(table.rowCount()))
+        buttons = self.layout().itemAt(1).widget().sizeHint().height()
+        height = (
+            rows
+            + header.sizeHint().height()
+            + 2 * table.frameWidth()
+            + buttons
+            + self.layout().spacing()
+            + layout.top()
+            + layout.bottom()
+        )
+        self.resize(sum(widths) + chrome, min(height, int(room.height() * 0.85)))
 
     def rows(self) -> list[tuple[str, str]]:
         """What the table shows, row by row; a heading row has no keys (``""``)."""
