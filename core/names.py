@@ -71,11 +71,13 @@ NUMBER_WORDS: dict[float, str] = {
 #: The word between the operands of a binary operator (``a_minus_b``); other ops use their name.
 _INFIX_WORDS = {"add": "plus", "sub": "minus", "mul": "times", "div": "over"}
 
-#: Short English words made of ``d`` and letters: a product named ``ear`` would have the
-#: derivative ``dear``.  Products spelling the rest of one of these are not used as names.
+#: Short English words (and Python's ``def`` and ``del``) made of ``d`` and letters: a
+#: product named ``ear`` would have the derivative ``dear``.  A product spelling the rest
+#: of one of these is written with ``times`` instead (``e_times_a_times_r`` is then too
+#: long, and the step is numbered).
 _D_WORDS = frozenset(
     """
-    dad dam day den dew did die dig dim din dip doc doe dog don dot dry dub dud due
+    dab dad dam day den dew did die dig dim din dip doc doe dog don dot dry dub dud due
     dug dun duo dye dace dais dale dame damp dare dark darn dart dash data date daub
     dawn daze dead deaf deal dean dear debt deck deed deem deep deer deft defy deli dell
     demo dent deny desk dial dice diet dine dint dire dirt disc dish disk diva dive dock
@@ -86,7 +88,7 @@ _D_WORDS = frozenset(
     depth derby devil diary digit diner dingy dirty disco ditch ditto diver dizzy dodge
     doing donor doubt dough dowel dozen draft drain drama drank drape drawn dread dream
     dress dried drier drift drill drink drive droll drone drool droop drove drown druid
-    drunk dryer dummy dumpy dunce dusky dusty dwarf dwell dying dearth dearly
+    drunk dryer dummy dumpy dunce dusky dusty dwarf dwell dying dearth dearly def del
     """.split()  # noqa: SIM905 - a list literal would take a line per word
 )
 

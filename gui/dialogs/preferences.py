@@ -17,7 +17,9 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QProxyStyle,
     QSpinBox,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -74,8 +76,33 @@ def apply_theme(theme: str) -> None:
         palette = dark_palette()
     else:
         palette = _system_palette
+    if not isinstance(QApplication.style(), VisibleCheckBoxes):
+        QApplication.setStyle(VisibleCheckBoxes())
     if palette != QApplication.palette():
         QApplication.setPalette(palette)
+
+
+class VisibleCheckBoxes(QProxyStyle):
+    """The application's style, with check boxes whose outline shows on a dark base.
+
+    Fusion outlines a check box in the window colour made darker, which on a dark
+    palette is almost the base colour: an unticked box vanished.  On a dark palette
+    the outline is drawn from the text colour instead; a light palette is untouched.
+    """
+
+    _BOXES = (
+        QStyle.PrimitiveElement.PE_IndicatorCheckBox,
+        QStyle.PrimitiveElement.PE_IndicatorItemViewItemCheck,
+    )
+
+    def drawPrimitive(self, element, option, painter, widget=None) -> None:
+        palette = option.palette
+        if element in self._BOXES and palette.color(QPalette.ColorRole.Base).lightness() < 128:
+            option = type(option)(option)
+            lifted = QPalette(palette)
+            lifted.setColor(QPalette.ColorRole.Window, palette.color(QPalette.ColorRole.Text))
+            option.palette = lifted
+        super().drawPrimitive(element, option, painter, widget)
 
 
 def dark_palette() -> QPalette:

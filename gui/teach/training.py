@@ -16,7 +16,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QFontMetrics, QPainter, QPaintEvent, QPalette, QPen, QPolygonF
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -50,8 +50,10 @@ DEFAULT_STEPS = 50
 MAX_RUN = 10_000
 
 KEY_ROLE = Qt.ItemDataRole.UserRole
-#: The parameter list grows to this many rows, then scrolls.
-PARAM_ROWS = 6
+#: The parameter list grows to this many rows, then scrolls; the chart gives way to it.
+PARAM_ROWS = 8
+#: The value and derivative columns' shares of the parameter list's width.
+VALUE_SHARE, DERIVATIVE_SHARE = 0.24, 0.42
 
 
 # ------------------------------------------------------------------ the session
@@ -102,7 +104,7 @@ class LossChart(QWidget):
         super().__init__(parent)
         self.points: list[float] = []
         self.output = "J"
-        self.setMinimumHeight(130)
+        self.setMinimumHeight(90)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setAccessibleName("Chart of J against the step number")
 
@@ -250,14 +252,19 @@ class TrainingPanel(QWidget):
         self.params.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.params.setToolTip("Tick the inputs that gradient descent may change")
         self.params.setAccessibleName("Parameters")
+        self.params.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.params.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.params.setUniformRowHeights(True)
         header = self.params.header()
+        header.setStretchLastSection(False)
+        # Widths by share of the list, not by contents: sizing columns to their contents
+        # re-measures every row on every change, which made each value edit slow on
+        # graphs with many inputs.  The name column takes what the other two leave.
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        # Fixed widths: sizing columns to their contents re-measures every row on every
-        # change, which made each value edit slow on graphs with many inputs.
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(1, 90)
-        header.resizeSection(2, 150)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
+        header.setMinimumSectionSize(30)
+        self.params.viewport().installEventFilter(self)
         layout.addWidget(self.params)
 
         settings = QHBoxLayout()
@@ -465,7 +472,8 @@ class TrainingPanel(QWidget):
         keys = [node.key for node in inputs]
         out = evaluation.output
         self.params.blockSignals(True)
-        if keys != self._param_keys:
+        reshaped = keys != self._param_keys
+        if reshaped:
             self.params.clear()
             for node in inputs:
                 item = QTreeWidgetItem()
@@ -478,7 +486,6 @@ class TrainingPanel(QWidget):
                 item.setCheckState(0, Qt.CheckState.Unchecked)  # so the box is drawn
                 self.params.addTopLevelItem(item)
             self._param_keys = keys
-            self._fit_params()
         for index, node in enumerate(inputs):
             item = self.params.topLevelItem(index)
             name = node.id if not node.label else f"{node.id}  ({node.label})"
@@ -497,6 +504,8 @@ class TrainingPanel(QWidget):
                 else "",
             )
         self.params.blockSignals(False)
+        if reshaped:
+            self._fit_params()
         name = out or "J"
         for index, verb in enumerate(("Minimize", "Maximize")):
             if self.goal.itemText(index) != f"{verb} {name}":
@@ -508,8 +517,19 @@ class TrainingPanel(QWidget):
         if self._hinting:
             self._hint(out, marked, len(inputs))
 
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.params.viewport() and event.type() == QEvent.Type.Resize:
+            self._share_columns(event.size().width())
+        return super().eventFilter(watched, event)
+
+    def _share_columns(self, width: int) -> None:
+        """Value and derivative columns take their share of the width; the name the rest."""
+        header = self.params.header()
+        header.resizeSection(1, round(width * VALUE_SHARE))
+        header.resizeSection(2, round(width * DERIVATIVE_SHARE))
+
     def _fit_params(self) -> None:
-        """As tall as the inputs need, up to a few rows (then it scrolls)."""
+        """As tall as the inputs need, up to PARAM_ROWS rows (then it scrolls)."""
         rows = min(max(self.params.topLevelItemCount(), 1), PARAM_ROWS)
         row = self.params.sizeHintForRow(0) if self.params.topLevelItemCount() else 0
         if row <= 0:

@@ -38,7 +38,7 @@ def ids(text: str) -> list[str]:
         ("J = 2*x**2", "x_pow_two"),
         ("J = 2*-a", "neg_a"),
         ("J = 2*max(a, b)", "max_a_b"),
-        ("J = 2*(a*b*c)", "abc"),
+        ("J = 2*(x*y*z)", "xyz"),
         ("J = 2*(a + b + c)", "a_b_c"),
         ("J = 2*(0.5*a)", "half_times_a"),
     ],
@@ -76,9 +76,11 @@ def test_long_expressions_fall_back_to_t1_t2() -> None:
 
 
 def test_names_never_read_as_a_derivative_or_a_d_word() -> None:
-    made = steps("J = 2*(d*x) + 3*(e*a*r) + 4*(o*n*e)")
+    made = steps("J = 2*(d*x) + 3*(e*a*r) + 4*(o*n*e) + 5*(a*b) + 6*(e*f)")
     assert "dx" not in made and "d_times_x" in made  # dx would read as the derivative of x
     assert "ear" not in made and "one" not in made  # dear, done
+    assert "ab" not in made and "a_times_b" in made  # dab
+    assert "ef" not in made and "e_times_f" in made  # def, Python's keyword
     for node in build_graph("J = 2*(d*x) + 3*(e*a*r) + 4*(o*n*e)").graph:
         assert f"d{node.id}" not in {"ddx", "dear", "done"}
 

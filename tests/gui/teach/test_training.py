@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QApplication
 
 from dvar import core
+from dvar.gui.dialogs.preferences import apply_theme
 from dvar.gui.document.commands import SetField
 from dvar.gui.document.document import Document
 from dvar.gui.teach.training import LossChart, nice_ticks
@@ -195,3 +198,65 @@ def test_nice_ticks_are_round_numbers():
     assert nice_ticks(0, 50, 5) == [0, 10, 20, 30, 40, 50]
     assert nice_ticks(0.068, 1.58, 4) == [0, 0.5, 1, 1.5, 2]
     assert nice_ticks(2, 2, 4) == [2]
+
+
+# ------------------------------------------------------------ fit and contrast
+EIGHT_INPUTS = "J = (a*b + c*d) * (e*f - g*h)"
+
+
+def _small_window_training(window, theme: str, text: str = EIGHT_INPUTS):
+    apply_theme(theme)
+    window.set_document(Document(core.graph_from_formula(text)))
+    window.resize(1024, 700)
+    window.show_training()
+    QApplication.processEvents()
+    return window.training
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_eight_inputs_all_show_in_a_small_window_with_no_sideways_scrolling(window, theme):
+    panel = _small_window_training(window, theme)
+    assert window.size().width() <= 1024 and window.size().height() <= 700
+    tree = panel.params
+    assert tree.isVisible() and tree.topLevelItemCount() == 8
+    viewport = tree.viewport().rect()
+    for index in range(8):
+        assert viewport.contains(tree.visualItemRect(tree.topLevelItem(index))), index
+    assert not tree.verticalScrollBar().isVisible()
+    assert not tree.horizontalScrollBar().isVisible()
+    assert tree.header().length() <= viewport.width()  # every column fits the width
+    assert panel.chart.isVisible() and panel.chart.height() >= panel.chart.minimumHeight()
+
+
+def test_more_inputs_than_fit_scroll_down_only(window):
+    text = "J = " + " + ".join(f"x{i}*w{i}" for i in range(8))  # 16 inputs
+    panel = _small_window_training(window, "light", text)
+    tree = panel.params
+    assert tree.topLevelItemCount() == 16
+    assert tree.verticalScrollBar().isVisible() and not tree.horizontalScrollBar().isVisible()
+    viewport = tree.viewport().rect()
+    shown = [i for i in range(16) if viewport.contains(tree.visualItemRect(tree.topLevelItem(i)))]
+    assert shown == list(range(8))
+    assert tree.header().length() <= viewport.width()
+
+
+def _box_ink(panel) -> int:
+    """How many pixels of the first row's check box stand out from the list's background."""
+    tree = panel.params
+    item = tree.topLevelItem(0)
+    assert item.checkState(0) == Qt.CheckState.Unchecked
+    row = tree.visualItemRect(item)
+    image = tree.viewport().grab(row.adjusted(0, 0, -(row.width() - row.height() - 8), 0))
+    image = image.toImage()
+    base = tree.palette().color(QPalette.ColorRole.Base)
+    return sum(
+        abs(image.pixelColor(x, y).lightness() - base.lightness()) > 60
+        for y in range(image.height())
+        for x in range(image.width())
+    )
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_an_unticked_box_stands_out_in_both_themes(window, theme):
+    panel = _small_window_training(window, theme)
+    assert _box_ink(panel) >= 12  # the outline of the box, at least
