@@ -10,8 +10,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontInfo, QFontMetricsF, QPalette, QPen
 from PySide6.QtWidgets import QApplication
 
-#: Below this zoom, text is too small to read and is not drawn.
-TEXT_LOD = 0.3
+#: Below this zoom a node's own text would be too small to read (its body text is
+#: 14 px at 100 %, so 8.4 px here, and its small print 6.6 px): it is drawn as a block
+#: with text sized for the screen instead (see ``blocks``), and edges lose their labels.
+TEXT_LOD = 0.6
+#: Text is measured at this size in pixels and scaled: widths grow with the size.
+REFERENCE_PX = 100
 
 #: The lecture's red, for derivatives; backward edges use it too.
 RED = QColor("#c62828")
@@ -55,10 +59,30 @@ class Look:
         def edge(color: QColor, width: float) -> tuple[QColor, QPen]:
             return color, QPen(color, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
 
+        self._tints: dict[int, QColor] = {}
+
         self.edge_plain = edge(self.text, 1.5)
         self.edge_backward = edge(self.red, 1.5)
         self.edge_highlighted = edge(self.red, 2.8)
         self.edge_selected = edge(self.highlight, 2.8)
+
+    def tint(self, color: QColor) -> QColor:
+        """``color`` mixed into the base: a zoomed-out block's fill, light (or, in a dark
+        scheme, dark) enough for text on it."""
+        made = self._tints.get(color.rgba())
+        if made is None:
+            base, share = self.base, 0.3
+
+            def mix(ours: int, theirs: int) -> int:
+                return round(ours + (theirs - ours) * share)
+
+            made = QColor(
+                mix(base.red(), color.red()),
+                mix(base.green(), color.green()),
+                mix(base.blue(), color.blue()),
+            )
+            self._tints[color.rgba()] = made
+        return made
 
     @classmethod
     def get(cls) -> Look:
@@ -87,6 +111,26 @@ class Fonts:
         self.small = QFont(base)
         self.small.setPointSizeF(base.pointSizeF() * 0.8)
         self.metrics = QFontMetricsF(self.body)
+        self._sized: dict[tuple[str, int], QFont] = {}
+        self._unit: dict[str, tuple[QFontMetricsF, float]] = {}
+
+    def sized(self, kind: str, pixels: int) -> QFont:
+        """The font ``kind`` ("title", "body", "grad" or "small") at ``pixels`` pixels
+        (in the painter's units: scene units on the canvas), made once."""
+        font = self._sized.get((kind, pixels))
+        if font is None:
+            font = QFont(getattr(self, kind))
+            font.setPixelSize(pixels)
+            self._sized[(kind, pixels)] = font
+        return font
+
+    def advance(self, kind: str, text: str) -> float:
+        """The width of ``text`` in the font ``kind`` at a size of one pixel."""
+        unit = self._unit.get(kind)
+        if unit is None:
+            metrics = QFontMetricsF(self.sized(kind, REFERENCE_PX))
+            unit = self._unit[kind] = (metrics, 1.0 / REFERENCE_PX)
+        return unit[0].horizontalAdvance(text) * unit[1]
 
     @classmethod
     def get(cls) -> Fonts:

@@ -12,6 +12,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QStyleOptionGraphicsItem, QWidget
 
+from dvar.gui.canvas.blocks import draw_block
 from dvar.gui.canvas.look import ERROR, OUTPUT, TEXT_LOD, VALID_PORT, Fonts, Look
 from dvar.gui.messages import plain_tip
 
@@ -175,10 +176,9 @@ class NodeItem(QGraphicsRectItem):
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
         look = Look.get()
-        if option.levelOfDetailFromTransform(painter.worldTransform()) < TEXT_LOD:
-            painter.setPen(look.no_pen)  # too small to read: a solid block
-            painter.setBrush(self.block_color(look))
-            painter.drawRect(BOX)
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        if lod < TEXT_LOD:  # too small to read: a block, with text sized for the screen
+            draw_block(painter, self, BOX, lod, look)
             return
         self._fresh()
         rect = BOX

@@ -309,12 +309,16 @@ class GraphScene(QGraphicsScene):
         for item in self.nodes.values():
             item.update()
 
-    def set_text_readable(self, readable: bool) -> None:
-        """The canvas is zoomed in far enough to read text, or not.  Zoomed out, a
-        node is a plain block: a new number changes nothing on screen, so it is not
-        repainted until the view shows text again (which repaints everything)."""
+    def set_text_readable(self, readable: bool, detailed: bool | None = None) -> None:
+        """The canvas is zoomed in far enough for some text (a block's name at least),
+        or not; ``detailed``: far enough for each node's full look (default: the same).
+
+        Without text a node is a plain block: a new number changes nothing on screen,
+        so it is not repainted until the view shows text again (which repaints
+        everything).  Node looks are cached only in full detail (see cache_node_looks).
+        """
         self.text_readable = readable
-        self.cache_node_looks(readable)
+        self.cache_node_looks(readable if detailed is None else detailed)
 
     def cache_node_looks(self, on: bool) -> None:
         """Keep each node's look as a pixmap (on) or paint it every time (off).

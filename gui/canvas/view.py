@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QFrame, QGraphicsView, QWidget
 
 from dvar import core
 from dvar.gui.canvas import placement
+from dvar.gui.canvas.blocks import lowest_named_zoom
 from dvar.gui.canvas.edges import EdgeItem
 from dvar.gui.canvas.interactions import (
     AddConstant,
@@ -26,16 +27,23 @@ from dvar.gui.canvas.interactions import (
 from dvar.gui.canvas.interactions import Connect as ConnectEdge
 from dvar.gui.canvas.look import TEXT_LOD
 from dvar.gui.canvas.minimap import Minimap
-from dvar.gui.canvas.nodes import GRID, NodeItem
+from dvar.gui.canvas.nodes import GRID, HEIGHT, NodeItem
 from dvar.gui.canvas.scene import GraphScene
 from dvar.gui.canvas.value_editor import ValueEditor
 from dvar.gui.document.commands import AddNodes
 
 MIN_ZOOM, MAX_ZOOM = 0.05, 4.0
+#: The room fit leaves round the graph, in scene units.
+FIT_MARGIN = 40.0
 #: The room a new node keeps around itself, in scene units.
 NODE_GAP = 2 * GRID
 #: The horizontal run of a new constant's edge: room for its arrow and its label.
 EDGE_ROOM = 5 * GRID
+
+
+def readable_zoom() -> float:
+    """The least zoom at which nodes still show text: their names, as blocks."""
+    return lowest_named_zoom(HEIGHT)
 
 
 class GraphView(QGraphicsView):
@@ -110,20 +118,49 @@ class GraphView(QGraphicsView):
         event.accept()
 
     def fit(self) -> None:
-        """Show the whole graph (never zooming past 100 %)."""
-        rect = self.graph_scene().diagram_rect()
+        """Show the whole graph, never zooming past 100 %, nor so far out that a node's
+        name is too small to read.  A graph too big for that is shown at that zoom
+        around its output (the minimap shows the rest), as far into the graph's
+        corner as the output allows, so no more canvas than needed is empty."""
+        scene = self.graph_scene()
+        rect = scene.diagram_rect()
         if rect.isEmpty():
             return
-        self.fitInView(rect.adjusted(-40, -40, 40, 40), Qt.AspectRatioMode.KeepAspectRatio)
-        if self.zoom() > 1.0:
-            self.scale(1.0 / self.zoom(), 1.0 / self.zoom())
-        self.centerOn(rect.center())
+        shown = rect.adjusted(-FIT_MARGIN, -FIT_MARGIN, FIT_MARGIN, FIT_MARGIN)
+        port = self.viewport().rect()
+        fitting = min(port.width() / shown.width(), port.height() / shown.height())
+        zoom = max(readable_zoom(), min(1.0, fitting))
+        self.resetTransform()
+        self.scale(zoom, zoom)
+        if zoom <= fitting:
+            self.centerOn(rect.center())
+        else:
+            self.centerOn(self._centre_near_output(shown, zoom))
         self._zoom_changed()
 
+    def _centre_near_output(self, shown: QRectF, zoom: float) -> QPointF:
+        """Where to centre a view at ``zoom`` that shows the output node and as much of
+        ``shown`` (the graph) as it can."""
+        scene = self.graph_scene()
+        output = scene.nodes.get(scene.graph.output_key)
+        target = output.sceneBoundingRect().center() if output is not None else shown.center()
+        half_w = self.viewport().width() / zoom / 2
+        half_h = self.viewport().height() / zoom / 2
+
+        def clamp(value: float, low: float, high: float) -> float:
+            # Within the graph's span where the view is smaller than it; centred otherwise.
+            return (low + high) / 2 if low > high else min(max(value, low), high)
+
+        return QPointF(
+            clamp(target.x(), shown.left() + half_w, shown.right() - half_w),
+            clamp(target.y(), shown.top() + half_h, shown.bottom() - half_h),
+        )
+
     def _zoom_changed(self) -> None:
-        """Tell the scene whether text is readable at this zoom (see
-        GraphScene.set_text_readable)."""
-        self.graph_scene().set_text_readable(self.zoom() >= TEXT_LOD)
+        """Tell the scene whether any text shows at this zoom, and whether nodes are
+        drawn in full (see GraphScene.set_text_readable)."""
+        zoom = self.zoom()
+        self.graph_scene().set_text_readable(zoom >= readable_zoom(), zoom >= TEXT_LOD)
 
     def center_on_node(self, key: int) -> None:
         item = self.graph_scene().nodes.get(key)

@@ -19,6 +19,7 @@ from dvar.gui.canvas.export import export_scene
 from dvar.gui.canvas.look import OUTPUT, TEXT_LOD
 from dvar.gui.canvas.nodes import GRID
 from dvar.gui.canvas.scene import SETTLE_MS
+from dvar.gui.canvas.view import readable_zoom
 from dvar.gui.document.commands import SetField, SetOutput
 from tests.gui.helpers import drag, drop_op, keys, node_point
 
@@ -222,7 +223,7 @@ def test_a_picked_node_is_drawn_above_the_others(window):
 def test_zoomed_out_new_numbers_wait_until_text_is_readable_again(window, qtbot):
     view, scene, graph = window.view, window.scene, window.document.graph
     window.actions["minimap"].setChecked(False)
-    view.zoom_by(TEXT_LOD * 0.5 / view.zoom())  # plain blocks
+    view.zoom_by(readable_zoom() * 0.8 / view.zoom())  # plain blocks, not even names
     assert not scene.text_readable
     before = on_screen(window)
     a = graph.key_of("a")
