@@ -241,6 +241,8 @@ def clean_diagram(
     nodes = list(scene.nodes.values())
     edges = list(scene.edges.values())
     chosen = {item for item in nodes if item.isSelected()}
+    # a constant drawn on a chosen node's port goes with it: its formula shows the number
+    chosen |= {chip for chip in scene.chips.values() if chip.host in chosen}
     if selection_only and not chosen:
         raise ExportError(f"{where}: nothing to draw: no node is selected")
     if not nodes:
@@ -275,6 +277,7 @@ def clean_diagram(
             if item.isVisible():
                 item.setVisible(False)
                 hidden.append(item)
+        scene.widen_for_texts()  # a box too narrow for a long number grows before it is drawn
         yield _drawable(_drawn_rect(nodes, edges), nodes, where)
     finally:
         for item in hidden:

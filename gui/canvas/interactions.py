@@ -15,6 +15,8 @@ was before the press and runs no command, so the undo history does not change.
 - :class:`AddConstant`: a double-click on an empty input port: a constant wired into
   it, its value open for typing.  It lasts until the value is entered or the editor
   closes, so Esc while typing takes the constant back too.
+- :class:`DragChip`: a constant's chip pressed: a click selects it; dragged off its
+  port, it becomes a box where it is dropped (one ``DetachConstant``).
 """
 
 from __future__ import annotations
@@ -23,12 +25,13 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QMouseEvent, QPainterPath, QPen
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsView
+from PySide6.QtWidgets import QApplication, QGraphicsItem, QGraphicsPathItem, QGraphicsView
 
+from dvar.gui.canvas.chips import CHIP_Z, ChipItem
 from dvar.gui.canvas.edges import curve
 from dvar.gui.canvas.look import derivative_color
-from dvar.gui.canvas.nodes import NodeItem
-from dvar.gui.document.commands import AddNodes, Disconnect, MoveNodes
+from dvar.gui.canvas.nodes import GRID, NodeItem
+from dvar.gui.document.commands import AddNodes, DetachConstant, Disconnect, MoveNodes
 from dvar.gui.document.commands import Connect as ConnectCommand
 
 if TYPE_CHECKING:
@@ -202,7 +205,7 @@ class Move(Interaction):
         self.pressed = {
             item.key: item.pos()
             for item in self.scene.selectedItems()
-            if isinstance(item, NodeItem)
+            if isinstance(item, NodeItem) and not isinstance(item, ChipItem)  # chips follow
         }
 
     def move(self, event: QMouseEvent) -> None:
@@ -417,6 +420,76 @@ class AddConstant(Interaction):
         self.end()
         if pending is not None:
             self.view.interaction = pending
+
+
+class DragChip(Interaction):
+    """A constant's chip pressed.  A click selects it (Ctrl toggles it).  Dragged, the
+    chip follows the mouse; dropped at least ``DETACH_DISTANCE`` from its port it
+    becomes a box there (one ``DetachConstant``, so one undo step), dropped nearer it
+    goes back.  Esc puts it back."""
+
+    #: How far from its port (scene units) a chip must be dropped to become a box.
+    DETACH_DISTANCE = 40.0
+
+    def __init__(self, view: GraphView, key: int) -> None:
+        super().__init__(view)
+        self.key = key
+        self.chip: ChipItem = self.scene.chips[key]
+        self.start = QPointF()
+        self.grab = QPointF()  # where on the chip it was picked up
+        self.dragging = False
+
+    def press(self, event: QMouseEvent) -> None:
+        event.accept()
+        chip, scene = self.chip, self.scene
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            chip.setSelected(not chip.isSelected())
+        elif not chip.isSelected():
+            scene.select_keys([self.key])
+        self.start = event.position()
+        self.grab = self.scene_pos(event) - chip.pos()
+
+    def move(self, event: QMouseEvent) -> None:
+        event.accept()
+        if not self.dragging:
+            far = (event.position() - self.start).manhattanLength()
+            if far < QApplication.startDragDistance():
+                return
+            self.dragging = True
+            self.chip.setZValue(10)
+            self.chip.setCursor(Qt.CursorShape.ClosedHandCursor)
+        self.chip.setPos(self.scene_pos(event) - self.grab)
+
+    def release(self, event: QMouseEvent) -> None:
+        event.accept()
+        self.end()
+        if not self.dragging:
+            return
+        chip, scene = self.chip, self.scene
+        drop = self.scene_pos(event)
+        host = chip.host
+        self._put_back()
+        if host is None or self.key not in scene.graph:
+            return
+        port = host.mapToScene(host.input_port(chip.slot))
+        if (drop - port).manhattanLength() < self.DETACH_DISTANCE:
+            return
+        # The new box's output port lands where the chip was let go of.
+        box = NodeItem(-1, 0)
+        corner = drop - box.output_port()
+        x, y = round(corner.x() / GRID) * GRID, round(corner.y() / GRID) * GRID
+        if scene.document.run(DetachConstant(scene.graph, self.key, x, y)):
+            scene.select_keys([self.key])
+
+    def cancel(self) -> None:
+        self._put_back()
+        self.end()
+
+    def _put_back(self) -> None:
+        chip = self.chip
+        chip.setCursor(Qt.CursorShape.OpenHandCursor)
+        chip.setZValue(CHIP_Z + (1.0 if chip.isSelected() else 0.0))
+        chip.follow()
 
 
 def _straight(a: QPointF, b: QPointF) -> QPainterPath:

@@ -1,7 +1,9 @@
-"""A node on the canvas: a box with its name, op, value and derivative, and its ports.
+"""A node on the canvas: a box with its name, op, formula and value, derivative, and ports.
 
 The item draws its own text in ``paint`` (no child text items), skips text that is
-too small to read when zoomed out, and repaints only when its text changes.
+too small to read when zoomed out, and repaints only when its text changes.  A box
+is ``WIDTH`` wide, or wider when its formula needs it (``width_for``): text is never
+drawn outside it, and a formula is never cut short.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QStyleOptionGraphicsItem, QWidget
 
 from dvar.gui.canvas.blocks import draw_block
@@ -17,6 +19,7 @@ from dvar.gui.canvas.look import ERROR, OUTPUT, TEXT_LOD, VALID_PORT, Fonts, Loo
 from dvar.gui.messages import plain_tip
 
 if TYPE_CHECKING:
+    from dvar.gui.canvas.chips import ChipItem
     from dvar.gui.canvas.edges import EdgeItem
 
 WIDTH = 184.0
@@ -31,6 +34,30 @@ TEXT_LEFT = 16.0
 BOX = QRectF(0, 0, WIDTH, HEIGHT)
 #: A node's box with its ports, in item coordinates.
 BOUNDS = QRectF(-PORT_RADIUS - 2, -2, WIDTH + 2 * PORT_RADIUS + 4, HEIGHT + 4)
+#: Room right of the text, before the box's edge and its output port.
+TEXT_RIGHT = 10.0
+
+
+def width_for(lines: tuple[str, ...]) -> float:
+    """How wide a box must be for its value line (``u = b·c``) and derivative line
+    (``du``), each followed by a short number (`` = -88``): ``WIDTH``, or more, in
+    whole grid steps.  A longer number shows in the smaller font, and a box asks to
+    grow when even that does not fit (see ``NodeItem.needed_width``)."""
+    metrics = Fonts.get().metrics
+    text = max(metrics.horizontalAdvance(line) for line in lines)
+    return _grid_width(text + metrics.horizontalAdvance(SHORT_NUMBER))
+
+
+#: The number every box has room for in the regular font.
+SHORT_NUMBER = " = -88"
+
+
+def _grid_width(text: float) -> float:
+    """The box width for a line of text this wide: WIDTH, or more in grid steps."""
+    need = TEXT_LEFT + text + TEXT_RIGHT
+    if need <= WIDTH:
+        return WIDTH
+    return WIDTH + GRID * -(-(need - WIDTH) // GRID)
 
 
 class NodeItem(QGraphicsRectItem):
@@ -39,6 +66,9 @@ class NodeItem(QGraphicsRectItem):
     A rect item only for its bounds: Qt asks for them thousands of times per frame,
     and the base class answers without a call into Python.  ``paint`` draws it all.
     """
+
+    #: The box's height (a chip's is smaller).
+    height = HEIGHT
 
     def __init__(self, key: int, arity: int) -> None:
         super().__init__(BOUNDS)
@@ -53,6 +83,8 @@ class NodeItem(QGraphicsRectItem):
         self._stale = False
         self._tooltip = ""
         self.nudge_text = ""
+        #: The value line as a whole, and the one last painted (see ``_check_width``).
+        self._full_line = self._shown_line = ""
         self.has_error = False
         self.is_output = False
         self.is_leaf = arity == 0
@@ -62,6 +94,10 @@ class NodeItem(QGraphicsRectItem):
         self.valid_ports: set[int] = set()
         self.hover_port: tuple[str, int] | None = None
         self.edges: list[EdgeItem] = []
+        #: Constants drawn as chips on this node's input ports (see chips.py).
+        self.chips: list[ChipItem] = []
+        #: The box's width: WIDTH, or more for a long formula (see ``set_width``).
+        self.width = WIDTH
         self.setFlags(
             QGraphicsItem.GraphicsItemFlag.ItemIsMovable
             | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
@@ -72,9 +108,22 @@ class NodeItem(QGraphicsRectItem):
         self.snap = True
 
     # ---------------------------------------------------------------- geometry
+    def box(self) -> QRectF:
+        """The box, in item coordinates (without its ports)."""
+        return QRectF(0, 0, self.width, HEIGHT)
+
+    def set_width(self, width: float) -> None:
+        """Make the box this wide (its text needs it); edges follow the output port."""
+        if width == self.width:
+            return
+        self.width = width
+        self.setRect(QRectF(-PORT_RADIUS - 2, -2, width + 2 * PORT_RADIUS + 4, HEIGHT + 4))
+        for edge in self.edges:
+            edge.adjust()
+
     def shape(self) -> QPainterPath:
         path = QPainterPath()
-        path.addRoundedRect(QRectF(-PORT_RADIUS, 0, WIDTH + 2 * PORT_RADIUS, HEIGHT), 8, 8)
+        path.addRoundedRect(QRectF(-PORT_RADIUS, 0, self.width + 2 * PORT_RADIUS, HEIGHT), 8, 8)
         return path
 
     def input_port(self, slot: int) -> QPointF:
@@ -83,7 +132,7 @@ class NodeItem(QGraphicsRectItem):
         return QPointF(0.0, HEADER + step * (slot + 1))
 
     def output_port(self) -> QPointF:
-        return QPointF(WIDTH, HEADER + (HEIGHT - HEADER) / 2)
+        return QPointF(self.width, HEADER + (HEIGHT - HEADER) / 2)
 
     def port_at(self, pos: QPointF) -> tuple[str, int] | None:
         """("in", slot) or ("out", 0) for a point (item coordinates) on a port, else None."""
@@ -92,11 +141,13 @@ class NodeItem(QGraphicsRectItem):
             return ("out", 0)
         for slot in range(self.arity):
             if (pos - self.input_port(slot)).manhattanLength() <= grab * 1.4:
+                if self.chips and any(chip.slot == slot for chip in self.chips):
+                    return None  # the chip on it answers for this port
                 return ("in", slot)
         return None
 
     def value_rect(self) -> QRectF:
-        return QRectF(TEXT_LEFT, HEADER + 2, WIDTH - TEXT_LEFT - 8, LINE)
+        return QRectF(TEXT_LEFT, HEADER + 2, self.width - TEXT_LEFT - 8, LINE)
 
     def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value):
         if change == QGraphicsItem.GraphicsItemChange.ItemPositionChange and self.snap:
@@ -109,6 +160,8 @@ class NodeItem(QGraphicsRectItem):
                 scene.lift_edges(self.edges)
             for edge in self.edges:
                 edge.adjust()
+            for chip in self.chips:
+                chip.follow()
         return super().itemChange(change, value)
 
     # ------------------------------------------------------------------- texts
@@ -130,8 +183,11 @@ class NodeItem(QGraphicsRectItem):
             if scene is not None:
                 scene.fill_texts(self)
 
-    def set_texts(self, title: str, symbol: str, value: str, grad: str, formula: str) -> None:
-        """Store the texts to draw (called by the scene, on demand)."""
+    def set_texts(
+        self, title: str, symbol: str, value: str, grad: str, formula: str, number: str = ""
+    ) -> None:
+        """Store the texts to draw (called by the scene, on demand).  ``number`` is the
+        value alone, as a chip shows it."""
         self._title, self._symbol, self._value_text = title, symbol, value
         self._grad_text, self._formula_text = grad, formula
 
@@ -178,10 +234,11 @@ class NodeItem(QGraphicsRectItem):
         look = Look.get()
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
         if lod < TEXT_LOD:  # too small to read: a block, with text sized for the screen
-            draw_block(painter, self, BOX, lod, look)
+            draw_block(painter, self, self.box(), lod, look)
             return
         self._fresh()
-        rect = BOX
+        width = self.width
+        rect = self.box()
         base, text, border = look.base, look.text, self.border_color(look)
         pen = QPen(
             border, 2.6 if (self.isSelected() or self.is_output or self.highlighted) else 1.3
@@ -196,14 +253,14 @@ class NodeItem(QGraphicsRectItem):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.drawRoundedRect(rect, 8, 8)
 
-        header = QRectF(0, 0, WIDTH, HEADER)
+        header = QRectF(0, 0, width, HEADER)
         fill = QColor(OUTPUT if self.is_output else border)
         fill.setAlpha(70 if self.is_output else 40)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(fill)
         path = QPainterPath()
         path.addRoundedRect(header.adjusted(1, 1, -1, 0), 7, 7)
-        path.addRect(QRectF(1, HEADER / 2, WIDTH - 2, HEADER / 2))
+        path.addRect(QRectF(1, HEADER / 2, width - 2, HEADER / 2))
         path.setFillRule(Qt.FillRule.WindingFill)  # the overlap is filled, not cut out
         painter.drawPath(path.simplified())
 
@@ -214,7 +271,7 @@ class NodeItem(QGraphicsRectItem):
         painter.drawText(
             header.adjusted(10, 0, -50, 0),
             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-            fonts.metrics.elidedText(self.title, Qt.TextElideMode.ElideRight, WIDTH - 60),
+            fonts.metrics.elidedText(self.title, Qt.TextElideMode.ElideRight, width - 60),
         )
         painter.setFont(fonts.small if len(self.symbol) > 2 else fonts.title)
         painter.setPen(muted)
@@ -224,32 +281,67 @@ class NodeItem(QGraphicsRectItem):
             ("output  " if self.is_output else "") + self.symbol,
         )
 
-        painter.setFont(fonts.body)
         painter.setPen(muted if self.has_error else text)
         numbers = getattr(self.scene(), "show_numbers", True)
-        value_line = (self.nudge_text or self.value_text) if numbers else self.formula_text
-        painter.drawText(
-            self.value_rect(),
-            Qt.AlignmentFlag.AlignVCenter,
-            fonts.metrics.elidedText(
-                value_line, Qt.TextElideMode.ElideRight, WIDTH - TEXT_LEFT - 8
-            ),
-        )
+        room = width - TEXT_LEFT - TEXT_RIGHT
+        line, font = self.value_line(numbers, room)
+        painter.setFont(font)
+        painter.drawText(self.value_rect(), Qt.AlignmentFlag.AlignVCenter, line)
+        if self._full_line != self._shown_line:  # a new text: does it still fit?
+            self._check_width()
         if not numbers:
             self._paint_ports(painter, look)
             return
-        painter.setFont(fonts.grad)
         painter.setPen(look.red if not self.has_error else muted)
+        grad, font = _fitted(self.grad_text, room, fonts.grad, metrics_of(fonts.grad))
+        painter.setFont(font)
         painter.drawText(
-            QRectF(TEXT_LEFT, HEADER + LINE + 2, WIDTH - TEXT_LEFT - 8, LINE),
-            Qt.AlignmentFlag.AlignVCenter,
-            fonts.metrics.elidedText(
-                self.grad_text, Qt.TextElideMode.ElideRight, WIDTH - TEXT_LEFT - 8
-            ),
+            QRectF(TEXT_LEFT, HEADER + LINE + 2, room, LINE), Qt.AlignmentFlag.AlignVCenter, grad
         )
         if self.sum_badge:
             self._paint_sum_badge(painter, look)
         self._paint_ports(painter, look)
+
+    def needed_width(self) -> float:
+        """The width the box needs for the texts it shows now: its width, or more when
+        a line fits in neither the regular nor the small font (a long number)."""
+        fonts = Fonts.get()
+        numbers = getattr(self.scene(), "show_numbers", True)
+        room = self.width - TEXT_LEFT - TEXT_RIGHT
+        width = self.width
+        line, font = self.value_line(numbers, room)
+        if font is fonts.small and line != self._full_line:
+            width = max(width, _grid_width(fonts.metrics.horizontalAdvance(self._full_line)))
+        if numbers:
+            grad = self.grad_text
+            if metrics_of(fonts.small).horizontalAdvance(grad) > room:
+                width = max(width, _grid_width(metrics_of(fonts.grad).horizontalAdvance(grad)))
+        return width
+
+    def _check_width(self) -> None:
+        """After painting new text: ask the scene to widen the box if the text did not
+        fit (never while painting: the scene does it next, and the box is repainted)."""
+        self._shown_line = self._full_line
+        scene = self.scene()
+        if scene is not None and self.needed_width() > self.width:
+            scene.widen_later(self)
+
+    def value_line(self, numbers: bool, room: float) -> tuple[str, QFont]:
+        """The value line and its font, fitted into ``room``: ``u = b·c = 6``, or the
+        formula alone in a blank diagram.  A nudge's ``u = 6 → 6.002`` follows the
+        formula (``u = b·c = 6 → 6.002``) when that fits, even in the smaller font,
+        and stands alone when it does not."""
+        fonts = Fonts.get()
+        line = self.formula_text if not numbers else (self.nudge_text or self.value_text)
+        nudge = self.nudge_text if numbers else ""
+        head = f"{self.state[0]} = " if self.state else ""
+        formula = self.formula_text
+        if nudge and not self.is_leaf and head and nudge.startswith(head) and formula:
+            with_formula = f"{formula} = {nudge[len(head) :]}"
+            if metrics_of(fonts.small).horizontalAdvance(with_formula) <= room:
+                line = with_formula
+        self._full_line = line
+        return _fitted(line, room, fonts.body, fonts.metrics)
 
     def border_color(self, look: Look) -> QColor:
         if self.isSelected():
@@ -267,7 +359,7 @@ class NodeItem(QGraphicsRectItem):
 
     def _paint_sum_badge(self, painter: QPainter, look: Look) -> None:
         """A red Σ by the output port: dnode sums one term per consumer."""
-        centre = QPointF(WIDTH - 18, HEADER + LINE * 1.5 + 2)
+        centre = QPointF(self.width - 18, HEADER + LINE * 1.5 + 2)
         painter.setPen(QPen(look.red, 1.2))
         painter.setBrush(look.base)
         painter.drawEllipse(centre, 9, 9)
@@ -303,3 +395,26 @@ class NodeItem(QGraphicsRectItem):
             self.hover_port = None
             self.update()
         self.unsetCursor()
+
+
+_made_metrics: dict[int, tuple[QFont, QFontMetricsF]] = {}
+
+
+def metrics_of(font: QFont) -> QFontMetricsF:
+    """Metrics for one of the ``Fonts`` (made once per font)."""
+    made = _made_metrics.get(id(font))
+    if made is None or made[0] is not font:
+        made = _made_metrics[id(font)] = (font, QFontMetricsF(font))
+    return made[1]
+
+
+def _fitted(text: str, room: float, font: QFont, metrics: QFontMetricsF) -> tuple[str, QFont]:
+    """``text`` in ``font`` if it fits in ``room``, else in the small font; cut short
+    (…) only if even that is too wide, which a box made wide enough never needs."""
+    if metrics.horizontalAdvance(text) <= room:
+        return text, font
+    fonts = Fonts.get()
+    return (
+        metrics_of(fonts.small).elidedText(text, Qt.TextElideMode.ElideRight, room),
+        fonts.small,
+    )

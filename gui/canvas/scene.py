@@ -20,11 +20,12 @@ from PySide6.QtWidgets import (
 )
 
 from dvar.core import Evaluation, Event, derivative_symbol
-from dvar.core.text import formula
+from dvar.core.text import formula, inline_constants
 from dvar.gui import numbers
+from dvar.gui.canvas.chips import ChipItem
 from dvar.gui.canvas.edges import EdgeItem
 from dvar.gui.canvas.look import TEXT_LOD, Look
-from dvar.gui.canvas.nodes import HEIGHT, WIDTH, NodeItem
+from dvar.gui.canvas.nodes import NodeItem, width_for
 from dvar.gui.document.document import Document
 from dvar.gui.document.overlay import Overlay, term_edges
 from dvar.gui.numbers import format_number
@@ -37,6 +38,11 @@ SETTLE_MS = 300
 
 #: Half the canvas size in scene units.
 CANVAS = 200_000.0
+
+#: Events after which a constant may start or stop being drawn as a chip.
+_CHIP_EVENTS = frozenset(
+    {"node_added", "node_removed", "connected", "disconnected", "box_changed", "reset"}
+)
 
 
 class GraphScene(QGraphicsScene):
@@ -58,6 +64,21 @@ class GraphScene(QGraphicsScene):
         self.snap = True
         #: False draws a blank diagram: formulas instead of values and derivatives.
         self.show_numbers = True
+        #: True draws every constant as a box; False (the lecture's look) draws a
+        #: constant with one use as a chip on its consumer's port (see chips.py).
+        self.constants_as_nodes = False
+        #: The constants drawn as chips, by key (each item is also in ``nodes``).
+        self.chips: dict[int, ChipItem] = {}
+        #: For each node with chips on its ports, the chips' keys: its formula shows their numbers.
+        self._hosted: dict[int, tuple[int, ...]] = {}
+        #: The digit count and notation the boxes' widths were fitted for.
+        self._fitted_for: tuple | None = None
+        #: Nodes whose text did not fit when painted: widened soon (see widen_later).
+        self._to_widen: set[NodeItem] = set()
+        self._widen_timer = QTimer(self)
+        self._widen_timer.setSingleShot(True)
+        self._widen_timer.setInterval(0)
+        self._widen_timer.timeout.connect(self._widen_waiting)
         self._styled_backward = False  # edges currently carry backward-view labels
         #: Items a gesture shows for the moment (the edge being dragged): never exported.
         self.transient: list[QGraphicsItem] = []
@@ -97,19 +118,28 @@ class GraphScene(QGraphicsScene):
         self.refresh(self.document.evaluation)
 
     def _build_items(self) -> None:
+        chips = self._wanted_chips()
         for index, node in enumerate(self.graph.topological_keys()):
-            self._add_node_item(node, index)
+            self._add_node_item(node, index, chip=node in chips)
         for node in self.graph:
             for slot, source in enumerate(node.inputs):
-                if source is not None:
+                if source is not None and source not in chips:
                     self._add_edge_item(source, node.key, slot)
+        self._dock_chips(chips)
+        self._fit_all_widths()
 
-    def _add_node_item(self, key: int, index: int = 0) -> NodeItem:
+    def _add_node_item(self, key: int, index: int = 0, chip: bool = False) -> NodeItem:
         node = self.graph.node(key)
-        item = NodeItem(key, node.op.arity)
-        item.snap = self.snap
+        if chip:
+            item: NodeItem = ChipItem(key)
+            self.chips[key] = item  # type: ignore[assignment]
+        else:
+            item = NodeItem(key, node.op.arity)
+        item.snap = self.snap and not chip
         item.setCacheMode(self._node_cache)
-        if node.x is None or node.y is None:  # not placed yet: a spot of the scene's own
+        if chip:
+            pass  # placed on its consumer's port by _dock_chips
+        elif node.x is None or node.y is None:  # not placed yet: a spot of the scene's own
             self._auto_positions[key] = self._free_spot(index)
             item.setPos(self._auto_positions[key])
         else:
@@ -161,12 +191,13 @@ class GraphScene(QGraphicsScene):
                 item = self.nodes.pop(key)
                 for edge in list(item.edges):
                     self._remove_edge_item(edge.consumer.key, edge.slot)
+                self._forget_chip(key)
                 self.removeItem(item)
                 structural = True
             elif kind in ("connected", "disconnected"):
                 self._remove_edge_item(key, event.slot)
                 structural = True
-            elif kind == "moved" and key in self.nodes:
+            elif kind == "moved" and key in self.nodes and key not in self.chips:
                 node = graph.node(key)
                 item = self.nodes[key]
                 if node.x is None:
@@ -180,7 +211,143 @@ class GraphScene(QGraphicsScene):
                     if source is not None and (event.key, event.slot) not in self.edges:
                         self._add_edge_item(source, event.key, event.slot)
         if any(event.kind != "moved" for event in events):
+            refit = self._touched_formulas(events)
+            if any(event.kind in _CHIP_EVENTS for event in events):
+                refit.update(self._sync_chips())
+            self._fit_widths(refit)
             self.refresh(evaluation)
+
+    # ------------------------------------------------------------------ chips
+    def set_constants_as_nodes(self, on: bool) -> None:
+        """Draw every constant as a box of its own (True), or a constant with one use
+        as a chip on its consumer's port (False, the default, as on the lecture's slide)."""
+        if on == self.constants_as_nodes:
+            return
+        self.constants_as_nodes = on
+        with self._in_bulk():
+            self._fit_widths(self._sync_chips())
+        self.refresh(self.document.evaluation)
+        self.overview_changed.emit()
+
+    def _wanted_chips(self) -> set[int]:
+        """The constants to draw as chips now."""
+        return set() if self.constants_as_nodes else inline_constants(self.graph)
+
+    def _sync_chips(self) -> set[int]:
+        """Draw as chips exactly the constants that should be now, swapping items whose
+        kind changed (an edge added or removed, a chip dragged off, the View setting,
+        undo), and put every chip on its port.  Returns the keys of the nodes whose
+        formulas changed: those that gained or lost a chip."""
+        wanted = self._wanted_chips()
+        hosts_before = {key: chip.host.key for key, chip in self.chips.items() if chip.host}
+        for key in set(self.chips) - wanted:
+            self._replace_item(key, chip=False)
+        for key in wanted - set(self.chips):
+            self._replace_item(key, chip=True)
+        self._dock_chips(wanted)
+        hosts_after = {key: chip.host.key for key, chip in self.chips.items() if chip.host}
+        changed = set(hosts_before.items()) ^ set(hosts_after.items())
+        return {host for _, host in changed}
+
+    def _replace_item(self, key: int, chip: bool) -> None:
+        """Swap a constant's item between a box and a chip, keeping its selection."""
+        old = self.nodes.pop(key, None)
+        if old is None:
+            return
+        selected = old.isSelected()
+        for edge in list(old.edges):
+            self._remove_edge_item(edge.consumer.key, edge.slot)
+        self._forget_chip(key)
+        self.removeItem(old)
+        item = self._add_node_item(key, len(self.nodes), chip=chip)
+        if not chip:
+            for consumer, slot in self.graph.consumers(key):
+                consumer_key = self.graph.key_of(consumer)
+                if (consumer_key, slot) not in self.edges and consumer_key in self.nodes:
+                    self._add_edge_item(key, consumer_key, slot)
+        if selected:
+            item.setSelected(True)
+
+    def _forget_chip(self, key: int) -> None:
+        chip = self.chips.pop(key, None)
+        if chip is not None:
+            chip.undock()
+
+    def _dock_chips(self, keys: Iterable[int]) -> None:
+        """Put these chips on the ports they feed, and note which nodes host chips."""
+        hosted: dict[int, list[int]] = {}
+        graph = self.graph
+        for key in keys:
+            chip = self.chips.get(key)
+            uses = graph.consumers(key) if chip is not None else []
+            if chip is None or len(uses) != 1:
+                continue
+            consumer, slot = uses[0]
+            host = self.nodes.get(graph.key_of(consumer))
+            if host is not None:
+                chip.dock(host, slot)
+                hosted.setdefault(host.key, []).append(key)
+        self._hosted = {host: tuple(keys) for host, keys in hosted.items()}
+
+    # ---------------------------------------------------------------- widths
+    def _touched_formulas(self, events: list[Event]) -> set[int]:
+        """Nodes whose formula or derivative text may have changed width after these events."""
+        keys: set[int] = set()
+        chips = self.chips
+        for event in events:
+            kind, key = event.kind, event.key
+            if kind in ("node_added", "connected", "disconnected"):
+                keys.add(key)
+            elif kind == "renamed" and key in self.nodes:
+                keys.add(key)
+                keys.update(e.consumer.key for e in self.nodes[key].edges if e.consumer.key != key)
+            elif kind == "value_changed" and key in chips and chips[key].host is not None:
+                keys.add(chips[key].host.key)
+            elif kind in ("output_changed", "reset"):
+                return set(self.nodes)
+        return keys
+
+    def _fit_all_widths(self) -> None:
+        self._fitted_for = (numbers.digits(), self.notation)
+        self._fit_widths(self.nodes)
+
+    def _fit_widths(self, keys: Iterable[int]) -> None:
+        """Widen (or narrow back) these nodes' boxes for their formula and derivative
+        lines (see nodes.width_for)."""
+        graph, chips, notation = self.graph, self.chips, self.notation
+        output = graph.output
+        for key in keys:
+            item = self.nodes.get(key)
+            if item is None or key in chips or key not in graph:
+                continue
+            node = graph.node(key)
+            head = node.id if node.op.is_leaf else formula(graph, node, chips, format_number)
+            grad = derivative_symbol(node.id, output, notation)
+            item.set_width(width_for((head, grad)))
+
+    def widen_later(self, item: NodeItem) -> None:
+        """A node's text did not fit when painted (a long number): widen it soon."""
+        self._to_widen.add(item)
+        self._widen_timer.start()
+
+    def widen_for_texts(self, items: Iterable[NodeItem] | None = None) -> None:
+        """Widen the boxes (default: all) whose texts do not fit now: before an export,
+        and soon after a paint found one (``widen_later``)."""
+        if items is None:
+            items = self.nodes.values()
+        widened = False
+        for item in items:
+            if item.scene() is self and item.key not in self.chips:
+                width = item.needed_width()
+                if width > item.width:
+                    item.set_width(width)
+                    widened = True
+        if widened:
+            self.overview_changed.emit()
+
+    def _widen_waiting(self) -> None:
+        items, self._to_widen = self._to_widen, set()
+        self.widen_for_texts(items)
 
     def refresh(self, evaluation: Evaluation) -> None:
         """Show the evaluation's numbers on every node (and on edges in the backward view).
@@ -190,6 +357,9 @@ class GraphScene(QGraphicsScene):
         almost nothing.
         """
         graph, notation = self.graph, self.notation
+        if self._fitted_for != (numbers.digits(), notation):
+            self._fit_all_widths()
+        hosted = self._hosted
         nodes = {node.key: node for node in graph} if len(self.nodes) else {}
         output, output_key = evaluation.output, graph.output_key
         values, grads = evaluation.values, evaluation.grads
@@ -218,6 +388,7 @@ class GraphScene(QGraphicsScene):
                 overlay.value_shown(key),
                 overlay.grad_shown(key),
                 None if override is None else override.get(key, ""),
+                None if key not in hosted else tuple(values[c] for c in hosted[key]),
             )
             if state != item.state:
                 item.state = state
@@ -297,7 +468,7 @@ class GraphScene(QGraphicsScene):
             if item.isVisible():
                 color = item.block_color(look)
                 rects = blocks.setdefault(color.rgba(), (color, []))[1]
-                rects.append(QRectF(item.x(), item.y(), WIDTH, HEIGHT))
+                rects.append(QRectF(item.x(), item.y(), item.width, item.height))
         painter.setPen(look.no_pen)
         for color, rects in blocks.values():
             painter.setBrush(color)
@@ -367,6 +538,7 @@ class GraphScene(QGraphicsScene):
             value_shown,
             grad_shown,
             override,
+            _,
         ) = item.state
         derivative = (
             override
@@ -374,12 +546,20 @@ class GraphScene(QGraphicsScene):
             else f"{derivative_symbol(name, output, notation)} = "
             f"{format_number(grad) if grad_shown else ''}"
         )
+        number = format_number(value) if value_shown else ""
+        if node.op.is_leaf:
+            text = formula(self.graph, node, (), format_number)
+            value_line = f"{name} = {number}"
+        else:
+            text = formula(self.graph, node, self.chips, format_number)
+            value_line = f"{text} = {number}"
         item.set_texts(
             label or name,
             node.op.symbol if not node.op.is_leaf else node.op.name,
-            f"{name} = {format_number(value) if value_shown else ''}",
+            value_line,
             derivative,
-            formula(self.graph, node),
+            text,
+            number,
         )
 
     # ---------------------------------------------------------------- overlay
@@ -404,6 +584,8 @@ class GraphScene(QGraphicsScene):
             old.derivatives,
         ):
             self.refresh(self.document.evaluation)
+        if new.backward_shown != old.backward_shown:
+            self._style_edges(self.document.evaluation)  # the forward pass hides backward edges
         if new.edges != old.edges:
             for slot_key in old.edges | new.edges:
                 edge = self.edges.get(slot_key)
@@ -412,7 +594,7 @@ class GraphScene(QGraphicsScene):
         self.overview_changed.emit()
 
     def _style_edges(self, evaluation: Evaluation) -> None:
-        backward = self.backward_view
+        backward = self.backward_view and self.document.overlay.backward_shown
         if not backward and not self._styled_backward:
             return  # plain forward edges carry no numbers; highlights are set elsewhere
         self._styled_backward = backward

@@ -16,6 +16,10 @@ if TYPE_CHECKING:
     from dvar.gui.canvas.view import GraphView
 
 
+#: The smallest editor, in pixels: room to type a number, even over a small chip.
+MIN_WIDTH, MIN_HEIGHT = 96, 24
+
+
 def parse_typed_number(text: str) -> float:
     """A number typed in the user's locale (``5,001`` where that is the decimal mark) or
     with a plain dot.  Raises ValueError with a readable message otherwise."""
@@ -52,7 +56,13 @@ class ValueEditor(QLineEdit):
         self.key = key
         self.setText(core.format_full(node.value))
         self.setToolTip(plain_tip(f"New value for {node.id}: a number, e.g. 5.001"))
-        self.setGeometry(rect.adjusted(-4, -3, 4, 3))
+        box = rect.adjusted(-4, -3, 4, 3)
+        if box.width() < MIN_WIDTH:  # a chip is narrow; a number needs room to type
+            box.setWidth(MIN_WIDTH)
+        if box.height() < MIN_HEIGHT:
+            box.moveTop(box.center().y() - MIN_HEIGHT // 2)
+            box.setHeight(MIN_HEIGHT)
+        self.setGeometry(box)
         self.setStyleSheet("")
         self.show()
         self.raise_()

@@ -15,9 +15,11 @@ from PySide6.QtWidgets import QFrame, QGraphicsView, QWidget
 from dvar import core
 from dvar.gui.canvas import placement
 from dvar.gui.canvas.blocks import lowest_named_zoom
+from dvar.gui.canvas.chips import ChipItem
 from dvar.gui.canvas.edges import EdgeItem
 from dvar.gui.canvas.interactions import (
     AddConstant,
+    DragChip,
     Interaction,
     Move,
     Pan,
@@ -202,6 +204,8 @@ class GraphView(QGraphicsView):
         under = self.itemAt(event.position().toPoint())
         if under is None:
             return RubberBand(self)
+        if isinstance(under, ChipItem):
+            return DragChip(self, under.key)
         return Move(self) if isinstance(under, NodeItem) else None
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:

@@ -30,6 +30,8 @@ def copy_nodes(graph: Graph, keys: list[int]) -> QMimeData:
             record["label"] = node.label
         if node.param:
             record["param"] = True
+        if node.box:
+            record["box"] = True
         records.append(record)
     text = json.dumps({"format": "dvar", "version": 1, "output": None, "nodes": records})
     data = QMimeData()

@@ -91,6 +91,7 @@ class NodeRecord:
     x: float | None
     y: float | None
     extra: dict = field(default_factory=dict)
+    box: bool = False
 
     @classmethod
     def of(cls, node: core.Node) -> NodeRecord:
@@ -105,6 +106,7 @@ class NodeRecord:
             node.x,
             node.y,
             copy.deepcopy(node.extra),
+            node.box,
         )
 
     def create(self, graph: Graph, wired: bool = True) -> None:
@@ -121,6 +123,7 @@ class NodeRecord:
             key=self.key,
             inputs=self.inputs if wired else None,
             extra=copy.deepcopy(self.extra),
+            box=self.box,
         )
 
     def wire(self, graph: Graph) -> None:
@@ -181,6 +184,7 @@ class AddNodes(GraphCommand):
                 param=record.get("param", False),
                 x=record.get("x"),
                 y=record.get("y"),
+                box=record.get("box", False),
             )
             keys.append(graph.key_of(new_id))
             ids.append(new_id)
@@ -319,6 +323,7 @@ _FIELDS: dict[str, tuple[Callable[[core.Node], Any], Callable[[Graph, int, Any],
     "value": (lambda node: node.value, Graph.set_value),
     "label": (lambda node: node.label, Graph.set_label),
     "param": (lambda node: node.param, Graph.set_param),
+    "box": (lambda node: node.box, Graph.set_box),
     "id": (lambda node: node.id, Graph.rename),
     "position": (lambda node: (node.x, node.y), _set_position),
 }
@@ -335,6 +340,8 @@ def _field_text(name: str, field: str, old: Any, new: Any) -> str:
         return f"{'Mark' if new else 'Unmark'} {name} as parameter"
     if field == "id":
         return f"Rename {old} → {new}"
+    if field == "box":
+        return f"Show {name} as a box" if new else f"Show {name} on its port"
     return f"Move {name}"
 
 
@@ -343,7 +350,8 @@ class SetField(GraphCommand):
 
     The fields: ``value`` (of an input or a constant), ``label`` (None or "" clears
     it), ``param`` (an input marked as a trainable parameter), ``id`` (a rename) and
-    ``position`` (an ``(x, y)`` pair, ``(None, None)`` for "not placed yet").
+    ``position`` (an ``(x, y)`` pair, ``(None, None)`` for "not placed yet") and
+    ``box`` (a constant drawn as a box even with one use).
     ``SetField.to`` reads ``old`` from the graph.
     """
 
@@ -407,6 +415,28 @@ class MoveNodes(GraphCommand):
     def revert(self) -> None:
         for key, (old, _) in self.moves.items():
             self.graph.set_position(key, *old)  # (None, None): back to "not placed yet"
+
+
+class DetachConstant(GraphCommand):
+    """A constant's chip dragged off its consumer's port: from now on it is drawn as a
+    box of its own (``box``), placed where it was dropped.  Undo puts the chip back."""
+
+    def __init__(self, graph: Graph, key: int, x: float, y: float) -> None:
+        super().__init__(graph, f"Show {graph.id_of(key)} as a box")
+        node = graph.node(key)
+        self.key = key
+        self.old = (node.box, (node.x, node.y))
+        self.new = (True, (x, y))
+
+    def apply(self) -> None:
+        self._put(*self.new)
+
+    def revert(self) -> None:
+        self._put(*self.old)
+
+    def _put(self, box: bool, position: tuple) -> None:
+        self.graph.set_position(self.key, *position)
+        self.graph.set_box(self.key, box)
 
 
 class BuildFromFormula(GraphCommand):

@@ -145,7 +145,7 @@ def test_exports_stay_vector_while_the_canvas_caches_node_looks(window, qtbot, t
     svg = out.read_text(encoding="utf-8")
     assert "<image" not in svg
     texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
-    assert any("J = 33" in t for t in texts) and any("db = 6" in t for t in texts)
+    assert any("J = 3·v = 33" in t for t in texts) and any("db = 6" in t for t in texts)
     assert window.scene.node_looks_cached  # put back for the canvas
 
 

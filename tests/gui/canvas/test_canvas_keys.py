@@ -78,7 +78,7 @@ def test_double_clicking_an_empty_input_port_adds_a_constant_ready_to_type(windo
     QTest.keyClicks(editor, "7")  # the old text is selected: typing replaces it
     QTest.keyClick(editor, Qt.Key.Key_Return)
     assert graph.node(constant).value == 7
-    assert win.scene.nodes[neg].value_text == "neg = -7"
+    assert win.scene.nodes[neg].value_text == "neg = −7 = -7"  # the 7 is a chip on the port
 
 
 def test_f2_focuses_the_inspector_name_and_renaming_follows_everywhere(window):

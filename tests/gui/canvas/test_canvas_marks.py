@@ -18,11 +18,11 @@ def test_a_node_outside_its_domain_looks_different_and_says_why(window):
     log = nodes[graph.key_of("l")]
     assert log.has_error and not nodes[graph.key_of("x")].has_error
     assert log.toolTip() == "log of a negative number: x = -2"
-    assert log.value_text == "l = —"
+    assert log.value_text == "l = ln(x) = —"
     assert nodes[graph.key_of("after")].toolTip() == "waits on l"
     # a good value clears the mark
     window.document.run(SetField.to(graph, graph.key_of("x"), "value", 1.0))
-    assert not log.has_error and log.toolTip() == "" and log.value_text == "l = 0"
+    assert not log.has_error and log.toolTip() == "" and log.value_text == "l = ln(x) = 0"
 
 
 def test_the_output_node_is_marked(window):
@@ -59,7 +59,7 @@ def test_backward_view_points_edges_back_with_their_local_derivatives(window, qt
         ("u", 1): "3",  # ∂u/∂c = b
         ("v", 0): "1",
         ("v", 1): "1",
-        ("J", 0): "11",  # ∂J/∂three = v
+        # J's slot 0 holds the constant 3, drawn as a chip on the port: no edge
         ("J", 1): "3",
     }
     fit(win)
@@ -81,4 +81,4 @@ def test_a_node_used_twice_draws_two_edges(empty_window):
     assert first.source is second.source is win.scene.nodes[x]
     assert first.ends()[1] != second.ends()[1]  # into two different ports
     assert len(win.scene.nodes[x].edges) == 2
-    assert win.scene.nodes[m].value_text == "mul = 1"
+    assert win.scene.nodes[m].value_text == "mul = x·x = 1"

@@ -186,8 +186,8 @@ def test_selection_only_is_smaller_and_needs_a_selection(window, tmp_path):
     assert all(item.isVisible() for item in scene.nodes.values())
     export_scene(scene, tmp_path / "part.svg", selection_only=True)
     texts = _texts(tmp_path / "part.svg")
-    assert "u = 6" in texts and "du = 3" in texts
-    assert "J = 33" not in texts and "three" not in texts
+    assert "u = b·c = 6" in texts and "du = 3" in texts
+    assert "J = 3·v" not in texts and "three" not in texts
     assert "with 3 nodes" in (tmp_path / "part.svg").read_text(encoding="utf-8")
 
 
@@ -222,7 +222,7 @@ def test_svg_keeps_text_as_text_in_a_real_font(qapp, tmp_path):
     assert f'font-family="{family}"' in svg
     assert "Sans Serif" not in svg
     texts = _texts(out)
-    assert "J = 33" in texts and "dJ = 1" in texts and "db = 6" in texts
+    assert "J = 3·v = 33" in texts and "dJ = 1" in texts and "db = 6" in texts
     assert re.search(r'viewBox="0 0 \d+ \d+"', svg)
     assert "<title>" in svg and "<desc>" in svg
     assert "<image" not in svg
@@ -233,7 +233,7 @@ def test_svg_without_values_shows_formulas(qapp, tmp_path):
     export_graph(core.load(LECTURE), out, values=False)
     texts = _texts(out)
     assert "dJ" not in texts and "33" not in texts and "db" not in texts
-    assert "u = b·c" in texts and "v = a + u" in texts and "three = 3" in texts
+    assert "u = b·c" in texts and "v = a + u" in texts and "J = 3·v" in texts
     assert "33" not in out.read_text(encoding="utf-8").split("<defs>")[0]  # title, desc
 
 
@@ -244,8 +244,8 @@ def test_no_values_also_drops_backward_edge_labels(window, tmp_path):
     assert any(edge.label for edge in window.scene.edges.values())  # put back afterwards
     with_values = _texts(tmp_path / "with.svg").splitlines()
     without = _texts(tmp_path / "without.svg").splitlines()
-    assert "3" in with_values and "11" in with_values  # ∂J/∂v = 3 and ∂J/∂three = 11
-    assert "3" not in without and "11" not in without
+    assert "2" in with_values and "11" not in with_values  # ∂u/∂b = 2; 3 is a chip on J
+    assert "2" not in without
 
 
 # -------------------------------------------------------------------------- PDF

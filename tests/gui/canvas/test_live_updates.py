@@ -19,8 +19,8 @@ def test_a_value_edit_updates_canvas_panel_and_status_bar(window, qtbot):
     assert win.document.evaluations == evaluations + 1
     assert win.document.undo_stack.undoText() == "Set a = 5.001"
     assert scene.nodes[k["a"]].value_text == "a = 5.001"
-    assert scene.nodes[k["v"]].value_text == "v = 11.001"
-    assert scene.nodes[k["J"]].value_text == "J = 33.003"
+    assert scene.nodes[k["v"]].value_text == "v = a + u = 11.001"
+    assert scene.nodes[k["J"]].value_text == "J = 3·v = 33.003"
     assert scene.nodes[k["three"]].grad_text == "dthree = 11.001"
     assert scene.nodes[k["a"]].grad_text == "da = 3"
     # the panel: J and a keep their derivatives, dthree = v follows the new value
@@ -42,8 +42,8 @@ def test_the_inspector_edits_values_too(window):
     editor.setText("4")
     editor.editingFinished.emit()
     assert win.document.evaluations == evaluations + 1
-    assert win.scene.nodes[k["u"]].value_text == "u = 8"
-    assert win.scene.nodes[k["J"]].value_text == "J = 39"
+    assert win.scene.nodes[k["u"]].value_text == "u = b·c = 8"
+    assert win.scene.nodes[k["J"]].value_text == "J = 3·v = 39"
     assert win.inspector.computed.text() == ""
 
 
@@ -84,11 +84,11 @@ def test_pasting_200_nodes_is_one_evaluation(window):
     count, before = document.evaluations, len(win.scene.nodes)
     win.actions["paste"].trigger()
     assert len(win.scene.nodes) == before + 200
-    assert len(win.scene.edges) == 6 + 2 * 198
+    assert len(win.scene.edges) == 5 + 2 * 198  # the lecture's 3 is a chip: no edge
     assert document.evaluations == count + 1
     last = document.graph.node("s197")
     assert document.evaluation.values[last.key] == 199
-    assert win.scene.nodes[last.key].value_text == "s197 = 199"
+    assert win.scene.nodes[last.key].value_text == "s197 = s196 + one = 199"
     document.undo_stack.undo()
     assert document.evaluations == count + 2
     assert len(win.scene.nodes) == before

@@ -125,7 +125,7 @@ def test_typed_numbers_follow_the_locale_and_accept_a_dot(window, qtbot, german,
     fit(win)
     type_value(win, qtbot, k["a"], text)
     assert win.document.graph.node("a").value == 5.001
-    assert win.scene.nodes[k["J"]].value_text == "J = 33.003"
+    assert win.scene.nodes[k["J"]].value_text == "J = 3·v = 33.003"
 
 
 def test_escape_cancels_the_value_editor(window, qtbot):

@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
 from dvar import core
+from dvar.core.text import formula, inline_constants
 from dvar.gui.canvas.scene import GraphScene
 from dvar.gui.document.commands import (
     AddNodes,
@@ -120,12 +121,17 @@ def builders(graph) -> list:
 def assert_scene_matches(scene, document) -> None:
     graph, evaluation = document.graph, document.evaluation
     assert set(scene.nodes) == {n.key for n in graph}
+    chips = inline_constants(graph)  # drawn on their consumer's port, with no edge
+    assert set(scene.chips) == chips
     assert {k: (e.source.key, e.consumer.key) for k, e in scene.edges.items()} == {
-        (c, s): (graph.node(c).inputs[s], c) for c, s in filled(graph)
+        (c, s): (graph.node(c).inputs[s], c)
+        for c, s in filled(graph)
+        if graph.node(c).inputs[s] not in chips
     }
     for node in graph:
         item = scene.nodes[node.key]
-        assert item.value_text == f"{node.id} = {format_number(evaluation.values[node.key])}"
+        head = node.id if node.op.is_leaf else formula(graph, node, chips, format_number)
+        assert item.value_text == f"{head} = {format_number(evaluation.values[node.key])}"
         assert item.is_output == (node.key == graph.output_key)
 
 
