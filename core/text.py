@@ -180,7 +180,10 @@ def _use_clause(
     else:
         head, subject = shown, node_id
     if term.partial is None:
-        return f"{head}, but {symbol} is undefined at these values"
+        if evaluation.values[consumer.key] is None:
+            why = evaluation.error(consumer.key) or "a value is missing"
+            return f"{head}, but {term.consumer} has no value ({why}), so {symbol} has none"
+        return f"{head}, but {symbol} is not a finite number at these values"
     change = term.partial * h
     if change == 0:
         moves = f"{term.consumer} does not move"

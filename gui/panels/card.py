@@ -18,10 +18,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QAction, QFont, QGuiApplication, QKeySequence, QPalette
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt
+from PySide6.QtGui import (
+    QAction,
+    QFont,
+    QFontMetrics,
+    QGuiApplication,
+    QKeySequence,
+    QPainter,
+    QPalette,
+    QPen,
+)
 from PySide6.QtWidgets import (
-    QFrame,
     QHBoxLayout,
     QLabel,
     QMenu,
@@ -81,7 +89,8 @@ def card_text(
     sentence = local_derivative_sentence(graph, evaluation, key, notation)
     if not overlay.grad_shown(key):  # stepping: this derivative is not worked out yet
         symbol = derivative_symbol(node_id, evaluation.output, notation)
-        return CardText((f"{symbol} is not worked out yet: step on to reach it",), sentence)
+        when = "yet: step on to reach it" if overlay.backward_shown else "in the forward pass"
+        return CardText((f"{symbol} is not worked out {when}",), "")
     steps = tuple(evaluation.breakdown_steps(key, notation))
     if len(steps) < 3:  # undefined, the output, or no path to the output: one line
         return CardText((" = ".join(steps),), sentence, steps)
@@ -90,6 +99,12 @@ def card_text(
         lines.append("= " + " = ".join(steps[2:-1]))
     lines.append(f"= {steps[-1]}")
     return CardText(tuple(lines), sentence, steps)
+
+
+def _unbroken(text: str) -> str:
+    """The text as shown: ``∂J/∂v`` never breaks at its slash (a word joiner after it),
+    nor ``J = 3·v`` at its "=" (no-break spaces)."""
+    return text.replace("/", "/\u2060").replace(" = ", "\u00a0=\u00a0")
 
 
 def _math(text: str) -> str:
@@ -110,7 +125,7 @@ def _latex_sentence(text: str) -> str:
 _LATEX_SPECIAL = re.compile(r"[_%#&$]")
 
 
-class DerivativeCard(QFrame):
+class DerivativeCard(QWidget):
     """One node's derivative in full, above the panel's rows: it follows the node
     chosen on the canvas or in the rows, and every edit."""
 
@@ -120,12 +135,12 @@ class DerivativeCard(QFrame):
         self.key: int | None = None
         self.notation = "d"
         self.text: CardText | None = None
-        self._styling = False
         self.setObjectName("derivativeCard")
         self.setAccessibleName("Derivative card")
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
 
         self.title = QLabel()
+        self.title.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.copy_text_action = QAction("Copy Card as Text", self)
         self.copy_text_action.setShortcut(QKeySequence(COPY_TEXT_KEYS))
         self.copy_text_action.triggered.connect(lambda: self.copy(latex=False))
@@ -143,11 +158,10 @@ class DerivativeCard(QFrame):
 
         self.line_labels = [self._label() for _ in range(3)]
         self.sentence_label = self._label()
-        self.rule = QFrame()
-        self.rule.setFrameShape(QFrame.Shape.HLine)
-        self.rule.setFrameShadow(QFrame.Shadow.Plain)
+        self.rule = QWidget()  # room for the line drawn between the rule and the sentence
+        self.rule.setFixedHeight(1)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(10, 6, 10, 8)
+        layout.setContentsMargins(10, 4, 6, 8)
         layout.setSpacing(2)
         layout.addLayout(header)
         for label in self.line_labels:
@@ -158,7 +172,7 @@ class DerivativeCard(QFrame):
         layout.addWidget(self.sentence_label)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._menu)
-        self._style()
+        self._fonts()
         self.refresh()
 
     def _label(self) -> QLabel:
@@ -171,6 +185,7 @@ class DerivativeCard(QFrame):
         )
         label.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)  # the card's menu
         label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        label.setForegroundRole(QPalette.ColorRole.Text)  # text on the card's base colour
         return label
 
     def _button(self, text: str, action: QAction) -> QToolButton:
@@ -208,38 +223,55 @@ class DerivativeCard(QFrame):
             self.text = card_text(document.graph, evaluation, key, self.notation, document.overlay)
             self.title.setText(f"Chain rule for {evaluation.id_of(key)}")
             self._show(list(self.text.lines), self.text.sentence)
-        for action in (self.copy_text_action, self.copy_latex_action):
-            action.setEnabled(self.text is not None)
-        self.copy_text_button.setEnabled(self.text is not None)
-        self.copy_latex_button.setEnabled(self.text is not None)
+        for widget in (
+            self.copy_text_action,
+            self.copy_latex_action,
+            self.copy_text_button,
+            self.copy_latex_button,
+        ):
+            widget.setEnabled(self.text is not None)
 
     def _show(self, lines: list[str], sentence: str) -> None:
         for k, label in enumerate(self.line_labels):
-            label.setText(lines[k] if k < len(lines) else "")
+            label.setText(_unbroken(lines[k]) if k < len(lines) else "")
             label.setVisible(k < len(lines))
-        self.sentence_label.setText(sentence)
+        # each use of a node used more than once on a line of its own
+        self.sentence_label.setText(_unbroken(sentence).replace(". ", ".\n"))
         self.sentence_label.setVisible(bool(sentence))
         self.rule.setVisible(bool(sentence))
-        placeholder = self.text is None
-        self.line_labels[0].setForegroundRole(
-            QPalette.ColorRole.PlaceholderText if placeholder else QPalette.ColorRole.WindowText
-        )
-        self._emphasise(len(lines), placeholder)
+        self._fonts()
 
-    def _emphasise(self, count: int, placeholder: bool) -> None:
-        """The first line (the chain rule as symbols) in bold, the number in red and bold."""
+    def _fonts(self) -> None:
+        """The first line (the chain rule in symbols) in bold, the number in bold red,
+        and the "= ..." lines under the first line's "=", as the lecture aligns them."""
+        placeholder = self.text is None
+        count = 1 if placeholder else len(self.text.lines)
         font = QFont(self.font())
         bold = QFont(font)
-        bold.setBold(not placeholder)
-        self.line_labels[0].setFont(bold)
+        bold.setBold(True)
+        title = QFont(font)
+        title.setPointSizeF(font.pointSizeF() * 0.92)
+        title.setBold(True)
+        self.title.setFont(title)
+        first = self.line_labels[0]
+        first.setFont(font if placeholder else bold)
+        first.setForegroundRole(
+            QPalette.ColorRole.PlaceholderText if placeholder else QPalette.ColorRole.Text
+        )
+        red = derivative_color()
+        for k, label in enumerate(self.line_labels[1:], start=1):
+            is_number = k == count - 1
+            label.setFont(bold if is_number else font)
+            palette = QPalette()  # empty: every role but the one set follows the card
+            if is_number:
+                palette.setColor(QPalette.ColorRole.Text, red)
+            label.setPalette(palette)
+        indent = 0
+        if count > 1 and self.text is not None and self.text.steps:
+            indent = QFontMetrics(bold).horizontalAdvance(f"{self.text.steps[0]} ")
+            indent = min(indent, self.width() // 3)
         for label in self.line_labels[1:]:
-            label.setFont(font)
-        number = self.line_labels[count - 1] if count > 1 else None
-        for label in self.line_labels:
-            label.setStyleSheet("")
-        if number is not None:
-            number.setFont(bold)
-            number.setStyleSheet(f"color: {derivative_color().name()};")
+            label.setIndent(indent)
 
     # ----------------------------------------------------------------- copying
     def copy(self, latex: bool) -> None:
@@ -259,7 +291,7 @@ class DerivativeCard(QFrame):
         selected = [label for label in self.findChildren(QLabel) if label.hasSelectedText()]
         if selected:
             copy_selection = menu.addAction("Copy Selection")
-            text = selected[0].selectedText()
+            text = selected[0].selectedText().replace("\u2060", "").replace("\u00a0", " ")
             copy_selection.triggered.connect(lambda: QGuiApplication.clipboard().setText(text))
             menu.addSeparator()
         menu.addAction(self.copy_text_action)
@@ -267,34 +299,28 @@ class DerivativeCard(QFrame):
         menu.exec(self.mapToGlobal(point))
 
     # -------------------------------------------------------------------- look
-    def _style(self) -> None:
-        """A raised sheet in the base colour with a hairline border, in either theme."""
-        if self._styling:  # a style sheet set here may change the palette again
-            return
-        self._styling = True
-        try:
-            self._apply_style()
-        finally:
-            self._styling = False
-
-    def _apply_style(self) -> None:
+    def paintEvent(self, event) -> None:
+        """A sheet in the base colour with a hairline border and round corners, drawn
+        from the palette, so it follows the theme."""
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         palette = self.palette()
-        base = palette.color(QPalette.ColorRole.Base)
         border = palette.color(QPalette.ColorRole.Mid)
         if is_dark():
-            border = border.lighter(130)
-        sheet = (
-            f"QFrame#derivativeCard {{ background: {base.name()}; border: 1px solid "
-            f"{border.name()}; border-radius: 6px; }}"
-        )
-        if sheet != self.styleSheet():
-            self.setStyleSheet(sheet)
-        muted = palette.color(QPalette.ColorRole.PlaceholderText).name()
-        self.title.setStyleSheet(f"color: {muted}; font-weight: 600;")
-        self.rule.setStyleSheet(f"color: {border.name()};")
-        self._emphasise(len(self.text.lines) if self.text else 1, self.text is None)
+            border = border.lighter(140)
+        painter.setPen(QPen(border, 1))
+        painter.setBrush(palette.color(QPalette.ColorRole.Base))
+        painter.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), 6, 6)
+        if self.rule.isVisible():
+            y = self.rule.geometry().center().y() + 0.5
+            painter.drawLine(QPointF(self.rule.x(), y), QPointF(self.rule.geometry().right(), y))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fonts()  # the "=" lines' indent is capped by the width
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.FontChange):
-            self._style()
+            self._fonts()  # the red of the number, and the bold fonts
+            self.update()

@@ -143,7 +143,9 @@ def test_a_flat_use_does_not_move() -> None:
 def test_undefined_and_unconnected() -> None:
     g = build([("x", "input", -1.0), ("l", "log", ["x"]), ("z", "input", 1.0)], "l")
     assert sentence(g, "l") == "l is the output, but it has no value here, so it has no derivative."
-    assert sentence(g, "x") == "l = ln(x), but ∂l/∂x is undefined at these values."
+    assert sentence(g, "x") == (
+        "l = ln(x), but l has no value (log of a negative number: x = -1), so ∂l/∂x has none."
+    )
     assert sentence(g, "z") == (
         "l does not depend on z: no path leads from z to l, "
         "so nudging z leaves l where it is: dz = 0."
@@ -157,3 +159,8 @@ def test_other_notations_and_digits() -> None:
     assert sentence(g, "J", notation="grad").endswith("so J.grad = 1.")
     text = sentence(g, "b", number=lambda x: core.format_number(x, 2))
     assert text == "u = b·c, so when b goes up by 0.001, u goes up by 0.002: ∂u/∂b = 2."
+
+
+def test_a_partial_that_is_not_finite_says_so() -> None:
+    g = build([("x", "input", 0.0), ("r", "sqrt", ["x"])], "r")
+    assert sentence(g, "x") == "r = √x, but ∂r/∂x is not a finite number at these values."
