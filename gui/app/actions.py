@@ -404,7 +404,10 @@ def paint_icons(window) -> None:
     palette = QApplication.palette()
     for spec in ACTIONS.values():
         if spec.toolbar:
-            window.actions[spec.id].setIcon(icons.themed_icon(spec.id, palette))
+            action = window.actions[spec.id]
+            action.setIcon(icons.themed_icon(spec.id, palette))
+            # In a menu, a check box says "on" more plainly than a framed icon.
+            action.setIconVisibleInMenu(not spec.checkable)
 
 
 def refresh(window) -> None:

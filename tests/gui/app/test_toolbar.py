@@ -94,6 +94,13 @@ def test_the_buttons_do_what_the_menus_do(window, no_modal_dialogs):
     assert window.docks["train"].isVisible()
 
 
+def test_in_the_menus_a_checkable_entry_keeps_its_check_box(window):
+    for spec in ACTIONS.values():
+        if spec.toolbar:
+            action = window.actions[spec.id]
+            assert action.isIconVisibleInMenu() == (not spec.checkable), spec.id
+
+
 def test_a_checkable_button_shows_the_state_however_it_was_set(window):
     button = window.toolbar.widgetForAction(window.actions["backward"])
     window.view.setFocus()
