@@ -33,18 +33,21 @@ def has_icon(name: str) -> bool:
     return resources.files("dvar.resources.icons").joinpath(f"{name}.svg").is_file()
 
 
-def render(name: str, color: QColor, size: int) -> QPixmap:
-    """The icon drawn in ``color`` on a transparent square of ``size`` pixels."""
+def render(name: str, color: QColor, sizes: tuple[int, ...] = SIZES) -> list[QPixmap]:
+    """The icon drawn in ``color`` on transparent squares of each of ``sizes`` pixels."""
     svg = icon_source(name).replace(b"currentColor", color.name().encode("ascii"))
     renderer = QSvgRenderer(QByteArray(svg))
-    pixmap = QPixmap(size, size)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setOpacity(color.alphaF())  # an SVG colour has no alpha of its own
-    renderer.render(painter, QRectF(0, 0, size, size))
-    painter.end()
-    return pixmap
+    pixmaps = []
+    for size in sizes:
+        pixmap = QPixmap(size, size)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setOpacity(color.alphaF())  # an SVG colour has no alpha of its own
+        renderer.render(painter, QRectF(0, 0, size, size))
+        painter.end()
+        pixmaps.append(pixmap)
+    return pixmaps
 
 
 def themed_icon(name: str, palette: QPalette) -> QIcon:
@@ -57,13 +60,13 @@ def themed_icon(name: str, palette: QPalette) -> QIcon:
     on = palette.color(_Group.Active, _Role.Highlight)
     if _contrast(on, palette.color(_Group.Active, _Role.Button)) < 1.6:
         on = normal  # a highlight the button hides would lose the icon
+    drawn = {color.rgba(): render(name, color) for color in (normal, disabled, on)}
     icon = QIcon()
-    for size in SIZES:
-        drawn = {color.rgba(): render(name, color, size) for color in (normal, disabled, on)}
+    for index in range(len(SIZES)):
         for state, color in ((_State.Off, normal), (_State.On, on)):
             for mode in (_Mode.Normal, _Mode.Active, _Mode.Selected):
-                icon.addPixmap(drawn[color.rgba()], mode, state)
-            icon.addPixmap(drawn[disabled.rgba()], _Mode.Disabled, state)
+                icon.addPixmap(drawn[color.rgba()][index], mode, state)
+            icon.addPixmap(drawn[disabled.rgba()][index], _Mode.Disabled, state)
     return icon
 
 
