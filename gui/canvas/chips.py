@@ -19,11 +19,11 @@ from PySide6.QtGui import QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from dvar.gui.canvas.look import TEXT_LOD, Fonts, Look
-from dvar.gui.canvas.nodes import PORT_RADIUS, NodeItem, metrics_of
+from dvar.gui.canvas.nodes import PORT_RADIUS, NodeItem
 from dvar.gui.messages import plain_tip
 
 #: A chip's height; two chips on the two ports of one box do not touch.
-CHIP_HEIGHT = 16.0
+CHIP_HEIGHT = 17.0
 #: The narrowest chip, and the room round its number.
 CHIP_MIN_WIDTH = 22.0
 CHIP_PAD = 10.0
@@ -71,7 +71,7 @@ class ChipItem(NodeItem):
     def _fit(self, number: str) -> None:
         """Size the chip for its number and put it back on its port."""
         width = max(
-            CHIP_MIN_WIDTH, metrics_of(Fonts.get().small).horizontalAdvance(number) + CHIP_PAD
+            CHIP_MIN_WIDTH, Fonts.get().metrics.horizontalAdvance(number) + CHIP_PAD
         )
         width += OVER_PORT
         if width != self.width or self.rect().height() != CHIP_HEIGHT + 2:
@@ -156,7 +156,7 @@ class ChipItem(NodeItem):
         painter.drawRoundedRect(
             rect.adjusted(0.5, 0.5, -0.5, -0.5), CHIP_HEIGHT / 2, CHIP_HEIGHT / 2
         )
-        painter.setFont(Fonts.get().small)
+        painter.setFont(Fonts.get().body)
         painter.setPen(look.text)
         painter.drawText(
             rect.adjusted(0, 0, -OVER_PORT, 0), Qt.AlignmentFlag.AlignCenter, self._number
