@@ -101,16 +101,25 @@ def _search(
     last_col = CELLS - across
     if right_limit is not None:
         last_col = min(last_col, math.floor((right_limit - width - left) / cell + 1e-9))
-    best: tuple[float, int, int] | None = None
-    for row in range(CELLS - down + 1):
-        for col in range(last_col + 1):
-            bottom, right = row + down, col + across
-            if sums[bottom][right] - sums[row][right] - sums[bottom][col] + sums[row][col]:
+    if last_col < 0:
+        return None
+    # Rows nearest the middle first; in each, the free column nearest the middle.  Ties
+    # go to the row above and the column to the left: the same answer every time.
+    rows = sorted(range(CELLS - down + 1), key=lambda row: (abs(row - half), row))
+    cols = sorted(range(last_col + 1), key=lambda col: (abs(col - half), col))
+    best: tuple[int, int, int] | None = None
+    for row in rows:
+        if best is not None and (row - half) ** 2 > best[0]:
+            break  # every later row is further away than the best spot already
+        top_sums, bottom_sums = sums[row], sums[row + down]
+        for col in cols:
+            right = col + across
+            if bottom_sums[right] - top_sums[right] - bottom_sums[col] + top_sums[col]:
                 continue
-            # Nearest first; ties go to the spot above, then to the left: always the same.
             distance = (col - half) ** 2 + (row - half) ** 2
             if best is None or distance < best[0]:
                 best = (distance, row, col)
+            break  # further columns in this row are further away
     if best is None:
         return None
     _, row, col = best

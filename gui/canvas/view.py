@@ -397,8 +397,8 @@ class GraphView(QGraphicsView):
             for item in scene.items(shown, Qt.ItemSelectionMode.IntersectsItemBoundingRect):
                 if isinstance(item, EdgeItem) or item in scene.transient:
                     continue
-                rect = item.sceneBoundingRect()
-                rects.append((rect.x() - dx, rect.y() - dy, rect.width(), rect.height()))
+                x, y, width, height = item.sceneBoundingRect().getRect()
+                rects.append((x - dx, y - dy, width, height))
             return rects
 
         x, y = placement.free_spot(
