@@ -3,7 +3,8 @@
 A preview never edits the graph: it changes what the canvas and the derivative
 panel show.  The nudge replaces some values with ``J = 33 → 33.003`` and notes
 ΔJ/Δa beside a derivative; stepping through a pass hides what is not computed
-yet and marks the node being computed; forward mode writes d(node)/dx where
+yet and marks the node being computed (stepping through the forward pass shows
+nothing of the backward pass at all); forward mode writes d(node)/dx where
 dJ/d(node) was; a chosen node's chain-rule edges are drawn highlighted.
 
 The document holds the current ``Overlay`` (``document.overlay``).  A mode builds
@@ -51,10 +52,14 @@ class Overlay:
     shown_grads: frozenset[int] | None = None
     #: Stepping: the node being computed (outlined on the canvas, chosen in the panel).
     current: int | None = None
-    #: Forward mode: text replacing each node's derivative line, by key (None: dJ/dnode).
+    #: Forward mode: text replacing each node's derivative line, by key (None: dJ/dnode;
+    #: a node missing from the mapping has no derivative line).
     derivatives: Mapping[int, str] | None = None
     #: Edges drawn highlighted, by the slot they feed.
     edges: frozenset[Slot] = frozenset()
+    #: False while stepping through the forward pass: no derivative shows anywhere, and
+    #: edges carry no backward arrows or partials even in the backward view.
+    backward_shown: bool = True
 
     def __post_init__(self) -> None:
         # Copies, read-only: whoever built an overlay cannot change it afterwards.
@@ -79,6 +84,7 @@ class Overlay:
                 self.current,
                 items(self.derivatives),
                 self.edges,
+                self.backward_shown,
             )
         )
 
@@ -95,14 +101,30 @@ class Overlay:
         return self.shown_values is None or key in self.shown_values
 
     def grad_shown(self, key: int) -> bool:
-        return self.shown_grads is None or key in self.shown_grads
+        return self.backward_shown and (self.shown_grads is None or key in self.shown_grads)
 
     # ------------------------------------------------------ what each mode sets
     def without_nudge(self) -> Overlay:
         return self.but(values=_EMPTY, notes=_EMPTY)
 
     def without_steps(self) -> Overlay:
-        return self.but(shown_values=None, shown_grads=None, current=None, edges=frozenset())
+        steps = {"shown_values": None, "shown_grads": None, "current": None}
+        if not self.backward_shown:  # the forward pass blanked the derivative lines
+            steps.update(backward_shown=True, derivatives=None)
+        return self.but(**steps, edges=frozenset())
+
+    def forward_pass(self, known: Iterable[int], current: int | None) -> Overlay:
+        """Stepping through the forward pass: the values in ``known`` (constants among
+        them, known from the start), ``current`` outlined, and nothing of the backward
+        pass: no derivative line, value or panel breakdown, no backward edge."""
+        return self.but(
+            shown_values=known,
+            shown_grads=(),
+            current=current,
+            derivatives=_EMPTY,
+            edges=frozenset(),
+            backward_shown=False,
+        )
 
 
 #: The plain view: no preview on.
@@ -114,11 +136,3 @@ def term_edges(graph: Graph, key: int | None) -> frozenset[Slot]:
     if key is None or key not in graph:
         return frozenset()
     return frozenset((graph.key_of(consumer), slot) for consumer, slot in graph.consumers(key))
-
-
-def input_edges(graph: Graph, key: int | None) -> frozenset[Slot]:
-    """The edges feeding a node: what its forward step reads."""
-    if key is None or key not in graph:
-        return frozenset()
-    inputs = graph.node(key).inputs
-    return frozenset((key, slot) for slot, source in enumerate(inputs) if source is not None)

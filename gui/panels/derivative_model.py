@@ -200,6 +200,8 @@ class DerivativeModel(QAbstractItemModel):
 
     def lines(self, key: int) -> list[str]:
         """A row's breakdown: the chain rule, then ``via u: du · ∂u/∂b = 3 · 2 = 6`` per use."""
+        if not self.overlay.grad_shown(key):  # stepping: not worked out yet
+            return []
         lines = self._lines.get(key)
         if lines is None:
             evaluation, notation = self.evaluation, self.notation

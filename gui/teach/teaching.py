@@ -26,7 +26,7 @@ from dvar.gui.canvas.scene import GraphScene
 from dvar.gui.canvas.value_editor import parse_typed_number
 from dvar.gui.document.commands import SetField
 from dvar.gui.document.document import Document
-from dvar.gui.document.overlay import Overlay, input_edges, term_edges
+from dvar.gui.document.overlay import Overlay, term_edges
 from dvar.gui.numbers import format_number
 from dvar.gui.teach.forward_mode import ForwardModeBox
 
@@ -74,19 +74,34 @@ class NudgeMode:
         )
 
 
+#: What the step-through box says while no pass is being walked, by direction.
+IDLE_TEXT = {
+    True: "Walk the backward pass right to left, one node at a time.",
+    False: "Walk the forward pass left to right, one node at a time.",
+}
+
+
 class StepMode:
-    """Walking a pass one node at a time; step 0 shows the starting point."""
+    """Walking a pass one node at a time; step 0 shows the starting point.
+
+    The backward pass visits every node with a derivative, from the output.  The
+    forward pass visits the inputs and the computed nodes in an order where each
+    comes after its operands; constants are no step: their values are known before
+    anything is computed, so they show from step 0.
+    """
 
     def __init__(self, document: Document, backward: bool) -> None:
         self.document, self.backward = document, backward
         graph = document.graph
         evaluation = document.evaluation
+        self.constants: frozenset[int] = frozenset()
         if backward:
             self.order = [
                 graph.key_of(n) for n in evaluation.order if evaluation.grads[n] is not None
             ]
         else:
-            self.order = list(graph.topological_keys())
+            self.constants = frozenset(n.key for n in graph if n.op.name == "const")
+            self.order = [k for k in graph.topological_keys() if k not in self.constants]
         self.index = 0
 
     @property
@@ -102,8 +117,8 @@ class StepMode:
     def overlay(self, base: Overlay) -> Overlay:
         """``base`` showing what is known at this step.  Backward: the derivatives
         reached so far, and the edges of the current node's chain-rule terms.
-        Forward: the values computed so far, no derivative yet, and the edges the
-        current node reads."""
+        Forward: the constants and the values computed so far, and nothing of the
+        backward pass (see :meth:`Overlay.forward_pass`)."""
         known = self.order[: self.index]
         current = self.current()
         graph = self.document.graph
@@ -114,12 +129,7 @@ class StepMode:
                 current=current,
                 edges=term_edges(graph, current),
             )
-        return base.but(
-            shown_values=known,
-            shown_grads=(),
-            current=current,
-            edges=input_edges(graph, current),
-        )
+        return base.forward_pass(self.constants.union(known), current)
 
     def explain(self) -> str:
         graph, evaluation = self.document.graph, self.document.evaluation
@@ -131,7 +141,8 @@ class StepMode:
                 f"Start at d{evaluation.output} = 1: the output's derivative with "
                 "respect to itself."
                 if self.backward
-                else "Start with the inputs."
+                else "Start with the inputs"
+                + ("; the constants are known already." if self.constants else ".")
             )
             return f"{head}\n{start}"
         node = graph.node(current)
@@ -228,7 +239,7 @@ class TeachingPanel(QWidget):
         self.speed.setToolTip("Steps per second when playing")
         row.addWidget(self.speed)
         step_layout.addLayout(row)
-        self.step_text = QLabel("Walk the backward pass right to left, one node at a time.")
+        self.step_text = QLabel(IDLE_TEXT[True])
         self.step_text.setTextFormat(Qt.TextFormat.PlainText)
         self.step_text.setWordWrap(True)
         self.step_text.setMinimumHeight(self.fontMetrics().lineSpacing() * 3 + 4)
@@ -326,6 +337,8 @@ class TeachingPanel(QWidget):
     def _restart_steps(self) -> None:
         if self.step_mode is not None:
             self.start_steps()
+        else:
+            self.step_text.setText(IDLE_TEXT[self.direction.currentIndex() == 0])
 
     def step_to(self, index: int) -> None:
         if self.step_mode is None:
@@ -391,7 +404,7 @@ class TeachingPanel(QWidget):
         if self.step_mode is not None:
             self.step_mode = None
             self.document.set_overlay(self.document.overlay.without_steps())
-            self.step_text.setText("Walk the backward pass right to left, one node at a time.")
+        self.step_text.setText(IDLE_TEXT[self.direction.currentIndex() == 0])
         self.mode_changed.emit("")
         self._update_buttons()
 
