@@ -64,4 +64,4 @@ def test_dvar_opens_the_given_file_with_its_name_in_the_title(qtbot, tmp_path, m
     assert win.windowTitle() == "mine.dvar[*] — dvar"
     assert not win.isWindowModified()
     assert core.dumps(win.document.graph) == core.dumps(graph)
-    assert win.scene.nodes[win.document.graph.key_of("J")].value_text == "J = 39"
+    assert win.scene.nodes[win.document.graph.key_of("J")].value_text == "J = 3·v = 39"
