@@ -229,6 +229,22 @@ MENUS: tuple[Menu, ...] = (
             Action("grid", "Show &Grid", "_set_grid", checkable=True, preference="grid"),
             Action("snap", "&Snap to Grid", "_set_snap", checkable=True, preference="snap"),
             Action(
+                "constants_as_nodes",
+                "&Constants as Nodes",
+                "_set_constants_as_nodes",
+                tip="Draw every constant as a box of its own, not as a chip on the port it feeds",
+                checkable=True,
+                preference="constants_as_nodes",
+            ),
+            Action(
+                "constant_derivatives",
+                "&Derivatives of Constants",
+                "_set_constant_derivatives",
+                tip="Give constants drawn as chips rows of their own in the derivative panel",
+                checkable=True,
+                preference="constant_derivatives",
+            ),
+            Action(
                 "minimap",
                 "&Minimap",
                 "_set_minimap",

@@ -132,6 +132,8 @@ class MainWindow(FileMenu, RecentFiles, RecoveryOffer, QMainWindow):
         self.panel.set_notation(self.notation())
         self.scene.set_snap(self.actions["snap"].isChecked())
         self.scene.set_backward_view(self.actions["backward"].isChecked())
+        self.scene.set_constants_as_nodes(self.actions["constants_as_nodes"].isChecked())
+        self.panel.set_show_constant_derivatives(self.actions["constant_derivatives"].isChecked())
         self.view.show_grid = self.actions["grid"].isChecked()
         self.view.minimap.enabled = self.actions["minimap"].isChecked()
         document.message.connect(self.show_message)
@@ -450,6 +452,15 @@ class MainWindow(FileMenu, RecentFiles, RecoveryOffer, QMainWindow):
     def _set_snap(self, on: bool) -> None:
         self.preferences.set("snap", on)
         self.scene.set_snap(on)
+
+    def _set_constants_as_nodes(self, on: bool) -> None:
+        self.preferences.set("constants_as_nodes", on)
+        self.scene.set_constants_as_nodes(on)
+        self.view.minimap.schedule()
+
+    def _set_constant_derivatives(self, on: bool) -> None:
+        self.preferences.set("constant_derivatives", on)
+        self.panel.set_show_constant_derivatives(on)
 
     def _set_minimap(self, on: bool) -> None:
         self.view.minimap.enabled = on

@@ -34,6 +34,8 @@ DEFAULTS: dict[str, object] = {
     "digits": DIGITS,
     "grid": True,
     "snap": True,
+    "constants_as_nodes": False,
+    "constant_derivatives": False,
 }
 
 

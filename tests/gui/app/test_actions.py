@@ -33,7 +33,8 @@ MENU_BAR = {
     ],
     "&View": [
         "Zoom &In", "Zoom &Out", "&Fit to View", "---",
-        "&Backward View", "Show &Grid", "&Snap to Grid", "&Minimap",
+        "&Backward View", "Show &Grid", "&Snap to Grid", "&Constants as Nodes",
+        "&Derivatives of Constants", "&Minimap",
         "Derivative &Notation ▸", "&Panels ▸",
     ],
     "&Teach": [
