@@ -38,18 +38,46 @@ BOUNDS = QRectF(-PORT_RADIUS - 2, -2, WIDTH + 2 * PORT_RADIUS + 4, HEIGHT + 4)
 TEXT_RIGHT = 10.0
 
 
-def width_for(lines: tuple[str, ...]) -> float:
+def width_for(head: str, grad: str) -> float:
     """How wide a box must be for its value line (``u = b·c``) and derivative line
-    (``du``), each followed by a short number (`` = -88``): ``WIDTH``, or more, in
-    whole grid steps.  A longer number shows in the smaller font, and a box asks to
-    grow when even that does not fit (see ``NodeItem.needed_width``)."""
-    metrics = Fonts.get().metrics
-    text = max(metrics.horizontalAdvance(line) for line in lines)
-    return _grid_width(text + metrics.horizontalAdvance(SHORT_NUMBER))
+    (``du``), each followed by a short number (`` = -88``), in the small font at
+    least: ``WIDTH``, or more, in whole grid steps.  A line that fits is drawn in the
+    regular font; a longer number makes the box grow when it is drawn (see
+    ``NodeItem.needed_width``), which also makes up for this being an estimate."""
+    widths = _widths(Fonts.get().small)
+    width = widths.__getitem__
+    text = max(sum(map(width, head)), sum(map(width, grad)))
+    need = TEXT_LEFT + text + widths.short_number + TEXT_RIGHT
+    return WIDTH if need <= WIDTH else _grid_width(text + widths.short_number)
 
 
-#: The number every box has room for in the regular font.
+#: The number every box has room for.
 SHORT_NUMBER = " = -88"
+
+
+class _CharWidths(dict):
+    """Each character's width in one font, measured once.  Summed, they estimate a
+    line's width (kerning left out): a box's width is worked out for thousands of
+    nodes at once when a file opens, and Qt's exact measure costs ten times more."""
+
+    def __init__(self, font: QFont) -> None:
+        super().__init__()
+        self.font = font
+        self.short_number = sum(map(self.__getitem__, SHORT_NUMBER))
+
+    def __missing__(self, char: str) -> float:
+        width = self[char] = metrics_of(self.font).horizontalAdvance(char)
+        return width
+
+
+_char_widths: dict[int, _CharWidths] = {}
+
+
+def _widths(font: QFont) -> _CharWidths:
+    made = _char_widths.get(id(font))
+    if made is None or made.font is not font:
+        made = _char_widths[id(font)] = _CharWidths(font)
+    return made
 
 
 def _grid_width(text: float) -> float:
@@ -303,19 +331,21 @@ class NodeItem(QGraphicsRectItem):
         self._paint_ports(painter, look)
 
     def needed_width(self) -> float:
-        """The width the box needs for the texts it shows now: its width, or more when
-        a line fits in neither the regular nor the small font (a long number)."""
+        """The width the box needs for the texts it shows now: its width, or just
+        enough more for a line that fits in neither the regular nor the small font (a
+        long number) to fit in the small one."""
         fonts = Fonts.get()
+        small = metrics_of(fonts.small)
         numbers = getattr(self.scene(), "show_numbers", True)
         room = self.width - TEXT_LEFT - TEXT_RIGHT
         width = self.width
         line, font = self.value_line(numbers, room)
         if font is fonts.small and line != self._full_line:
-            width = max(width, _grid_width(fonts.metrics.horizontalAdvance(self._full_line)))
+            width = max(width, _grid_width(small.horizontalAdvance(self._full_line)))
         if numbers:
             grad = self.grad_text
-            if metrics_of(fonts.small).horizontalAdvance(grad) > room:
-                width = max(width, _grid_width(metrics_of(fonts.grad).horizontalAdvance(grad)))
+            if small.horizontalAdvance(grad) > room:
+                width = max(width, _grid_width(small.horizontalAdvance(grad)))
         return width
 
     def _check_width(self) -> None:

@@ -323,7 +323,7 @@ class GraphScene(QGraphicsScene):
             node = graph.node(key)
             head = node.id if node.op.is_leaf else formula(graph, node, chips, format_number)
             grad = derivative_symbol(node.id, output, notation)
-            item.set_width(width_for((head, grad)))
+            item.set_width(width_for(head, grad))
 
     def widen_later(self, item: NodeItem) -> None:
         """A node's text did not fit when painted (a long number): widen it soon."""
