@@ -31,6 +31,10 @@ LEADING = 1.1
 #: Text is measured a little wide, since sizes are rounded to whole scene pixels.
 SLACK = 1.08
 
+#: Screen pixels that rounding may lose: a view zoomed to exactly ``lowest_named_zoom``
+#: works out each item's scale from its own transform, a hair off in the last digits.
+TOLERANCE = 1e-6
+
 #: The lines a block can show, each in its font: name, value, derivative.
 TITLE, VALUE, GRAD = 0, 1, 2
 KINDS = ("title", "body", "grad")
@@ -42,6 +46,13 @@ def lowest_named_zoom(height: float) -> float:
     """The zoom below which a block ``height`` scene units tall has no room for a
     legible line: plain blocks from there on out."""
     return (LEGIBLE_PX * LEADING + 2 * PAD_PX) / height
+
+
+def named_zoom(title_advance: float, width: float, height: float) -> float:
+    """The least zoom at which a block ``width`` × ``height`` scene units shows a name
+    ``title_advance`` wide at 1 px (``Fonts.advance("title", name)``)."""
+    across = (title_advance * SLACK * LEGIBLE_PX + 2 * PAD_PX) / width
+    return max(lowest_named_zoom(height), across)
 
 
 def layout(
@@ -58,7 +69,7 @@ def layout(
     ``LEGIBLE_PX``.
     """
     room_w, room_h = width_px - 2 * PAD_PX, height_px - 2 * PAD_PX
-    if room_h < LEGIBLE_PX * LEADING or not texts[TITLE]:
+    if room_h < LEGIBLE_PX * LEADING - TOLERANCE or not texts[TITLE]:
         return 0.0, ()
     for lines in CHOICES:
         if any(not texts[line] for line in lines):
@@ -66,7 +77,7 @@ def layout(
         size = min(LARGEST_PX, room_h / (len(lines) * LEADING))
         for line in lines:
             size = min(size, room_w / (advance(line, texts[line]) * SLACK))
-        if size >= LEGIBLE_PX:
+        if size >= LEGIBLE_PX - TOLERANCE:
             return size, lines
     return 0.0, ()
 
@@ -75,7 +86,7 @@ def draw_block(painter: QPainter, item, box: QRectF, lod: float, look: Look) -> 
     """Draw ``item`` (a NodeItem) as a block filling ``box`` (item coordinates), at
     ``lod`` screen pixels per scene unit."""
     color = item.block_color(look)
-    if lod * box.height() < LEGIBLE_PX * LEADING + 2 * PAD_PX:
+    if lod * box.height() < LEGIBLE_PX * LEADING + 2 * PAD_PX - TOLERANCE:
         painter.setPen(look.no_pen)  # far out: a plain block, nothing else
         painter.setBrush(color)
         painter.drawRect(box)

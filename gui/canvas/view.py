@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QFrame, QGraphicsView, QWidget
 
 from dvar import core
 from dvar.gui.canvas import placement
-from dvar.gui.canvas.blocks import lowest_named_zoom
+from dvar.gui.canvas.blocks import lowest_named_zoom, named_zoom
 from dvar.gui.canvas.chips import ChipItem
 from dvar.gui.canvas.edges import EdgeItem
 from dvar.gui.canvas.interactions import (
@@ -27,7 +27,7 @@ from dvar.gui.canvas.interactions import (
     RubberBand,
 )
 from dvar.gui.canvas.interactions import Connect as ConnectEdge
-from dvar.gui.canvas.look import TEXT_LOD
+from dvar.gui.canvas.look import TEXT_LOD, Fonts
 from dvar.gui.canvas.minimap import Minimap
 from dvar.gui.canvas.nodes import GRID, HEIGHT, NodeItem
 from dvar.gui.canvas.scene import GraphScene
@@ -120,10 +120,11 @@ class GraphView(QGraphicsView):
         event.accept()
 
     def fit(self) -> None:
-        """Show the whole graph, never zooming past 100 %, nor so far out that a node's
-        name is too small to read.  A graph too big for that is shown at that zoom
-        around its output (the minimap shows the rest), as far into the graph's
-        corner as the output allows, so no more canvas than needed is empty."""
+        """Show the whole graph, never zooming past 100 %, nor so far out that nodes'
+        names no longer fit their blocks (``names_zoom``).  A graph too big for that
+        is shown at that zoom around its output (the minimap shows the rest), as far
+        into the graph's corner as the output allows, so no more canvas than needed
+        is empty."""
         scene = self.graph_scene()
         rect = scene.diagram_rect()
         if rect.isEmpty():
@@ -131,7 +132,7 @@ class GraphView(QGraphicsView):
         shown = rect.adjusted(-FIT_MARGIN, -FIT_MARGIN, FIT_MARGIN, FIT_MARGIN)
         port = self.viewport().rect()
         fitting = min(port.width() / shown.width(), port.height() / shown.height())
-        zoom = max(readable_zoom(), min(1.0, fitting))
+        zoom = max(self.names_zoom(), min(1.0, fitting))
         self.resetTransform()
         self.scale(zoom, zoom)
         if zoom <= fitting:
@@ -139,6 +140,21 @@ class GraphView(QGraphicsView):
         else:
             self.centerOn(self._centre_near_output(shown, zoom))
         self._zoom_changed()
+
+    def names_zoom(self) -> float:
+        """The least zoom fit goes to: the one at which nine nodes in ten show their
+        names (the longest few may not), and never more than full detail needs."""
+        scene = self.graph_scene()
+        fonts, items, chips = Fonts.get(), scene.nodes, scene.chips
+        needed = sorted(
+            named_zoom(fonts.advance("title", node.label or node.id), box.width(), box.height())
+            for node in scene.graph
+            if node.key in items and node.key not in chips  # a chip shows a number, not a name
+            for box in (items[node.key].box(),)
+        )
+        if not needed:
+            return readable_zoom()
+        return min(TEXT_LOD, needed[int(0.9 * (len(needed) - 1))])
 
     def _centre_near_output(self, shown: QRectF, zoom: float) -> QPointF:
         """Where to centre a view at ``zoom`` that shows the output node and as much of
@@ -388,6 +404,8 @@ class GraphView(QGraphicsView):
         bounds = NodeItem(-1, arity).boundingRect()  # the size it will have, ports included
         dx, dy = bounds.left(), bounds.top()
         scene = self.graph_scene()
+        graph = scene.graph
+        constant = NodeItem(-1, 0).boundingRect()
 
         def obstacles(window: placement.Rect) -> list[placement.Rect]:
             # Positions are searched for, not bounding boxes: shift the boxes by the offset.
@@ -399,6 +417,19 @@ class GraphView(QGraphicsView):
                     continue
                 x, y, width, height = item.sceneBoundingRect().getRect()
                 rects.append((x - dx, y - dy, width, height))
+            # A constant drawn as a chip keeps its own spot, where its box appears when
+            # constants are shown as nodes: keep that free too.
+            for key in scene.chips:
+                node = graph.node(key)
+                if node.x is not None and node.y is not None:
+                    rects.append(
+                        (
+                            node.x + constant.x() - dx,
+                            node.y + constant.y() - dy,
+                            constant.width(),
+                            constant.height(),
+                        )
+                    )
             return rects
 
         x, y = placement.free_spot(

@@ -157,7 +157,12 @@ def test_a_graph_too_big_to_fit_readably_is_shown_readably_around_its_output(emp
     QApplication.processEvents()
     view = window.view
     view.fit()
-    assert view.zoom() == pytest.approx(readable_zoom())
+    assert view.zoom() == pytest.approx(view.names_zoom())
+    assert readable_zoom() <= view.zoom() < TEXT_LOD
+    found = painted_texts(window.scene, view.zoom())
+    named = [key for key, texts in found.items() if texts]
+    assert len(named) >= 0.9 * len(found)  # nine in ten names fit their blocks
+    assert all(size >= LEGIBLE_PX - 1e-6 for texts in found.values() for size, _ in texts)
     shown = view.mapToScene(view.viewport().rect()).boundingRect()
     output = window.scene.nodes[graph.key_of("x119")].sceneBoundingRect()
     assert shown.contains(output)
