@@ -251,3 +251,14 @@ def test_the_svg_export_draws_the_slide(tmp_path):
     assert "u = b·c = 6" in texts and "v = a + u = 11" in texts and "J = 3·v = 33" in texts
     assert "3" in texts  # the chip
     assert not any("three" in t for t in texts)
+
+
+def test_deleting_a_box_constant_and_undoing_keeps_it_a_box(window):
+    scene, k, stack = window.scene, keys(window), window.document.undo_stack
+    graph = window.document.graph
+    window.document.run(DetachConstant(graph, k["three"], 400.0, -200.0))
+    window.document.run(RemoveItems(graph, [k["three"]], []))
+    assert "three" not in graph
+    stack.undo()
+    assert graph.node("three").box is True and k["three"] not in scene.chips
+    assert scene.edges[(k["J"], 0)].source is scene.nodes[k["three"]]
