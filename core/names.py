@@ -27,8 +27,8 @@ id is chosen to read well with and without that ``d``:
 
   Numbers inside a name are words: ``zero`` to ``ten`` and ``half``.  A name longer than
   :data:`MAX_READABLE` characters, one with another number in it, or one that would clash
-  (a product spelling a word that reads as another word with ``d`` in front, such as
-  ``ear``, or one starting with ``d``, which reads as a derivative) is not used: the step
+  (one starting with ``d``, which reads as a derivative, or ``ef`` and ``el``, whose
+  derivatives ``def`` and ``del`` are Python keywords) is not used: the step
   is ``t1``, ``t2``, ... instead (:func:`numbered`).  A name the person typed
   (``u = b*c``) is always kept.
 """
@@ -71,26 +71,9 @@ NUMBER_WORDS: dict[float, str] = {
 #: The word between the operands of a binary operator (``a_minus_b``); other ops use their name.
 _INFIX_WORDS = {"add": "plus", "sub": "minus", "mul": "times", "div": "over"}
 
-#: Short English words (and Python's ``def`` and ``del``) made of ``d`` and letters: a
-#: product named ``ear`` would have the derivative ``dear``.  A product spelling the rest
-#: of one of these is written with ``times`` instead (``e_times_a_times_r`` is then too
-#: long, and the step is numbered).
-_D_WORDS = frozenset(
-    """
-    dab dad dam day den dew did die dig dim din dip doc doe dog don dot dry dub dud due
-    dug dun duo dye dace dais dale dame damp dare dark darn dart dash data date daub
-    dawn daze dead deaf deal dean dear debt deck deed deem deep deer deft defy deli dell
-    demo dent deny desk dial dice diet dine dint dire dirt disc dish disk diva dive dock
-    does dole doll dome done doom door dope dose dote dove down doze drab drag dram draw
-    drew drip drop drug drum dual duck duct dude duel duet duke dull duly dumb dump dune
-    dung dunk dupe dusk dust duty dyed daily dairy daisy dance dandy dared dated deals
-    dealt death debit debut decay decor decoy deity delay delta demon denim dense depot
-    depth derby devil diary digit diner dingy dirty disco ditch ditto diver dizzy dodge
-    doing donor doubt dough dowel dozen draft drain drama drank drape drawn dread dream
-    dress dried drier drift drill drink drive droll drone drool droop drove drown druid
-    drunk dryer dummy dumpy dunce dusky dusty dwarf dwell dying dearth dearly def del
-    """.split()  # noqa: SIM905 - a list literal would take a line per word
-)
+#: Ids whose derivative would be a Python keyword (``def``, ``del``): an exported script
+#: names each derivative ``d`` + id.
+_D_KEYWORDS = frozenset(word[1:] for word in keyword.kwlist if word.startswith("d"))
 
 
 # ----------------------------------------------------------------- free ids
@@ -182,5 +165,5 @@ def expression_name(piece: Piece) -> str | None:
 
 
 def _reads_as_derivative(name: str) -> bool:
-    """True for ``dx``-like names, and for names that make a word with ``d`` in front."""
-    return (len(name) > 1 and name[0] == "d" and name[1] != "_") or f"d{name}".lower() in _D_WORDS
+    """True for ``dx``-like names, and for ``ef`` and ``el``, whose derivatives are keywords."""
+    return (len(name) > 1 and name[0] == "d" and name[1] != "_") or name in _D_KEYWORDS

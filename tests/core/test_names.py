@@ -75,14 +75,12 @@ def test_long_expressions_fall_back_to_t1_t2() -> None:
     assert not any("t1" in i and i != "t1" for i in made)
 
 
-def test_names_never_read_as_a_derivative_or_a_d_word() -> None:
-    made = steps("J = 2*(d*x) + 3*(e*a*r) + 4*(o*n*e) + 5*(a*b) + 6*(e*f)")
+def test_names_never_read_as_a_derivative_or_a_keyword() -> None:
+    made = steps("J = 2*(d*x) + 5*(a*b) + 6*(e*f) + 7*(e*l)")
     assert "dx" not in made and "d_times_x" in made  # dx would read as the derivative of x
-    assert "ear" not in made and "one" not in made  # dear, done
-    assert "ab" not in made and "a_times_b" in made  # dab
+    assert "ab" in made  # a plain product of letters reads as itself
     assert "ef" not in made and "e_times_f" in made  # def, Python's keyword
-    for node in build_graph("J = 2*(d*x) + 3*(e*a*r) + 4*(o*n*e)").graph:
-        assert f"d{node.id}" not in {"ddx", "dear", "done"}
+    assert "el" not in made and "e_times_l" in made  # del
 
 
 def test_repeated_expressions_get_unique_ids() -> None:
