@@ -47,8 +47,7 @@ def width_for(head: str, grad: str) -> float:
     widths = _widths(Fonts.get().small)
     width = widths.__getitem__
     text = max(sum(map(width, head)), sum(map(width, grad)))
-    need = TEXT_LEFT + text + widths.short_number + TEXT_RIGHT
-    return WIDTH if need <= WIDTH else _grid_width(text + widths.short_number)
+    return _grid_width(text + widths.short_number)
 
 
 #: The number every box has room for.
@@ -80,9 +79,15 @@ def _widths(font: QFont) -> _CharWidths:
     return made
 
 
+#: Text drawn at another zoom can come out a few percent wider than measured (each
+#: glyph is hinted to whole pixels at the size it is drawn), so a line counts as
+#: fitting when it is this much narrower than its room.
+SLACK = 1.06
+
+
 def _grid_width(text: float) -> float:
     """The box width for a line of text this wide: WIDTH, or more in grid steps."""
-    need = TEXT_LEFT + text + TEXT_RIGHT
+    need = TEXT_LEFT + text * SLACK + TEXT_RIGHT
     if need <= WIDTH:
         return WIDTH
     return WIDTH + GRID * -(-(need - WIDTH) // GRID)
@@ -344,7 +349,7 @@ class NodeItem(QGraphicsRectItem):
             width = max(width, _grid_width(small.horizontalAdvance(self._full_line)))
         if numbers:
             grad = self.grad_text
-            if small.horizontalAdvance(grad) > room:
+            if small.horizontalAdvance(grad) * SLACK > room:
                 width = max(width, _grid_width(small.horizontalAdvance(grad)))
         return width
 
@@ -368,7 +373,7 @@ class NodeItem(QGraphicsRectItem):
         formula = self.formula_text
         if nudge and not self.is_leaf and head and nudge.startswith(head) and formula:
             with_formula = f"{formula} = {nudge[len(head) :]}"
-            if metrics_of(fonts.small).horizontalAdvance(with_formula) <= room:
+            if metrics_of(fonts.small).horizontalAdvance(with_formula) * SLACK <= room:
                 line = with_formula
         self._full_line = line
         return _fitted(line, room, fonts.body, fonts.metrics)
@@ -441,10 +446,10 @@ def metrics_of(font: QFont) -> QFontMetricsF:
 def _fitted(text: str, room: float, font: QFont, metrics: QFontMetricsF) -> tuple[str, QFont]:
     """``text`` in ``font`` if it fits in ``room``, else in the small font; cut short
     (…) only if even that is too wide, which a box made wide enough never needs."""
-    if metrics.horizontalAdvance(text) <= room:
+    if metrics.horizontalAdvance(text) * SLACK <= room:
         return text, font
     fonts = Fonts.get()
     return (
-        metrics_of(fonts.small).elidedText(text, Qt.TextElideMode.ElideRight, room),
+        metrics_of(fonts.small).elidedText(text, Qt.TextElideMode.ElideRight, room / SLACK),
         fonts.small,
     )
