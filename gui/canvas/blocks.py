@@ -42,10 +42,11 @@ KINDS = ("title", "body", "grad")
 CHOICES = ((TITLE, VALUE, GRAD), (TITLE, VALUE), (TITLE, GRAD), (TITLE,))
 
 
-def lowest_named_zoom(height: float) -> float:
-    """The zoom below which a block ``height`` scene units tall has no room for a
-    legible line: plain blocks from there on out."""
-    return (LEGIBLE_PX * LEADING + 2 * PAD_PX) / height
+def lowest_named_zoom(height: float, lines: int = 1) -> float:
+    """The zoom below which a block ``height`` scene units tall has no room for
+    ``lines`` legible lines (one: plain blocks from there on out; two: the name, but
+    no value)."""
+    return (lines * LEGIBLE_PX * LEADING + 2 * PAD_PX) / height
 
 
 def named_zoom(title_advance: float, width: float, height: float) -> float:
@@ -71,13 +72,16 @@ def layout(
     room_w, room_h = width_px - 2 * PAD_PX, height_px - 2 * PAD_PX
     if room_h < LEGIBLE_PX * LEADING - TOLERANCE or not texts[TITLE]:
         return 0.0, ()
+    smallest = LEGIBLE_PX - TOLERANCE
     for lines in CHOICES:
-        if any(not texts[line] for line in lines):
-            continue
         size = min(LARGEST_PX, room_h / (len(lines) * LEADING))
+        if size < smallest or any(not texts[line] for line in lines):
+            continue  # too many lines for the height (text is measured only when they fit)
         for line in lines:
             size = min(size, room_w / (advance(line, texts[line]) * SLACK))
-        if size >= LEGIBLE_PX - TOLERANCE:
+            if size < smallest:
+                break
+        else:
             return size, lines
     return 0.0, ()
 

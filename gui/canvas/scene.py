@@ -96,6 +96,8 @@ class GraphScene(QGraphicsScene):
         self._node_cache = QGraphicsItem.CacheMode.NoCache
         #: False while the canvas is zoomed out too far to read text (see set_text_readable).
         self.text_readable = True
+        #: False while too far out for even a block's name (see set_text_readable).
+        self.names_readable = True
         self._build()
         document.changed.connect(self._on_changed)
         document.overlay_changed.connect(self._on_overlay)
@@ -367,7 +369,7 @@ class GraphScene(QGraphicsScene):
         override = overlay.derivatives
         names_version = graph.names_version
         digits = numbers.digits()
-        readable = self.text_readable
+        readable, named = self.text_readable, self.names_readable
         in_view = self.shown_rect()
         for key, item in self.nodes.items():
             node = nodes[key]
@@ -391,11 +393,12 @@ class GraphScene(QGraphicsScene):
                 None if key not in hosted else tuple(values[c] for c in hosted[key]),
             )
             if state != item.state:
+                renamed = state[:2] != item.state[:2]  # (id, label): a block's name
                 item.state = state
                 block_changed = item.mark_stale(error is not None, key == output_key, error or "")
                 # Off screen, or too small to read with the same colour: nothing to
                 # repaint now; the texts are made when the node is next drawn readably.
-                if (readable or block_changed) and (
+                if (readable or block_changed or (named and renamed)) and (
                     in_view is None or in_view.intersects(item.sceneBoundingRect())
                 ):
                     item.update()
@@ -480,15 +483,21 @@ class GraphScene(QGraphicsScene):
         for item in self.nodes.values():
             item.update()
 
-    def set_text_readable(self, readable: bool, detailed: bool | None = None) -> None:
-        """The canvas is zoomed in far enough for some text (a block's name at least),
-        or not; ``detailed``: far enough for each node's full look (default: the same).
+    def set_text_readable(
+        self, readable: bool, detailed: bool | None = None, names: bool | None = None
+    ) -> None:
+        """The canvas is zoomed in far enough for nodes' numbers to show (``readable``:
+        in their full look or as a block's value line), or not; ``detailed``: far
+        enough for their full look, and ``names``: for blocks' names at least (both
+        default to ``readable``).
 
-        Without text a node is a plain block: a new number changes nothing on screen,
-        so it is not repainted until the view shows text again (which repaints
-        everything).  Node looks are cached only in full detail (see cache_node_looks).
+        Where numbers do not show, a new number changes nothing on screen, so the node
+        is not repainted until the view shows them again (which repaints everything);
+        where names show, a renamed node is.  Node looks are cached only in full
+        detail (see cache_node_looks).
         """
         self.text_readable = readable
+        self.names_readable = readable if names is None else names
         self.cache_node_looks(readable if detailed is None else detailed)
 
     def cache_node_looks(self, on: bool) -> None:

@@ -178,7 +178,8 @@ class GraphView(QGraphicsView):
         """Tell the scene whether any text shows at this zoom, and whether nodes are
         drawn in full (see GraphScene.set_text_readable)."""
         zoom = self.zoom()
-        self.graph_scene().set_text_readable(zoom >= readable_zoom(), zoom >= TEXT_LOD)
+        numbers = zoom >= lowest_named_zoom(HEIGHT, lines=2)  # a block's value line fits
+        self.graph_scene().set_text_readable(numbers, zoom >= TEXT_LOD, zoom >= readable_zoom())
 
     def center_on_node(self, key: int) -> None:
         item = self.graph_scene().nodes.get(key)

@@ -12,11 +12,13 @@ from PySide6.QtWidgets import QApplication, QStyleOptionGraphicsItem
 
 from dvar import core
 from dvar.gui.app.window import MainWindow
-from dvar.gui.canvas.blocks import LEADING, LEGIBLE_PX, PAD_PX, SLACK, layout
+from dvar.gui.canvas.blocks import LEADING, LEGIBLE_PX, PAD_PX, SLACK, layout, lowest_named_zoom
 from dvar.gui.canvas.look import TEXT_LOD, Fonts
+from dvar.gui.canvas.nodes import HEIGHT
 from dvar.gui.canvas.view import readable_zoom
 from dvar.gui.document.commands import SetField
 from dvar.gui.document.document import Document
+from tests.gui.canvas.test_canvas_drawing import differing, from_scratch, on_screen
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "resources" / "examples"
 #: The smallest print of a node drawn in full (its op's name, "output"): 11 px at 100 %.
@@ -183,6 +185,25 @@ def test_text_shows_and_updates_between_readable_names_and_full_detail(logistic)
     logistic.document.run(SetField.to(graph, b, "value", 0.25))
     texts = [text for _, text in painted_texts(scene, view.zoom())[b]]
     assert texts[:2] == ["b", "0.25"]
+
+
+def test_where_only_names_show_a_new_value_repaints_nothing_and_a_rename_does(logistic):
+    view, scene, graph = logistic.view, logistic.scene, logistic.document.graph
+    logistic.actions["minimap"].setChecked(False)
+    names_only = (readable_zoom() + lowest_named_zoom(HEIGHT, lines=2)) / 2
+    view.zoom_by(names_only / view.zoom())
+    b = graph.key_of("b")
+    view.center_on_node(b)
+    assert scene.names_readable and not scene.text_readable
+    assert [text for _, text in painted_texts(scene, view.zoom())[b]] == ["b"]
+    before = on_screen(logistic)
+    logistic.document.run(SetField.to(graph, b, "value", 0.25))
+    assert differing(on_screen(logistic), before) == 0  # no number shows: nothing to do
+    assert differing(on_screen(logistic), from_scratch(logistic)) == 0
+    logistic.document.run(SetField.to(graph, b, "label", "bias"))
+    renamed = on_screen(logistic)
+    assert differing(renamed, before) > 0  # the block's name changed on screen
+    assert differing(renamed, from_scratch(logistic)) == 0
 
 
 def test_exports_draw_nodes_in_full_whatever_the_canvas_zoom(logistic, tmp_path):
