@@ -70,9 +70,7 @@ class ChipItem(NodeItem):
 
     def _fit(self, number: str) -> None:
         """Size the chip for its number and put it back on its port."""
-        width = max(
-            CHIP_MIN_WIDTH, Fonts.get().metrics.horizontalAdvance(number) + CHIP_PAD
-        )
+        width = max(CHIP_MIN_WIDTH, Fonts.get().metrics.horizontalAdvance(number) + CHIP_PAD)
         width += OVER_PORT
         if width != self.width or self.rect().height() != CHIP_HEIGHT + 2:
             self.width = width
