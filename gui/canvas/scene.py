@@ -41,7 +41,15 @@ CANVAS = 200_000.0
 
 #: Events after which a constant may start or stop being drawn as a chip.
 _CHIP_EVENTS = frozenset(
-    {"node_added", "node_removed", "connected", "disconnected", "box_changed", "reset"}
+    {
+        "node_added",
+        "node_removed",
+        "connected",
+        "disconnected",
+        "box_changed",
+        "output_changed",
+        "reset",
+    }
 )
 
 
@@ -232,8 +240,10 @@ class GraphScene(QGraphicsScene):
         self.overview_changed.emit()
 
     def _wanted_chips(self) -> set[int]:
-        """The constants to draw as chips now."""
-        return set() if self.constants_as_nodes else inline_constants(self.graph)
+        """The constants to draw as chips now: not the output, which keeps its marked box."""
+        if self.constants_as_nodes:
+            return set()
+        return inline_constants(self.graph) - {self.graph.output_key}
 
     def _sync_chips(self) -> set[int]:
         """Draw as chips exactly the constants that should be now, swapping items whose

@@ -16,7 +16,14 @@ from PySide6.QtWidgets import QApplication
 from dvar import core
 from dvar.gui.canvas.chips import ChipItem
 from dvar.gui.canvas.nodes import WIDTH, NodeItem
-from dvar.gui.document.commands import AddNodes, Connect, DetachConstant, RemoveItems, SetField
+from dvar.gui.document.commands import (
+    AddNodes,
+    Connect,
+    DetachConstant,
+    RemoveItems,
+    SetField,
+    SetOutput,
+)
 from tests.gui.helpers import (
     double_click,
     drag,
@@ -262,3 +269,11 @@ def test_deleting_a_box_constant_and_undoing_keeps_it_a_box(window):
     stack.undo()
     assert graph.node("three").box is True and k["three"] not in scene.chips
     assert scene.edges[(k["J"], 0)].source is scene.nodes[k["three"]]
+
+
+def test_a_constant_chosen_as_the_output_keeps_its_marked_box(window):
+    scene, k, stack = window.scene, keys(window), window.document.undo_stack
+    window.document.run(SetOutput(window.document.graph, k["three"]))
+    assert not scene.chips and scene.nodes[k["three"]].is_output
+    stack.undo()
+    assert set(scene.chips) == {k["three"]}
