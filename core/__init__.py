@@ -11,6 +11,7 @@ notebook and the tests all use it the same way::
     g.set_value("a", 5.001)
     core.evaluate(g).values["J"]         # 33.003
     core.save(g, "out.dvar")             # atomic
+    core.diagnose(ev, "b", 3.0).verdict  # 'upstream-only': du alone (see core/practice.py)
 """
 
 from dvar.core.engine import Nudge, evaluate, nudge, prepare
@@ -29,6 +30,8 @@ from dvar.core.graph import Event, Graph, GraphError, Node
 from dvar.core.layout import arrange, layered_layout
 from dvar.core.numbers import format_full, format_number, parse_number
 from dvar.core.ops import OPS, Op
+from dvar.core.practice import Diagnosis, diagnose, hints
+from dvar.core.problems import make_problem
 from dvar.core.pyexport import to_python
 from dvar.core.resources import example_path, examples
 from dvar.core.train import TrainResult, descend, plan_descent
@@ -39,6 +42,7 @@ __all__ = [
     "NOTATIONS",
     "OPS",
     "BuildResult",
+    "Diagnosis",
     "Evaluation",
     "Event",
     "FileFormatError",
@@ -56,6 +60,7 @@ __all__ = [
     "build_graph",
     "derivative_symbol",
     "descend",
+    "diagnose",
     "dumps",
     "evaluate",
     "example_path",
@@ -65,9 +70,11 @@ __all__ = [
     "forward_derivatives",
     "from_dict",
     "graph_from_formula",
+    "hints",
     "layered_layout",
     "load",
     "loads",
+    "make_problem",
     "nudge",
     "parse_formula",
     "parse_number",

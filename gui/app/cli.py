@@ -188,12 +188,24 @@ def _export(args: list[str]) -> int:
 def _new(args: list[str]) -> int:
     parser = _Parser(
         prog="dvar new",
-        description="Make a .dvar file from a formula, laid out left to right.",
+        description="Make a .dvar file from a formula, laid out left to right, or a "
+        "practice problem (--practice LEVEL [--seed S]).",
+    )
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument(
+        "--formula",
+        help='e.g. "J = 3*(a + b*c)", or lines separated by ";" or newlines',
+    )
+    source.add_argument(
+        "--practice",
+        metavar="LEVEL",
+        help="a practice problem: 1 the lecture's shape, 2 a variable used twice, "
+        "3 exp, log and σ, 4 a loss like logistic regression",
     )
     parser.add_argument(
-        "--formula",
-        required=True,
-        help='e.g. "J = 3*(a + b*c)", or lines separated by ";" or newlines',
+        "--seed",
+        metavar="S",
+        help="with --practice: which problem of the level (default: a random one, printed)",
     )
     parser.add_argument(
         "--set",
@@ -207,6 +219,12 @@ def _new(args: list[str]) -> int:
         "-o", "--output", required=True, metavar="FILE.dvar", help="the file to write"
     )
     options = parser.parse_args(args)
+    if options.practice is not None:
+        if options.set:
+            raise UsageError("--set goes with --formula, not with --practice")
+        return _new_practice(options.practice, options.seed, options.output)
+    if options.seed is not None:
+        raise UsageError("--seed goes with --practice")
 
     from dvar import core
     from dvar.core.oserrors import reason
@@ -232,6 +250,42 @@ def _new(args: list[str]) -> int:
     except OSError as error:
         return _fail(f"{options.output}: cannot write: {reason(error)}")
     return 0
+
+
+def _new_practice(level_text: str, seed_text: str | None, output: str) -> int:
+    """``dvar new --practice LEVEL [--seed S] -o FILE``: prints ``level 2, seed 4217``."""
+    import random
+
+    from dvar import core
+    from dvar.core import problems
+    from dvar.core.oserrors import reason
+
+    levels = ", ".join(map(str, problems.LEVELS))
+    level = _whole_number(level_text)
+    if level not in problems.LEVELS:
+        return _fail(f"--practice: the level must be one of {levels}, not {level_text!r}")
+    if seed_text is None:
+        seed = random.SystemRandom().randrange(10_000)
+    else:
+        seed = _whole_number(seed_text)
+        if seed is None or not 0 <= seed <= problems.MAX_SEED:
+            return _fail(
+                f"--seed: the seed must be a whole number from 0 to {problems.MAX_SEED}, "
+                f"not {seed_text!r}"
+            )
+    graph = problems.make_problem(level, seed)
+    try:
+        core.save(graph, output)
+    except OSError as error:
+        return _fail(f"{output}: cannot write: {reason(error)}")
+    print(f"level {level}, seed {seed}")
+    return 0
+
+
+def _whole_number(text: str) -> int | None:
+    """``4217`` as an int; None for anything that is not a plain whole number."""
+    text = text.strip()
+    return int(text) if text.isascii() and text.lstrip("-").isdigit() else None
 
 
 def _use_offscreen_without_display() -> None:
