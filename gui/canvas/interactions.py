@@ -133,7 +133,16 @@ class Connect(Interaction):
     def release(self, event: QMouseEvent) -> None:
         self._clear()
         self.end()
-        self.drop(self.scene.port_at(self.scene_pos(event)))
+        pos = self.scene_pos(event)
+        chip = self.scene.node_at(pos)
+        if isinstance(chip, ChipItem) and chip.host is not None:
+            graph = self.scene.graph
+            self.scene.document.message.emit(
+                f"Refused: slot {chip.slot + 1} of {graph.id_of(chip.host.key)} holds the "
+                f"constant {chip.number}; drag it off the port first"
+            )
+        else:
+            self.drop(self.scene.port_at(pos))
         event.accept()
 
     def cancel(self) -> None:

@@ -30,9 +30,11 @@ from tests.gui.helpers import (
     dumps,
     fit,
     keys,
+    port_point,
     press_key,
     rubber_band,
     scene_rect_of,
+    status,
     viewport_point,
 )
 
@@ -277,3 +279,11 @@ def test_a_constant_chosen_as_the_output_keeps_its_marked_box(window):
     assert not scene.chips and scene.nodes[k["three"]].is_output
     stack.undo()
     assert set(scene.chips) == {k["three"]}
+
+
+def test_an_edge_dropped_on_a_chip_is_refused_with_a_reason(window):
+    k, stack = keys(window), window.document.undo_stack
+    fit(window)
+    drag(window, port_point(window, k["a"], "out"), _chip_point(window, k["three"]))
+    assert stack.count() == 0
+    assert status(window) == "Refused: slot 1 of J holds the constant 3; drag it off the port first"
