@@ -49,7 +49,7 @@ from dvar.gui.document.overlay import PLAIN, Overlay
 
 #: The card's shortcuts, active while the panel (its rows or the card) has the focus.
 COPY_TEXT_KEYS = "Ctrl+Alt+C"
-COPY_LATEX_KEYS = "Ctrl+Alt+L"
+COPY_LATEX_KEYS = "Ctrl+Alt+Shift+C"
 
 PLACEHOLDER = "Select a node to see its derivative worked out with the chain rule."
 
