@@ -538,7 +538,7 @@ def _local_hints(
 ) -> tuple[str, str, str]:
     term = _local_term(evaluation, node, consumer, slot)
     op = OPS[evaluation.op(consumer)]
-    generic = ["p", "q"][: op.arity]
+    generic = [n for n in ("p", "q", "r") if n != consumer][: op.arity]
     rule = op.partial_text(term.slot, generic, consumer)
     shape = op.template.format(*generic)
     symbol = term.partial_symbol(node)
