@@ -113,6 +113,8 @@ class DerivativePanel(QTreeView):
         (stepping); when the steps end, the row chosen before them is chosen again."""
         self.rows_model.set_overlay(new)
         self.card.refresh()
+        if new.notes != old.notes:
+            self._fit_values(new)
         if new.current == old.current:
             return
         if old.current is None:
@@ -121,6 +123,18 @@ class DerivativePanel(QTreeView):
             self.select_node(new.current)
         elif self._selected_key() == old.current:
             self.select_node(self._chosen_before_steps)
+
+    def _fit_values(self, overlay: Overlay) -> None:
+        """Widen the value column while a note (``6   (ΔJ/Δb = 6.000)``) needs it, up
+        to half the panel, and give it back its width when the notes go."""
+        metrics = self.fontMetrics()
+        width = VALUE_WIDTH
+        for key in overlay.notes:
+            row = self.rows_model.row_of(key)
+            if row is not None:
+                text = self.rows_model.row_texts(row)[1]
+                width = max(width, metrics.horizontalAdvance(text) + 2 * metrics.averageCharWidth())
+        self.header().resizeSection(1, min(width, max(VALUE_WIDTH, self.viewport().width() // 2)))
 
     def _selected_key(self) -> int | None:
         rows = self.selectionModel().selectedRows()

@@ -260,3 +260,18 @@ def test_a_constant_with_two_uses_keeps_its_row(window):
     assert three in window.panel.rows
     choose(window, "v")
     assert plain(shown_lines(window)[1]) == "= dJ · three = 1 · 3"  # named, not inline
+
+
+def test_a_nudge_note_widens_the_value_column_while_it_shows(window):
+    panel, k = window.panel, keys(window)
+    plain_width = panel.columnWidth(1)
+    note = "(ΔJ/Δweight_b = 6.000)"  # as a nudge of a node with a longer id notes it
+    window.document.set_overlay(Overlay(notes={k["b"]: note}))
+    row = panel.rows[k["b"]]
+    assert row.text(1).endswith(note)
+    needed = QFontMetrics(panel.font()).horizontalAdvance(row.text(1))
+    assert panel.columnWidth(1) > needed > plain_width
+    assert panel.columnWidth(1) <= panel.viewport().width() // 2  # the names keep room
+    assert note in row.toolTip(1)  # and the tooltip has it whole
+    window.document.set_overlay(Overlay())
+    assert panel.columnWidth(1) == plain_width
