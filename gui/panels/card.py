@@ -170,6 +170,7 @@ class DerivativeCard(QWidget):
         layout.addWidget(self.rule)
         layout.addSpacing(2)
         layout.addWidget(self.sentence_label)
+        layout.addStretch(1)  # a short card keeps its lines at the top
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._menu)
         self._fonts()
@@ -272,6 +273,17 @@ class DerivativeCard(QWidget):
             indent = min(indent, self.width() // 3)
         for label in self.line_labels[1:]:
             label.setIndent(indent)
+        self.setMinimumHeight(self._usual_height(bold))
+
+    def _usual_height(self, bold: QFont) -> int:
+        """As tall as three lines of chain rule and two of sentence: the rows below
+        stay put as the chosen node changes, and a longer card grows past this."""
+        layout = self.layout()
+        margins = layout.contentsMargins()
+        header = max(self.title.sizeHint().height(), self.copy_text_button.sizeHint().height())
+        lines = 3 * QFontMetrics(bold).height() + 2 * self.fontMetrics().height()
+        gaps = 5 * layout.spacing() + 4 + self.rule.height() + 2
+        return margins.top() + margins.bottom() + header + lines + gaps
 
     # ----------------------------------------------------------------- copying
     def copy(self, latex: bool) -> None:
