@@ -494,29 +494,29 @@ class GraphScene(QGraphicsScene):
             item.update()
 
     def set_text_readable(
-        self, readable: bool, detailed: bool | None = None, names: bool | None = None
+        self, readable: bool, cached: bool | None = None, names: bool | None = None
     ) -> None:
         """The canvas is zoomed in far enough for nodes' numbers to show (``readable``:
-        in their full look or as a block's value line), or not; ``detailed``: far
-        enough for their full look, and ``names``: for blocks' names at least (both
-        default to ``readable``).
+        in their full look or as a block's value line), or not; ``names``: far enough
+        for blocks' names at least; ``cached``: keep node looks as pixmaps (see
+        cache_node_looks).  Both default to ``readable``.
 
         Where numbers do not show, a new number changes nothing on screen, so the node
         is not repainted until the view shows them again (which repaints everything);
-        where names show, a renamed node is.  Node looks are cached only in full
-        detail (see cache_node_looks).
+        where names show, a renamed node is.
         """
         self.text_readable = readable
         self.names_readable = readable if names is None else names
-        self.cache_node_looks(readable if detailed is None else detailed)
+        self.cache_node_looks(readable if cached is None else cached)
 
     def cache_node_looks(self, on: bool) -> None:
         """Keep each node's look as a pixmap (on) or paint it every time (off).
 
         Worth it when nodes show text: a node repainted because something moved over
-        it is then copied, not drawn.  Views turn it on when zoomed in far enough to
-        read, and off when zoomed out (thousands of tiny pixmaps would cost more than
-        plain blocks); vector exports turn it off, or nodes would become pictures.
+        it is then copied, not drawn.  Views turn it on when zoomed in far enough for
+        text (a block's name at least), and off when zoomed out further (thousands of
+        tiny pixmaps would cost more than plain blocks); vector exports turn it off,
+        or nodes would become pictures.
         """
         modes = QGraphicsItem.CacheMode
         mode = modes.DeviceCoordinateCache if on else modes.NoCache

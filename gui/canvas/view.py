@@ -175,11 +175,12 @@ class GraphView(QGraphicsView):
         )
 
     def _zoom_changed(self) -> None:
-        """Tell the scene whether any text shows at this zoom, and whether nodes are
-        drawn in full (see GraphScene.set_text_readable)."""
+        """Tell the scene what text shows at this zoom: numbers, names, or none (see
+        GraphScene.set_text_readable)."""
         zoom = self.zoom()
         numbers = zoom >= lowest_named_zoom(HEIGHT, lines=2)  # a block's value line fits
-        self.graph_scene().set_text_readable(numbers, zoom >= TEXT_LOD, zoom >= readable_zoom())
+        text = zoom >= readable_zoom()  # names at least: worth keeping looks as pixmaps
+        self.graph_scene().set_text_readable(numbers, cached=text, names=text)
 
     def center_on_node(self, key: int) -> None:
         item = self.graph_scene().nodes.get(key)

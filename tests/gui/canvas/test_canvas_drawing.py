@@ -16,7 +16,7 @@ from PySide6.QtGui import QImage, QPalette
 from PySide6.QtWidgets import QApplication, QGraphicsScene
 
 from dvar.gui.canvas.export import export_scene
-from dvar.gui.canvas.look import OUTPUT, TEXT_LOD
+from dvar.gui.canvas.look import OUTPUT
 from dvar.gui.canvas.nodes import GRID
 from dvar.gui.canvas.scene import SETTLE_MS
 from dvar.gui.canvas.view import readable_zoom
@@ -128,7 +128,7 @@ def test_nodes_keep_cached_looks_only_while_their_text_is_readable(window):
     assert all(
         item.cacheMode() == item.CacheMode.DeviceCoordinateCache for item in scene.nodes.values()
     )
-    view.zoom_by(TEXT_LOD / view.zoom() * 0.9)  # too small to read: plain blocks
+    view.zoom_by(readable_zoom() / view.zoom() * 0.9)  # too small to read: plain blocks
     assert not scene.node_looks_cached
     assert all(item.cacheMode() == item.CacheMode.NoCache for item in scene.nodes.values())
     view.zoom_by(1.0 / view.zoom())

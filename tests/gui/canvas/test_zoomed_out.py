@@ -175,7 +175,7 @@ def test_a_graph_too_big_to_fit_readably_is_shown_readably_around_its_output(emp
 def test_text_shows_and_updates_between_readable_names_and_full_detail(logistic):
     view, scene, graph = logistic.view, logistic.scene, logistic.document.graph
     view.zoom_by((readable_zoom() + TEXT_LOD) / 2 / view.zoom())
-    assert scene.text_readable and not scene.node_looks_cached
+    assert scene.text_readable and scene.node_looks_cached  # blocks with text: pixmaps
     view.zoom_by(TEXT_LOD / view.zoom())
     assert scene.text_readable and scene.node_looks_cached
     view.zoom_by(readable_zoom() * 0.9 / view.zoom())
