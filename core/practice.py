@@ -60,6 +60,9 @@ class Candidate:
     #: For ``missed-path``: the positions (in ``Evaluation.terms``) of the terms summed.
     #: For ``local-only`` and ``upstream-only``: the one term.  Empty otherwise.
     terms: tuple[int, ...] = ()
+    #: For a ``missed-path`` sum of all terms but one (a node with more than
+    #: MAX_SUBSET_USES uses): the position of the one left out, and ``terms`` is empty.
+    omitted: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -363,27 +366,36 @@ def _missed_paths(evaluation: Evaluation, node: str, terms: list[Term]) -> list[
     """One candidate per non-empty proper subset of the terms (or, past
     MAX_SUBSET_USES uses, each single term and each sum of all but one)."""
     n = len(terms)
-    if n <= MAX_SUBSET_USES:
-        subsets = [s for size in range(1, n) for s in itertools.combinations(range(n), size)]
-    else:
-        singles = [(k,) for k in range(n)]
-        subsets = singles + [tuple(j for j in range(n) if j != k) for k in range(n)]
     d = _namer(evaluation)
+    products: list[float] = [t.product for t in terms]  # type: ignore[misc]
+
+    def path(t: Term) -> str:
+        return f"{d(t.consumer)} · {t.partial_symbol(node)} = {_fmt(t.product)}"
+
     found = []
-    for subset in subsets:
-        value = 0.0
-        for k in subset:
-            value += terms[k].product  # type: ignore[operator]
-        had = [terms[k] for k in subset]
-        missing = [terms[k] for k in range(n) if k not in subset]
-        paths = _paths(had)
-        amount = _fmt(value) if len(had) == 1 else f"{_sum(had)} = {_fmt(value)}"
-        add = " and ".join(
-            f"{d(t.consumer)} · {t.partial_symbol(node)} = {_fmt(t.product)}" for t in missing
-        )
-        found.append(
-            Candidate("missed-path", value, f"only {paths} ({amount})", f"Add {add}.", subset)
-        )
+    if n <= MAX_SUBSET_USES:
+        for size in range(1, n):
+            for subset in itertools.combinations(range(n), size):
+                value = 0.0
+                for k in subset:  # in the canonical order, as the derivative is summed
+                    value += products[k]
+                had = [terms[k] for k in subset]
+                amount = _fmt(value) if size == 1 else f"{_sum(had)} = {_fmt(value)}"
+                add = " and ".join(path(terms[k]) for k in range(n) if k not in subset)
+                what = f"only {_paths(had)} ({amount})"
+                found.append(Candidate("missed-path", value, what, f"Add {add}.", subset))
+        return found
+    # Many uses: the texts name the one path kept or left out, and each all-but-one
+    # sum is the whole sum less one term (fast; the same to far within "near").
+    total = math.fsum(products)
+    for k, t in enumerate(terms):
+        what = f"only {_paths([t])} ({_fmt(t.product)})"
+        advice = f"Add the other {n - 1} paths, one for each use of {node}."
+        found.append(Candidate("missed-path", products[k], what, advice, (k,)))
+    for k, t in enumerate(terms):
+        value = total - products[k]
+        what = f"every path but the one through {_through(t)} ({_fmt(value)})"
+        found.append(Candidate("missed-path", value, what, f"Add {path(t)}.", omitted=(k,)))
     return found
 
 
@@ -413,7 +425,8 @@ def _local_term(evaluation: Evaluation, node: str, consumer: str, slot: int | No
         if len(uses) > 1:
             slots = " and ".join(str(t.slot) for t in uses)
             raise ValueError(
-                f"{consumer} uses {node} in slots {slots}: say which slot the answer is for"
+                f"{consumer} uses {node} in more than one slot ({slots}): "
+                "say which slot the answer is for"
             )
         return uses[0]
     if isinstance(slot, bool) or not isinstance(slot, int):
