@@ -75,7 +75,8 @@ def _open(args: list[str]) -> int:
         description="See backpropagation: build a computation graph and watch dJ/dnode.",
         epilog="Commands: 'dvar eval FILE [--json]' prints values, derivatives and the chain "
         "rule; 'dvar export FILE -o OUT.png|svg|pdf' draws the diagram; "
-        "'dvar new --formula \"J = 3*(a + b*c)\" --set a=5 b=3 c=2 -o FILE.dvar' makes a file.",
+        "'dvar new --formula \"J = 3*(a + b*c)\" --set a=5 b=3 c=2 -o FILE.dvar' makes a file; "
+        "'dvar new --practice 2 [--seed S] -o FILE.dvar' makes a practice problem.",
     )
     parser.add_argument("file", nargs="?", help="a .dvar file to open (default: the lecture graph)")
     parser.add_argument("--version", action="version", version=_version())
