@@ -18,6 +18,7 @@ import itertools
 import math
 import re
 from dataclasses import dataclass
+from numbers import Real
 
 from dvar.core.evaluation import Evaluation, Term, derivative_symbol
 from dvar.core.numbers import format_number, parse_number
@@ -118,7 +119,7 @@ def diagnose(
         value = parse_number(answer)
         digits = significant_digits(answer)
     else:
-        if isinstance(answer, bool) or not isinstance(answer, int | float):
+        if isinstance(answer, bool) or not isinstance(answer, Real):
             raise ValueError(f"the answer must be a number, not {answer!r}")
         value = float(answer)
         if not math.isfinite(value):
@@ -239,7 +240,7 @@ def candidates(
         if t.consumer_grad is None:
             continue
         symbol = t.partial_symbol(node)
-        more = " and add the other paths" if len(terms) > 1 else ""
+        more = ", and add the other paths" if len(terms) > 1 else ""
         found.append(
             Candidate(
                 "upstream-only",
@@ -278,11 +279,12 @@ def clashes(pool: tuple[Candidate, ...]) -> list[tuple[Candidate, Candidate]]:
     )
     found = []
     for i, (_, high, a) in enumerate(kept):
-        for low, _, b in kept[i + 1 :]:
-            if low > high:
-                break
+        j = i + 1
+        while j < len(kept) and kept[j][0] <= high:
+            b = kept[j][2]
             if a.verdict != b.verdict or a.verdict == "missed-path":
                 found.append((a, b))
+            j += 1
     return found
 
 

@@ -278,6 +278,8 @@ def test_errors_are_value_errors_with_a_clear_message() -> None:
         core.diagnose(ev, "b", "six")
     with pytest.raises(ValueError, match="finite"):
         core.diagnose(ev, "b", math.inf)
+    with pytest.raises(ValueError, match="must be a number"):
+        core.diagnose(ev, "b", True)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="consumer"):
         core.diagnose(ev, "b", 6, slot=0)
     with pytest.raises(ValueError, match="no node called"):
