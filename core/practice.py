@@ -517,11 +517,11 @@ def _message(
         return f"Right: {pool[0].what}."
     if verdicts == ("wrong",):
         rule = (
-            hints(evaluation, node)[1] + "."
+            hints(evaluation, node)[1]
             if consumer is None
             else _local_hints(evaluation, node, consumer, slot)[1]
         )
-        return f"{shown} is not {symbol}. {rule}"
+        return f"{shown} is not {symbol}. {rule.rstrip('.')}."
     if verdicts == ("missed-path",) and consumer is None:
         (c,) = matched
         terms = evaluation.terms(node)

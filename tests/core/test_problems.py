@@ -118,7 +118,13 @@ def test_every_mistake_on_a_problem_is_diagnosed_as_itself() -> None:
             for c in candidates(ev, node):
                 if c.verdict != "right" and c.value == right:
                     continue  # the same number as the right one: no mistake at all
-                assert core.diagnose(ev, node, c.value).verdicts == (c.verdict,), (level, node, c)
+                d = core.diagnose(ev, node, c.value)
+                assert d.verdicts == (c.verdict,), (level, node, c)
+                assert d.message.endswith(".") and ".." not in d.message and "\n" not in d.message
+            wrong = core.diagnose(ev, node, 1e6).message
+            assert wrong.startswith(
+                f"{core.format_number(1e6)} is not d{node}."
+            ) and not wrong.endswith("..")
 
 
 def test_the_clash_check_finds_a_coincidence() -> None:
