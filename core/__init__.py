@@ -28,12 +28,16 @@ from dvar.core.formula import (
 from dvar.core.forward import ForwardResult, forward_derivatives
 from dvar.core.graph import Event, Graph, GraphError, Node
 from dvar.core.layout import arrange, layered_layout
+from dvar.core.micrograd import from_micrograd
 from dvar.core.numbers import format_full, format_number, parse_number
 from dvar.core.ops import OPS, Op
 from dvar.core.practice import Diagnosis, diagnose, hints
 from dvar.core.problems import make_problem
 from dvar.core.pyexport import to_python
 from dvar.core.resources import example_path, examples
+from dvar.core.show import show
+from dvar.core.trace import trace
+from dvar.core.tracer import Value
 from dvar.core.train import TrainResult, descend, plan_descent
 
 __version__ = "0.1.0"
@@ -56,6 +60,7 @@ __all__ = [
     "Op",
     "Term",
     "TrainResult",
+    "Value",
     "arrange",
     "build_graph",
     "derivative_symbol",
@@ -69,6 +74,7 @@ __all__ = [
     "format_number",
     "forward_derivatives",
     "from_dict",
+    "from_micrograd",
     "graph_from_formula",
     "hints",
     "layered_layout",
@@ -81,6 +87,8 @@ __all__ = [
     "plan_descent",
     "prepare",
     "save",
+    "show",
     "to_dict",
     "to_python",
+    "trace",
 ]
