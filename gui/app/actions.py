@@ -301,6 +301,23 @@ MENUS: tuple[Menu, ...] = (
                 tip="Gradient descent on the inputs marked as parameters",
                 toolbar=True,
             ),
+            SEPARATOR,
+            Action(
+                "practice",
+                "Pr&actice",
+                "_set_practice",
+                ("P",),
+                tip="Hide the derivatives (or values) and work them out; each mistake is named",
+                checkable=True,
+                canvas=True,
+                toolbar=True,
+            ),
+            Action(
+                "new_problem",
+                "New Probl&em…",
+                "new_problem",
+                tip="A generated graph to practise on, by level and seed",
+            ),
         ),
     ),
     Menu(

@@ -16,6 +16,7 @@ LAYOUT = (
     ("history", "History", Left),
     ("teach", "Teach", Right),
     ("train", "Train", Right),
+    ("practice", "Practice", Right),
 )
 
 
@@ -24,7 +25,7 @@ def make_docks(
 ) -> dict[str, QDockWidget]:
     """Dock each widget by :data:`LAYOUT`, list it in ``panels_menu``, and size the docks.
 
-    Inspector, Teach and Train share one place as tabs, the inspector in front.
+    Inspector, Teach, Train and Practice share one place as tabs, the inspector in front.
     """
     docks: dict[str, QDockWidget] = {}
     for name, title, area in LAYOUT:
@@ -36,6 +37,7 @@ def make_docks(
         docks[name] = dock
     window.tabifyDockWidget(docks["inspector"], docks["teach"])
     window.tabifyDockWidget(docks["teach"], docks["train"])
+    window.tabifyDockWidget(docks["train"], docks["practice"])
     docks["inspector"].raise_()
     palette_width = max(170, widgets["palette"].sizeHint().width())  # its widest row
     window.resizeDocks([docks["palette"]], [palette_width], Qt.Orientation.Horizontal)

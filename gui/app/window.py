@@ -40,6 +40,7 @@ from dvar.gui.numbers import format_number
 from dvar.gui.panels.derivatives import DerivativePanel
 from dvar.gui.panels.inspector import Inspector
 from dvar.gui.panels.operations import Palette
+from dvar.gui.teach.practice_panel import PracticePanel, problem_text
 from dvar.gui.teach.teaching import TeachingPanel
 from dvar.gui.teach.training import TrainingPanel
 
@@ -165,7 +166,11 @@ class MainWindow(FileMenu, RecentFiles, RecoveryOffer, QMainWindow):
         if old_teaching is not None:
             old_teaching.clear()
         old_training = getattr(self, "training", None)
+        old_practice = getattr(self, "practice", None)
+        if old_practice is not None:
+            old_practice.stop()
         for old in (
+            old_practice,
             getattr(self, "panel", None),
             getattr(self, "inspector", None),
             old_teaching,
@@ -179,6 +184,8 @@ class MainWindow(FileMenu, RecentFiles, RecoveryOffer, QMainWindow):
         self.teaching.forward.toggled.connect(self._sync_forward_action)
         self._sync_forward_action(False)
         self.training = TrainingPanel(self.document)
+        self.practice = PracticePanel(self.document, self.scene, self.view)
+        self.practice.session_changed.connect(self._on_practice)
         widgets = {
             "palette": self.palette,
             "panel": self.panel.container,  # the card above the rows
@@ -186,6 +193,7 @@ class MainWindow(FileMenu, RecentFiles, RecoveryOffer, QMainWindow):
             "history": self.history,
             "teach": self.teaching,
             "train": self.training,
+            "practice": self.practice,
         }
         if not first:
             for name, widget in widgets.items():
@@ -194,12 +202,17 @@ class MainWindow(FileMenu, RecentFiles, RecoveryOffer, QMainWindow):
         self.docks = make_docks(self, widgets, self.panels_menu)
 
     def _update_title(self, *_) -> None:
-        self.setWindowTitle(f"{self.document.name}[*] — dvar")
+        problem = problem_text(self.document).split(":")[0]
+        where = f" — {problem}" if problem else ""
+        self.setWindowTitle(f"{self.document.name}[*]{where} — dvar")
         self.setWindowModified(not self.document.undo_stack.isClean())
 
     def _after_change(self, events, evaluation: core.Evaluation) -> None:
         out = evaluation.output
-        if out is None:
+        practice = getattr(self, "practice", None)
+        if practice is not None and practice.session is not None:
+            self.value_label.setText(practice.status_text())  # J's value may be an answer
+        elif out is None:
             self.value_label.setText("No output chosen: right-click a node → Set as output")
         else:
             value = evaluation.values[out]
@@ -348,7 +361,71 @@ class MainWindow(FileMenu, RecentFiles, RecoveryOffer, QMainWindow):
             self.view.fit()
 
     # ------------------------------------------------------------- teach menu
+    def _practising(self, what: str) -> bool:
+        """True (and says so) while practice is on: ``what`` would show the answers."""
+        if self.practice.active:
+            self.show_message(f"Leave practice (P) to {what}")
+            return True
+        return False
+
+    def _set_practice(self, on: bool) -> None:
+        if on:
+            self.teaching.clear()
+            self.docks["practice"].show()
+            self.docks["practice"].raise_()
+            if not self.practice.start():
+                self._sync_practice_action(False)
+        else:
+            self.practice.stop()
+
+    def _on_practice(self, session) -> None:
+        """Practice started (a session) or ended (None): its answers are what Undo takes
+        back meanwhile, the inspector shows no numbers, J's value leaves the status bar."""
+        old = getattr(self, "_practice_stack", None)
+        if old is not None:
+            self.undo_group.removeStack(old)
+            self._practice_stack = None
+        if session is not None:
+            self._practice_stack = session.undo_stack
+            self.undo_group.addStack(session.undo_stack)
+            self.undo_group.setActiveStack(session.undo_stack)
+            session.changed.connect(lambda: self._after_change([], self.document.evaluation))
+            if "partial" in session.kinds and not self.actions["backward"].isChecked():
+                self.actions["backward"].setChecked(True)  # local derivatives sit on edges
+        elif self.document.undo_stack in self.undo_group.stacks():
+            self.undo_group.setActiveStack(self.document.undo_stack)
+        self._sync_practice_action(session is not None)
+        self._on_canvas_selection()
+        self._after_change([], self.document.evaluation)
+
+    def _sync_practice_action(self, on: bool) -> None:
+        action = self.actions["practice"]
+        action.blockSignals(True)
+        action.setChecked(on)
+        action.blockSignals(False)
+
+    def new_problem(self) -> None:
+        """Teach → New Problem…: a generated graph, as a new untitled document, practised."""
+        from dvar.core.problems import make_problem
+        from dvar.gui.dialogs.new_problem import NewProblemDialog
+
+        dialog = NewProblemDialog(self)
+        if dialog.exec() != QDialog.DialogCode.Accepted or not self._confirm_discard():
+            return
+        level, seed = dialog.level(), dialog.seed()
+        try:
+            graph = make_problem(level, seed)
+        except (ValueError, RuntimeError) as error:
+            self.show_message(f"No problem made: {error}")
+            return
+        self.set_document(Document(graph, None, untitled_name=f"level-{level}-seed-{seed}.dvar"))
+        self._set_practice(True)
+        self.show_message(f"Practice: level {level}, seed {seed}")
+
     def nudge(self) -> None:
+        if self.practice.active:
+            self.practice.nudge()
+            return
         self.docks["teach"].show()
         self.docks["teach"].raise_()
         self.teaching.nudge_selected()
@@ -360,16 +437,23 @@ class MainWindow(FileMenu, RecentFiles, RecoveryOffer, QMainWindow):
             self.scene.clearSelection()
 
     def step_backward(self) -> None:
+        if self._practising("step through the passes"):
+            return
         self.docks["teach"].show()
         self.docks["teach"].raise_()
         self.teaching.start_steps(backward=True)
 
     def step_forward(self) -> None:
+        if self._practising("step through the passes"):
+            return
         self.docks["teach"].show()
         self.docks["teach"].raise_()
         self.teaching.start_steps(backward=False)
 
     def _set_forward_mode(self, on: bool) -> None:
+        if on and self._practising("use forward mode"):
+            self._sync_forward_action(False)
+            return
         if on:
             self.docks["teach"].show()
             self.docks["teach"].raise_()
@@ -471,7 +555,8 @@ class MainWindow(FileMenu, RecentFiles, RecoveryOffer, QMainWindow):
     def _on_canvas_selection(self) -> None:
         keys = self.scene.selected_keys()
         key = keys[0] if len(keys) == 1 else None
-        self.inspector.show_node(key)
+        practising = getattr(self, "practice", None) is not None and self.practice.active
+        self.inspector.show_node(None if practising else key)  # it would show the values
         self.panel.select_node(key)
         self.scene.highlight_terms(key)
         actions.refresh(self)
@@ -480,7 +565,7 @@ class MainWindow(FileMenu, RecentFiles, RecoveryOffer, QMainWindow):
         self.scene.blockSignals(True)
         self.scene.select_keys([key])
         self.scene.blockSignals(False)
-        self.inspector.show_node(key)
+        self.inspector.show_node(None if self.practice.active else key)
         self.scene.highlight_terms(key)
         self.view.ensureVisible(self.scene.nodes[key], 40, 40)
 

@@ -15,7 +15,15 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, 
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QStyleOptionGraphicsItem, QWidget
 
 from dvar.gui.canvas.blocks import draw_block
-from dvar.gui.canvas.look import ERROR, OUTPUT, TEXT_LOD, VALID_PORT, Fonts, Look
+from dvar.gui.canvas.look import (
+    ERROR,
+    OUTPUT,
+    RED_DARK_MODE,
+    TEXT_LOD,
+    VALID_PORT,
+    Fonts,
+    Look,
+)
 from dvar.gui.messages import plain_tip
 
 if TYPE_CHECKING:
@@ -116,6 +124,9 @@ class NodeItem(QGraphicsRectItem):
         self._stale = False
         self._tooltip = ""
         self.nudge_text = ""
+        #: Practice: the marks of the node's hidden value and derivative cells (each a
+        #: ``Mark`` or None), or None when nothing of it is hidden (see ``fill_texts``).
+        self.marks: tuple | None = None
         #: The value line as a whole, and the one last painted (see ``_check_width``).
         self._full_line = self._shown_line = ""
         self.has_error = False
@@ -318,6 +329,7 @@ class NodeItem(QGraphicsRectItem):
         numbers = getattr(self.scene(), "show_numbers", True)
         room = width - TEXT_LEFT - TEXT_RIGHT
         line, font = self.value_line(numbers, room)
+        font_of_value = font
         painter.setFont(font)
         painter.drawText(self.value_rect(), Qt.AlignmentFlag.AlignVCenter, line)
         if self._full_line != self._shown_line:  # a new text: does it still fit?
@@ -325,15 +337,39 @@ class NodeItem(QGraphicsRectItem):
         if not numbers:
             self._paint_ports(painter, look)
             return
-        painter.setPen(look.red if not self.has_error else muted)
+        grad_mark = self.marks[1] if self.marks else None
+        painter.setPen(mark_color(grad_mark, look) or (look.red if not self.has_error else muted))
         grad, font = _fitted(self.grad_text, room, fonts.grad, metrics_of(fonts.grad))
         painter.setFont(font)
-        painter.drawText(
-            QRectF(TEXT_LEFT, HEADER + LINE + 2, room, LINE), Qt.AlignmentFlag.AlignVCenter, grad
-        )
+        grad_rect = QRectF(TEXT_LEFT, HEADER + LINE + 2, room, LINE)
+        painter.drawText(grad_rect, Qt.AlignmentFlag.AlignVCenter, grad)
+        if self.marks:
+            self._paint_cell(painter, look, self.marks[0], self.value_rect(), line, font_of_value)
+            self._paint_cell(painter, look, grad_mark, grad_rect, grad, font)
         if self.sum_badge:
             self._paint_sum_badge(painter, look)
         self._paint_ports(painter, look)
+
+    def _paint_cell(
+        self, painter: QPainter, look: Look, mark, rect: QRectF, line: str, font
+    ) -> None:
+        """Practice: a box around a hidden cell's number (dashed while it waits for
+        the cells it needs, red after a wrong answer); nothing once it is solved."""
+        if mark is None or mark.solved:
+            return
+        metrics = metrics_of(font)
+        start = metrics.horizontalAdvance(line[: len(line) - len(mark.text)])
+        width = max(34.0, metrics.horizontalAdvance(mark.text) + 12)
+        box = QRectF(rect.left() + start - 5, rect.top() + 2, width, rect.height() - 4)
+        box.setRight(min(box.right(), self.width - 4))
+        color = mark_color(mark, look) or look.highlight
+        pen = QPen(color, 1.4)
+        if mark.state == "waiting":
+            pen.setColor(look.muted)
+            pen.setStyle(Qt.PenStyle.DashLine)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRoundedRect(box, 4, 4)
 
     def needed_width(self) -> float:
         """The width the box needs for the texts it shows now: its width, or just
@@ -430,6 +466,30 @@ class NodeItem(QGraphicsRectItem):
             self.hover_port = None
             self.update()
         self.unsetCursor()
+
+
+#: Practice: a right answer's green, on a light and on a dark theme.
+RIGHT = QColor("#2e7d32")
+RIGHT_DARK_MODE = QColor("#81c784")
+
+
+def mark_color(mark, look: Look) -> QColor | None:
+    """The colour of a practice cell's text: green when right, red when wrong, muted
+    when given away; None for the usual colour."""
+    if mark is None:
+        return None
+    if mark.state == "right":
+        return RIGHT_DARK_MODE if look.red == RED_DARK_MODE else RIGHT
+    if mark.state == "wrong":
+        return ERROR_MARK_DARK_MODE if look.red == RED_DARK_MODE else ERROR_MARK
+    if mark.state == "revealed":
+        return look.muted
+    return None
+
+
+#: Practice: a wrong answer's colour (an orange-red, apart from the derivatives' red).
+ERROR_MARK = QColor("#d84315")
+ERROR_MARK_DARK_MODE = QColor("#ff8a65")
 
 
 _made_metrics: dict[int, tuple[QFont, QFontMetricsF]] = {}

@@ -377,6 +377,7 @@ class GraphScene(QGraphicsScene):
         values, grads = evaluation.values, evaluation.grads
         overlay = self.document.overlay
         override = overlay.derivatives
+        cells = overlay.cells  # practice: hidden cells show marks, not numbers
         names_version = graph.names_version
         digits = numbers.digits()
         readable, named = self.text_readable, self.names_readable
@@ -401,11 +402,13 @@ class GraphScene(QGraphicsScene):
                 overlay.grad_shown(key),
                 None if override is None else override.get(key, ""),
                 None if key not in hosted else tuple(values[c] for c in hosted[key]),
+                None if not cells else (cells.get(("value", key, 0)), cells.get(("grad", key, 0))),
             )
             if state != item.state:
                 renamed = state[:2] != item.state[:2]  # (id, label): a block's name
                 item.state = state
-                block_changed = item.mark_stale(error is not None, key == output_key, error or "")
+                tip = error or _mark_tips(state[-1])
+                block_changed = item.mark_stale(error is not None, key == output_key, tip)
                 # Off screen, or too small to read with the same colour: nothing to
                 # repaint now; the texts are made when the node is next drawn readably.
                 if (readable or block_changed or (named and renamed)) and (
@@ -558,14 +561,17 @@ class GraphScene(QGraphicsScene):
             grad_shown,
             override,
             _,
+            marks,
         ) = item.state
+        value_mark, grad_mark = marks or (None, None)
+        item.marks = marks  # practice: the node paints its hidden cells as boxes
         derivative = (
             override
             if override is not None
             else f"{derivative_symbol(name, output, notation)} = "
-            f"{format_number(grad) if grad_shown else ''}"
+            f"{grad_mark.text if grad_mark else format_number(grad) if grad_shown else ''}"
         )
-        number = format_number(value) if value_shown else ""
+        number = value_mark.text if value_mark else format_number(value) if value_shown else ""
         if node.op.is_leaf:
             text = formula(self.graph, node, (), format_number)
             value_line = f"{name} = {number}"
@@ -597,13 +603,14 @@ class GraphScene(QGraphicsScene):
             for key in (old.current, new.current):
                 if key in self.nodes:
                     self.nodes[key].set_current(key == new.current)
-        if (new.shown_values, new.shown_grads, new.derivatives) != (
+        if (new.shown_values, new.shown_grads, new.derivatives, new.cells) != (
             old.shown_values,
             old.shown_grads,
             old.derivatives,
+            old.cells,
         ):
             self.refresh(self.document.evaluation)
-        if new.backward_shown != old.backward_shown:
+        elif new.backward_shown != old.backward_shown:
             self._style_edges(self.document.evaluation)  # the forward pass hides backward edges
         if new.edges != old.edges:
             for slot_key in old.edges | new.edges:
@@ -625,9 +632,13 @@ class GraphScene(QGraphicsScene):
             several = uses.get(key, 0) > 1 and len(evaluation.terms(key)) > 1
             item.set_sum_badge(several)
         lit = self.document.overlay.edges
+        cells = self.document.overlay.cells
         for (consumer, slot), edge in self.edges.items():
             label = ""
-            if backward:
+            mark = cells.get(("partial", consumer, slot)) if cells else None
+            if mark is not None and backward:  # practice: a hidden local derivative
+                label = mark.text or "…"
+            elif backward:
                 label = format_number(evaluation.partial(consumer, slot))
             edge.set_style(backward, label, (consumer, slot) in lit)
 
@@ -709,3 +720,11 @@ class GraphScene(QGraphicsScene):
         if hit is None or hit[1] != "in" or self.graph.node(hit[0].key).inputs[hit[2]] is not None:
             return None
         return hit[0].key, hit[2]
+
+
+def _mark_tips(marks) -> str:
+    """A node's tooltip while practising: what its hidden cells say (a wrong answer's
+    diagnosis, or what the cell asks for)."""
+    if not marks:
+        return ""
+    return "\n".join(mark.tip for mark in marks if mark is not None and mark.tip)

@@ -16,7 +16,7 @@ from PySide6.QtGui import QUndoStack
 
 from dvar import core
 from dvar.core import Event, Graph
-from dvar.gui.document.commands import GraphCommand
+from dvar.gui.document.commands import GraphCommand, MoveNodes, SetField, SetValues
 from dvar.gui.document.overlay import PLAIN, Overlay
 
 #: Quiet time after an edit before the evaluation plan is compiled.
@@ -59,6 +59,9 @@ class Document(QObject):
         self.command: GraphCommand | None = None
         #: What the teaching previews show over the graph; PLAIN when none is on.
         self.overlay: Overlay = PLAIN
+        #: Why the graph may not change now (practice is on: the answers would), or
+        #: None.  ``run`` refuses every edit but moving nodes while it is set.
+        self.locked: str | None = None
         self.graph.subscribe(self._on_graph_changed)
         # Compiling the evaluation plan makes value edits on big graphs several times
         # faster, but takes a moment: do it when the user pauses, never mid-gesture.
@@ -90,6 +93,10 @@ class Document(QObject):
 
     def run(self, command: GraphCommand) -> bool:
         """Do an edit through the undo stack.  A refused edit changes nothing and says why."""
+        if self.locked is not None and not _allowed_while_locked(command):
+            what = "a value" if _changes_values(command) else "the graph"
+            self.message.emit(f"Leave {self.locked} to change {what}: the answers would change")
+            return False
         command.on_replay = self.history_moving.emit
         command.on_run = self._command_running
         self.undo_stack.push(command)
@@ -124,3 +131,16 @@ class Document(QObject):
             self.evaluations += 1
             self._prepare_timer.start()
         self.changed.emit(events, self.evaluation)
+
+
+def _allowed_while_locked(command: GraphCommand) -> bool:
+    """Moving nodes changes no answer; every other edit may."""
+    return isinstance(command, MoveNodes) or (
+        isinstance(command, SetField) and command.field == "position"
+    )
+
+
+def _changes_values(command: GraphCommand) -> bool:
+    return isinstance(command, SetValues) or (
+        isinstance(command, SetField) and command.field == "value"
+    )

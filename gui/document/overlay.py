@@ -5,7 +5,10 @@ panel show.  The nudge replaces some values with ``J = 33 → 33.003`` and notes
 ΔJ/Δa beside a derivative; stepping through a pass hides what is not computed
 yet and marks the node being computed (stepping through the forward pass shows
 nothing of the backward pass at all); forward mode writes d(node)/dx where
-dJ/d(node) was; a chosen node's chain-rule edges are drawn highlighted.
+dJ/d(node) was; a chosen node's chain-rule edges are drawn highlighted;
+practice hides cells (derivatives, local derivatives, values) for the learner to
+fill in, each showing a ``Mark`` (``dv = ?``, ``dx = 15 ✗``, ``dx = 21 ✓``) instead
+of its number.
 
 The document holds the current ``Overlay`` (``document.overlay``).  A mode builds
 a new one from it, changing only its own fields, and hands it to
@@ -25,6 +28,15 @@ from dvar.core import Graph
 #: An edge by the slot it feeds: (consumer key, slot).
 Slot = tuple[int, int]
 
+#: A practice cell: ``("grad", key, 0)`` for dnode, ``("value", key, 0)`` for a
+#: computed node's value, ``("partial", consumer key, slot)`` for the local
+#: derivative on the edge into that slot.
+Cell = tuple[str, int, int]
+
+#: The states a practice cell can be in: waiting for the cells it needs (right to
+#: left), open for an answer, answered wrongly, answered rightly, or given away.
+CELL_STATES = ("waiting", "open", "wrong", "right", "revealed")
+
 _EMPTY: Mapping = MappingProxyType({})
 
 
@@ -36,6 +48,23 @@ def _frozen(mapping: Mapping | None) -> Mapping | None:
 
 def _keys(keys: Iterable[int] | None) -> frozenset[int] | None:
     return None if keys is None else frozenset(keys)
+
+
+@dataclasses.dataclass(frozen=True)
+class Mark:
+    """What a hidden practice cell shows where its number was."""
+
+    #: ``""`` (waiting), ``"?"`` (open), ``"15 ✗"`` (wrong), ``"21 ✓"``, ``"21 (given)"``.
+    text: str
+    #: One of :data:`CELL_STATES`.
+    state: str
+    #: The cell's tooltip: the diagnosis of a wrong answer, or what the cell asks for.
+    tip: str = ""
+
+    @property
+    def solved(self) -> bool:
+        """Right or revealed: the cell's true number may show everywhere."""
+        return self.state in ("right", "revealed")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -60,6 +89,9 @@ class Overlay:
     #: False while stepping through the forward pass: no derivative shows anywhere, and
     #: edges carry no backward arrows or partials even in the backward view.
     backward_shown: bool = True
+    #: Practice: the hidden cells, each with what it shows instead of its number.  An
+    #: unsolved cell's number shows nowhere (canvas, panel, card, breakdown, tooltips).
+    cells: Mapping[Cell, Mark] = dataclasses.field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # Copies, read-only: whoever built an overlay cannot change it afterwards.
@@ -70,6 +102,7 @@ class Overlay:
         set_field(self, "shown_grads", _keys(self.shown_grads))
         set_field(self, "derivatives", _frozen(self.derivatives))
         set_field(self, "edges", frozenset(self.edges))
+        set_field(self, "cells", _frozen(self.cells))
 
     def __hash__(self) -> int:
         def items(mapping: Mapping | None) -> frozenset | None:
@@ -85,6 +118,7 @@ class Overlay:
                 items(self.derivatives),
                 self.edges,
                 self.backward_shown,
+                items(self.cells),
             )
         )
 
@@ -98,10 +132,25 @@ class Overlay:
         return dataclasses.replace(self, **changes)
 
     def value_shown(self, key: int) -> bool:
-        return self.shown_values is None or key in self.shown_values
+        if self.shown_values is not None and key not in self.shown_values:
+            return False
+        return not self.cells or self._solved(("value", key, 0))
 
     def grad_shown(self, key: int) -> bool:
-        return self.backward_shown and (self.shown_grads is None or key in self.shown_grads)
+        if not self.backward_shown:
+            return False
+        if self.shown_grads is not None and key not in self.shown_grads:
+            return False
+        return not self.cells or self._solved(("grad", key, 0))
+
+    def mark(self, kind: str, key: int, slot: int = 0) -> Mark | None:
+        """The practice mark of a cell (``"grad"``, ``"value"`` or ``"partial"``), or None
+        when the cell is not hidden."""
+        return self.cells.get((kind, key, slot)) if self.cells else None
+
+    def _solved(self, cell: Cell) -> bool:
+        mark = self.cells.get(cell)
+        return mark is None or mark.solved
 
     # ------------------------------------------------------ what each mode sets
     def without_nudge(self) -> Overlay:
@@ -112,6 +161,9 @@ class Overlay:
         if not self.backward_shown:  # the forward pass blanked the derivative lines
             steps.update(backward_shown=True, derivatives=None)
         return self.but(**steps, edges=frozenset())
+
+    def without_practice(self) -> Overlay:
+        return self.but(cells=_EMPTY)
 
     def forward_pass(self, known: Iterable[int], current: int | None) -> Overlay:
         """Stepping through the forward pass: the values in ``known`` (constants among

@@ -109,7 +109,11 @@ class DerivativeModel(QAbstractItemModel):
     def set_overlay(self, overlay: Overlay) -> None:
         """What a teaching preview adds to the rows: notes beside values, hidden values."""
         old, self.overlay = self.overlay, overlay
-        if (overlay.notes, overlay.shown_grads) != (old.notes, old.shown_grads):
+        if (overlay.notes, overlay.shown_grads, overlay.cells) != (
+            old.notes,
+            old.shown_grads,
+            old.cells,
+        ):
             self.texts_changed()
 
     def set_font(self, font: QFont) -> None:
@@ -192,6 +196,9 @@ class DerivativeModel(QAbstractItemModel):
                 symbol = f"{symbol}   ({node_id}: {error})"
             overlay = self.overlay
             value = format_number(evaluation.grads[key]) if overlay.grad_shown(key) else ""
+            mark = overlay.mark("grad", key)
+            if mark is not None:  # practice: "?", "15 ✗", "21 ✓"
+                value = mark.text
             note = overlay.notes.get(key)
             if note is not None:
                 value += f"   {note}"
@@ -314,6 +321,9 @@ class DerivativeModel(QAbstractItemModel):
             if error is not None and error not in lines[-1]:
                 lines.append(f"{node_id}: {error}")
             return plain_tip("\n".join(lines))
+        mark = self.overlay.mark("grad", key)
+        if mark is not None and not mark.solved:  # practice: the diagnosis, never the number
+            return plain_tip(mark.tip) if mark.tip else None
         if not shown:
             return None
         note = self.overlay.notes.get(key)
