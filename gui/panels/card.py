@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMenu,
     QSizePolicy,
+    QSpacerItem,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -87,6 +88,10 @@ def card_text(
     substituted, then the number), and the local derivative in the lecture's words."""
     node_id = evaluation.id_of(key)
     sentence = local_derivative_sentence(graph, evaluation, key, notation)
+    mark = overlay.mark("grad", key)
+    if mark is not None and not mark.solved:  # practice: the learner's to work out
+        symbol = derivative_symbol(node_id, evaluation.output, notation)
+        return CardText((f"{symbol} = {mark.text or '…'}   (practice: your turn)",), "")
     if not overlay.grad_shown(key):  # stepping: this derivative is not worked out yet
         symbol = derivative_symbol(node_id, evaluation.output, notation)
         when = "yet: step on to reach it" if overlay.backward_shown else "in the forward pass"
@@ -160,8 +165,16 @@ class DerivativeCard(QWidget):
         self.sentence_label = self._label()
         self.rule = QWidget()  # room for the line drawn between the rule and the sentence
         self.rule.setFixedHeight(1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(10, 4, 6, 8)
+        # Beside the lines, an empty strut as tall as a usual card: a hint the dock
+        # follows when it has room (so the rows below stay put), never a minimum.
+        self._strut = QSpacerItem(0, 0, QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Preferred)
+        outer = QHBoxLayout(self)
+        outer.setContentsMargins(10, 4, 6, 8)
+        outer.setSpacing(0)
+        outer.addSpacerItem(self._strut)
+        self._lines = layout = QVBoxLayout()
+        outer.addLayout(layout, 1)
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addLayout(header)
         for label in self.line_labels:
@@ -273,17 +286,19 @@ class DerivativeCard(QWidget):
             indent = min(indent, self.width() // 3)
         for label in self.line_labels[1:]:
             label.setIndent(indent)
-        self.setMinimumHeight(self._usual_height(bold))
+        usual = self._usual_height(bold)
+        if usual != self._strut.sizeHint().height():
+            policy = QSizePolicy.Policy
+            self._strut.changeSize(0, usual, policy.Minimum, policy.Preferred)
+            self.layout().invalidate()
 
     def _usual_height(self, bold: QFont) -> int:
-        """As tall as three lines of chain rule and two of sentence: the rows below
-        stay put as the chosen node changes, and a longer card grows past this."""
-        layout = self.layout()
-        margins = layout.contentsMargins()
+        """As tall as three lines of chain rule and two of sentence, when there is
+        room (a hint, not a minimum): the rows below stay put as the chosen node
+        changes, and a longer card grows past this."""
         header = max(self.title.sizeHint().height(), self.copy_text_button.sizeHint().height())
         lines = 3 * QFontMetrics(bold).height() + 2 * self.fontMetrics().height()
-        gaps = 5 * layout.spacing() + 4 + self.rule.height() + 2
-        return margins.top() + margins.bottom() + header + lines + gaps
+        return header + lines + 5 * self._lines.spacing() + 4 + self.rule.height() + 2
 
     # ----------------------------------------------------------------- copying
     def copy(self, latex: bool) -> None:
