@@ -15,8 +15,9 @@ the structure alone:
    label, an op from its op and its operands' hashes (in sorted order, since
    ``+`` and ``*`` do not care).  Python's hash of ints and tuples of ints does
    not depend on ``PYTHONHASHSEED``; text goes through CRC-32;
-2. operands are put in slots by their hash; where two differ only in what uses
-   them (equal hashes), a second, top-down hash from their consumers decides;
+2. operands are put in slots by their hash; where two look alike from below
+   (equal hashes), a top-down hash from their consumers decides, and then one
+   mixing both (so that a use of something below them elsewhere counts);
 3. nodes are numbered by a walk from the output that takes operands in slot
    order, each once all its consumers are done (the engine's backward order),
    and named in that order, operands first: a ``label`` that is a valid id, else
@@ -231,7 +232,8 @@ class _Walk:
 
     def order_operands(self) -> None:
         """Put each ``+`` and ``*``'s operands in slot order by hash; where two hash the
-        same, by a second hash from their consumers (:meth:`_top_down`)."""
+        same, by a second hash from their consumers (:meth:`_top_down`) and a third from
+        both (:meth:`_up_again`).  Operands still alike are alike for every use."""
         h, c0, c1 = self.h, self.c0, self.c1
         ties = []
         for i, b in enumerate(c1):
@@ -243,9 +245,11 @@ class _Walk:
                     ties.append(i)
         if ties:
             down = self._top_down()
+            up = self._up_again(down)
             for i in ties:
-                if down[c0[i]] > down[c1[i]]:
-                    c0[i], c1[i] = c1[i], c0[i]
+                a, b = c0[i], c1[i]
+                if (up[a], down[a]) > (up[b], down[b]):
+                    c0[i], c1[i] = b, a
 
     def _top_down(self) -> list[int]:
         """A second hash per Value from what uses it, and how, up to the output: it tells
@@ -258,6 +262,20 @@ class _Walk:
             for c in {c0[i], c1[i]} - {-1}:
                 down[c] = (down[c] + mine) & _MASK  # a sum: the consumers' order does not count
         return down
+
+    def _up_again(self, down: list[int]) -> list[int]:
+        """The bottom-up hash once more, each Value mixing in its top-down hash: two
+        operands that differ only in how something below them is used elsewhere."""
+        h, c0, c1 = self.h, self.c0, self.c1
+        up = [0] * len(h)
+        for i in reversed(self.first_walk):  # operands before their consumers
+            a = c0[i]
+            if a < 0:
+                up[i] = hash((h[i], down[i]))
+                continue
+            x, y = up[a], up[c1[i]] if c1[i] >= 0 else 0
+            up[i] = hash((h[i], down[i], x, y) if x <= y else (h[i], down[i], y, x))
+        return up
 
     def assemble(self) -> tuple[Graph, NodeOf]:
         """Number the nodes in the final walk, reversed (operands first), with a constant
