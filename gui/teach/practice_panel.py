@@ -358,11 +358,12 @@ class PracticePanel(QScrollArea):
         self.score.setText(score.summary())
         if cell is None:
             self.cell_title.setText("All solved" if session.finished else "")
-            self.message.setText(
+            done = (
                 "Every cell is solved. Leave practice (P) to see the graph as it is."
                 if session.finished
                 else "Choose a cell on the canvas."
             )
+            self.message.setText("\n\n".join(filter(None, (self.feedback, done))))
             return
         symbol = session.symbol(cell)
         state = session.state(cell)
