@@ -566,6 +566,7 @@ class MainWindow(FileMenu, RecentFiles, RecoveryOffer, QMainWindow):
         self.scene.select_keys([key])
         self.scene.blockSignals(False)
         self.inspector.show_node(None if self.practice.active else key)
+        self.practice.choose(key)  # while practising, the answer box moves to its cell
         self.scene.highlight_terms(key)
         self.view.ensureVisible(self.scene.nodes[key], 40, 40)
 

@@ -8,8 +8,8 @@ or the previous open cell; Esc puts the box away (the canvas has the keys again)
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QEvent, QRectF, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QLineEdit
 
 from dvar.gui.canvas.edges import curve_middle
@@ -83,6 +83,14 @@ class AnswerBox(QLineEdit):
         if self.cell is not None:
             self.submitted.emit(self.cell, self.text())
 
+    def event(self, event: QEvent) -> bool:
+        """Undo and Redo take back answers, not the typing in the box: the line edit
+        lets the window's shortcuts have those keys."""
+        if event.type() == QEvent.Type.ShortcutOverride and _is_history_key(event):
+            event.ignore()
+            return False
+        return super().event(event)
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape:
             self.put_away()
@@ -95,6 +103,19 @@ class AnswerBox(QLineEdit):
             return super().focusNextPrevChild(forward)
         self.moved.emit(1 if forward else -1)
         return True
+
+
+_HISTORY_KEYS = (
+    QKeySequence.StandardKey.Undo,
+    QKeySequence.StandardKey.Redo,
+)
+_MORE_HISTORY_KEYS = {QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")}
+
+
+def _is_history_key(event: QKeyEvent) -> bool:
+    if any(event.matches(key) for key in _HISTORY_KEYS):
+        return True
+    return QKeySequence(event.keyCombination()) in _MORE_HISTORY_KEYS
 
 
 def cell_rect(view: GraphView, cell: Cell) -> QRectF | None:

@@ -322,11 +322,19 @@ class PracticePanel(QScrollArea):
             return
         keys = self.scene.selected_keys()
         edges = self.scene.selected_edges()
-        wanted: list[Cell] = []
         if len(keys) == 1 and not edges:
-            wanted = [("grad", keys[0], 0), ("value", keys[0], 0)]
+            self.choose(keys[0])
         elif len(edges) == 1 and not keys:
-            wanted = [("partial", *edges[0])]
+            self._choose_first([("partial", *edges[0])])
+
+    def choose(self, key: int) -> None:
+        """Move the box to a node's open cell (its derivative, else its value), if any."""
+        self._choose_first([("grad", key, 0), ("value", key, 0)])
+
+    def _choose_first(self, wanted: list[Cell]) -> None:
+        session = self.session
+        if session is None:
+            return
         for cell in wanted:
             if cell in session.cells and session.is_open(cell) and cell != self.cell:
                 self.go_to(cell)

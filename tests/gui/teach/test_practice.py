@@ -209,6 +209,9 @@ def test_any_order_opens_every_cell(window, qtbot):
     assert window.practice.cell == c
     type_answer(qtbot, window, "9")
     assert session.state(c).status == "right"
+    b = window.document.graph.key_of("b")
+    window.panel.node_activated.emit(b)  # a row of the derivative panel does it too
+    assert window.practice.cell == ("grad", b, 0)
 
 
 # ------------------------------------------------------------------ help
@@ -281,6 +284,10 @@ def test_ctrl_z_undoes_answers_and_leaving_forgets_them(window, qtbot):
     assert window.practice.cell == cell_of(window, "J")
     window.actions["redo"].trigger()
     assert session.state(cell_of(window, "J")).status == "right"
+    box = window.practice.box
+    qtbot.keyClicks(box, "7")
+    qtbot.keyClick(box, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # in the box too
+    assert session.state(cell_of(window, "J")) == CellState()
     assert document.undo_stack.count() == 0  # the document's history is untouched
     window.actions["practice"].trigger()
     assert window.undo_group.activeStack() is document.undo_stack
