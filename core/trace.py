@@ -39,9 +39,10 @@ _OWN_FILES = frozenset({tracer.__file__, __file__})
 
 @dataclass(frozen=True)
 class CallTable:
-    """The calls a trace watched: call i is ``qualnames[i]`` made from call ``parents[i]``
-    (-1 for ``f`` itself), and node key k was made in call ``node_calls[k]`` (-1: before
-    or outside ``f``, such as a model's weights)."""
+    """The calls a trace watched: call i is ``qualnames[i]`` (``Layer.__call__``; a
+    function defined inside another is named without its ``f.<locals>.``) made from
+    call ``parents[i]`` (-1 for ``f`` itself), and node key k was made in call
+    ``node_calls[k]`` (-1: before or outside ``f``, such as a model's weights)."""
 
     qualnames: tuple[str, ...]
     parents: tuple[int, ...]
@@ -112,11 +113,11 @@ def _arguments(f: Callable[..., object], values: dict[str, object]) -> dict[str,
         signature = None
     if signature is not None:
         parameters = signature.parameters
-        named = {
+        named = [  # in the signature's order: the first missing one is named
             name
             for name, p in parameters.items()
             if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
-        }
+        ]
         takes_any = any(p.kind is p.VAR_KEYWORD for p in parameters.values())
         unknown = [name for name in values if name not in named and not takes_any]
         if unknown:
@@ -159,7 +160,7 @@ def _run(
                 call = parent
             else:
                 call = len(qualnames)
-                qualnames.append(code.co_qualname)
+                qualnames.append(code.co_qualname.rpartition("<locals>.")[2])
                 parents.append(parent)
             stack.append([frame, call, mark()])
         elif event == "return" and stack and stack[-1][0] is frame:
@@ -181,4 +182,3 @@ def _run(
         tracer._calls = None
     names_of = {v: name for v, (_, name) in best.items()}
     return result, names_of, (tuple(qualnames), tuple(parents))
-

@@ -1,7 +1,9 @@
 """The ``dvar`` command.
 
 ``dvar`` and ``dvar FILE.dvar`` open the editor; ``dvar eval FILE [--json]`` prints
-values, derivatives and the chain rule without a display.  This module imports no
+values, derivatives and the chain rule without a display; ``dvar trace SCRIPT.py``
+runs a person's own script and shows or saves the graph of one of its functions
+or variables (a ``.py`` file is never run by opening it).  This module imports no
 Qt at load time, so ``dvar eval`` and ``dvar --version`` load only ``core``.
 
 Bad input on any command: exit status 2 and one line on stderr starting
@@ -17,7 +19,7 @@ import unicodedata
 from collections.abc import Sequence
 
 BAD_INPUT = 2
-SUBCOMMANDS = ("eval", "export", "new")
+SUBCOMMANDS = ("eval", "export", "new", "trace")
 
 
 class UsageError(Exception):
@@ -40,6 +42,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _export(args[1:])
         if args and args[0] == "new":
             return _new(args[1:])
+        if args and args[0] == "trace":
+            return _trace(args[1:])
         return _open(args)
     except UsageError as error:
         return _fail(str(error))
@@ -76,7 +80,8 @@ def _open(args: list[str]) -> int:
         epilog="Commands: 'dvar eval FILE [--json]' prints values, derivatives and the chain "
         "rule; 'dvar export FILE -o OUT.png|svg|pdf' draws the diagram; "
         "'dvar new --formula \"J = 3*(a + b*c)\" --set a=5 b=3 c=2 -o FILE.dvar' makes a file; "
-        "'dvar new --practice 2 [--seed S] -o FILE.dvar' makes a practice problem.",
+        "'dvar new --practice 2 [--seed S] -o FILE.dvar' makes a practice problem; "
+        "'dvar trace SCRIPT.py --function f --set a=5' shows the graph of your own code.",
     )
     parser.add_argument("file", nargs="?", help="a .dvar file to open (default: the lecture graph)")
     parser.add_argument("--version", action="version", version=_version())
@@ -100,6 +105,11 @@ def _open(args: list[str]) -> int:
         for line in done:
             print(line)
         return 0
+    if options.file and options.file.lower().endswith(".py"):
+        return _fail(
+            f"{options.file} is a Python script, and dvar never runs a file to open it; to "
+            f"see its graph: dvar trace {options.file} --function NAME (or --var NAME)"
+        )
     from dvar.gui.app.application import run
 
     return run(options.file)
@@ -287,6 +297,61 @@ def _whole_number(text: str) -> int | None:
     """``4217`` as an int; None for anything that is not a plain whole number."""
     text = text.strip()
     return int(text) if text.isascii() and text.lstrip("-").isdigit() else None
+
+
+def _trace(args: list[str]) -> int:
+    parser = _Parser(
+        prog="dvar trace",
+        description="Run your own Python script and show the graph of one of its functions "
+        "(traced with dvar.Value) or module-level variables (a dvar.Value, a Graph or a "
+        "micrograd Value). The script runs as a module, not as __main__.",
+    )
+    parser.add_argument("script", metavar="SCRIPT.py", help="the script to run")
+    chosen = parser.add_mutually_exclusive_group(required=True)
+    chosen.add_argument("--function", metavar="NAME", help="trace this function of the script")
+    chosen.add_argument("--var", metavar="NAME", help="take this module-level variable")
+    parser.add_argument(
+        "--set",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="NAME=VALUE",
+        help="the function's arguments, e.g. --set a=5 b=3 c=2",
+    )
+    parser.add_argument(
+        "-o", "--output", metavar="OUT.dvar", help="save the graph here instead of opening it"
+    )
+    options = parser.parse_args(args)
+    if options.set and options.var:
+        return _fail("--set gives a function's arguments; it goes with --function, not --var")
+
+    from dvar import core
+    from dvar.core.oserrors import reason
+    from dvar.core.script import ScriptError, graph_of_script
+
+    values: dict[str, float] = {}
+    for pair in options.set:
+        name, sep, text = pair.partition("=")
+        try:
+            if not sep or not name.strip():
+                raise ValueError(f"{pair!r} is not NAME=VALUE")
+            values[name.strip()] = core.parse_number(text)
+        except ValueError as error:
+            return _fail(f"--set: {error}")
+    try:
+        graph = graph_of_script(
+            options.script, function=options.function, values=values, variable=options.var
+        )
+    except ScriptError as error:
+        return _fail(str(error))
+    if options.output:
+        try:
+            core.save(graph, options.output)
+        except OSError as error:
+            return _fail(f"{options.output}: cannot write: {reason(error)}")
+        return 0
+    core.show(graph)
+    return 0
 
 
 def _use_offscreen_without_display() -> None:
