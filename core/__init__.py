@@ -14,6 +14,7 @@ notebook and the tests all use it the same way::
     core.diagnose(ev, "b", 3.0).verdict  # 'upstream-only': du alone (see core/practice.py)
 """
 
+from dvar.core.display import show
 from dvar.core.engine import Nudge, evaluate, nudge, prepare
 from dvar.core.evaluation import NOTATIONS, Evaluation, Term, derivative_symbol
 from dvar.core.fileformat import FileFormatError, dumps, from_dict, load, loads, save, to_dict
@@ -35,9 +36,8 @@ from dvar.core.practice import Diagnosis, diagnose, hints
 from dvar.core.problems import make_problem
 from dvar.core.pyexport import to_python
 from dvar.core.resources import example_path, examples
-from dvar.core.show import show
-from dvar.core.trace import trace
 from dvar.core.tracer import Value
+from dvar.core.tracing import trace
 from dvar.core.train import TrainResult, descend, plan_descent
 
 __version__ = "0.1.0"

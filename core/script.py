@@ -7,7 +7,7 @@ not run), with its own folder first on ``sys.path`` and ``sys.argv`` set to
 ``[SCRIPT]``, as Python would.  Then:
 
 - ``function``: the script's function of that name is traced with ``values``
-  (:func:`dvar.core.trace.trace`);
+  (:func:`dvar.core.tracing.trace`);
 - ``variable``: the module-level variable of that name is taken: a ``dvar.Value``
   (its graph), a ``core.Graph``, or a micrograd ``Value`` (``from_micrograd``).
 
@@ -26,8 +26,8 @@ from pathlib import Path
 
 from dvar.core.graph import Graph, GraphError
 from dvar.core.micrograd import from_micrograd
-from dvar.core.trace import trace
 from dvar.core.tracer import Value
+from dvar.core.tracing import trace
 
 MODULE_NAME = "__dvar_trace__"
 

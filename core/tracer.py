@@ -69,7 +69,7 @@ _sequence = itertools.count()
 _by_sequence = attrgetter("_seq")
 
 #: While :func:`dvar.trace` runs: the stack of the calls it watches, innermost last,
-#: each ``[frame, call id, first sequence number]`` (see ``core/trace.py``).
+#: each ``[frame, call id, first sequence number]`` (see ``core/tracing.py``).
 _calls: list[list] | None = None
 
 
@@ -132,7 +132,7 @@ class Value:
         return ev
 
     def _repr_svg_(self) -> str | None:
-        from dvar.core.show import svg
+        from dvar.core.display import svg
 
         return svg(self.graph())
 

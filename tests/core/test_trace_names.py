@@ -7,7 +7,7 @@ import pytest
 
 import dvar
 from dvar import core
-from dvar.core.trace import call_chains, call_table
+from dvar.core.tracing import call_chains, call_table
 
 
 def lecture(a, b, c):
