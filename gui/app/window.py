@@ -395,6 +395,11 @@ class MainWindow(FileMenu, RecentFiles, RecoveryOffer, QMainWindow):
         elif self.document.undo_stack in self.undo_group.stacks():
             self.undo_group.setActiveStack(self.document.undo_stack)
         self._sync_practice_action(session is not None)
+        # The other teaching tools would show what is hidden (the step-through's
+        # breakdowns, the nudge's "beside da = 3"): they wait until practice ends.
+        self.teaching.setEnabled(session is None)
+        for name in _SHOW_ANSWERS:
+            self.actions[name].setEnabled(session is None)
         self._on_canvas_selection()
         self._after_change([], self.document.evaluation)
 
@@ -613,6 +618,17 @@ class MainWindow(FileMenu, RecentFiles, RecoveryOffer, QMainWindow):
             "panel explains each one with the chain rule.</p>"
             "<p>Opens with the lecture's example J = 3(a + bc).</p>",
         )
+
+
+#: Teach actions that would show the answers, off while practising.
+_SHOW_ANSWERS = (
+    "step_backward",
+    "step_forward",
+    "next_step",
+    "previous_step",
+    "play_steps",
+    "forward_mode",
+)
 
 
 def _name_step(action: QAction, base: str, step: str) -> None:

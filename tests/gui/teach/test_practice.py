@@ -160,6 +160,9 @@ def test_the_structure_and_the_values_are_locked_while_practising(window, qtbot)
     node = graph.node(a)
     assert document.run(MoveNodes(graph, {a: ((node.x, node.y), (node.x + 40, node.y))}))
     assert window.practice.active  # moving a node is no reason to stop
+    assert not window.teaching.isEnabled()  # its breakdowns and nudges would tell
+    for name in ("step_backward", "next_step", "forward_mode"):
+        assert not window.actions[name].isEnabled()
 
 
 def test_leaving_practice_gives_back_the_plain_view(window, qtbot):
@@ -174,6 +177,7 @@ def test_leaving_practice_gives_back_the_plain_view(window, qtbot):
     assert window.undo_group.activeStack() is document.undo_stack
     assert window.value_label.text() == "J = 33"
     assert not window.actions["practice"].isChecked()
+    assert window.teaching.isEnabled() and window.actions["next_step"].isEnabled()
 
 
 def test_the_p_key_on_the_canvas_starts_and_leaves_practice(window, qtbot):
