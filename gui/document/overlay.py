@@ -60,6 +60,9 @@ class Mark:
     state: str
     #: The cell's tooltip: the diagnosis of a wrong answer, or what the cell asks for.
     tip: str = ""
+    #: A solved derivative's breakdown may show: every number in it is solved too
+    #: (in any order, a cell can be solved before the ones it is built from).
+    explained: bool = True
 
     @property
     def solved(self) -> bool:
@@ -142,6 +145,14 @@ class Overlay:
         if self.shown_grads is not None and key not in self.shown_grads:
             return False
         return not self.cells or self._solved(("grad", key, 0))
+
+    def breakdown_shown(self, key: int) -> bool:
+        """True when the chain rule for dnode may show with its numbers (the panel's
+        breakdown, the card): the derivative shows, and so does every number in it."""
+        if not self.grad_shown(key):
+            return False
+        mark = self.mark("grad", key)
+        return mark is None or mark.explained
 
     def mark(self, kind: str, key: int, slot: int = 0) -> Mark | None:
         """The practice mark of a cell (``"grad"``, ``"value"`` or ``"partial"``), or None

@@ -92,6 +92,9 @@ def card_text(
     if mark is not None and not mark.solved:  # practice: the learner's to work out
         symbol = derivative_symbol(node_id, evaluation.output, notation)
         return CardText((f"{symbol} = {mark.text or '…'}   (practice: your turn)",), "")
+    if mark is not None and not mark.explained:  # solved, but what it is built from is not
+        symbol = derivative_symbol(node_id, evaluation.output, notation)
+        return CardText((f"{symbol} = {mark.text}",), "")
     if not overlay.grad_shown(key):  # stepping: this derivative is not worked out yet
         symbol = derivative_symbol(node_id, evaluation.output, notation)
         when = "yet: step on to reach it" if overlay.backward_shown else "in the forward pass"

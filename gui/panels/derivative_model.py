@@ -207,7 +207,7 @@ class DerivativeModel(QAbstractItemModel):
 
     def lines(self, key: int) -> list[str]:
         """A row's breakdown: the chain rule, then ``via u: du · ∂u/∂b = 3 · 2 = 6`` per use."""
-        if not self.overlay.grad_shown(key):  # stepping: not worked out yet
+        if not self.overlay.breakdown_shown(key):  # stepping: not worked out yet
             return []
         lines = self._lines.get(key)
         if lines is None:
@@ -315,7 +315,7 @@ class DerivativeModel(QAbstractItemModel):
         if column == 0:
             node_id = evaluation.id_of(key)
             lines = [self.explain(node_id, evaluation.output)]
-            if shown:
+            if shown and self.overlay.breakdown_shown(key):
                 lines.append(evaluation.breakdown(key, self.notation))
             error = evaluation.error(key)
             if error is not None and error not in lines[-1]:

@@ -127,6 +127,10 @@ class PracticeSession(QObject):
         self.cells: list[Cell] = _cells(document.graph, self.evaluation, self.kinds, chips)
         self._states: dict[Cell, CellState] = {}
         self._needs: dict[Cell, list[Cell]] = _needs(document.graph, self.cells)
+        # A breakdown of dnode shows the derivatives and local derivatives it is built
+        # from, and local derivatives are often values (∂(x·y)/∂x = y).
+        values = [cell for cell in self.cells if cell[0] == "value"]
+        self._explained_by = {cell: self._needs[cell] + values for cell in self.cells}
 
     # ------------------------------------------------------------------ reading
     def state(self, cell: Cell) -> CellState:
@@ -196,10 +200,13 @@ class PracticeSession(QObject):
     def mark(self, cell: Cell) -> Mark:
         """What the cell shows on the canvas and in the panel."""
         state = self.state(cell)
-        if state.status == "right":
-            return Mark(f"{format_number(self.truth(cell))} ✓", "right", "Right")
-        if state.status == "revealed":
-            return Mark(f"{format_number(self.truth(cell))} (given)", "revealed", "Revealed")
+        if state.solved:
+            # Its breakdown shows once everything in it is solved as well.
+            explained = all(self.state(c).solved for c in self._explained_by[cell])
+            number = format_number(self.truth(cell))
+            if state.status == "right":
+                return Mark(f"{number} ✓", "right", "Right", explained)
+            return Mark(f"{number} (given)", "revealed", "Revealed", explained)
         if not self.is_open(cell):
             needed = [self.symbol(c) for c in self._needs[cell] if not self.state(c).solved]
             return Mark("", "waiting", f"Right to left: solve {', '.join(needed)} first")

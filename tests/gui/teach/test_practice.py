@@ -213,6 +213,14 @@ def test_any_order_opens_every_cell(window, qtbot):
     assert window.practice.cell == c
     type_answer(qtbot, window, "9")
     assert session.state(c).status == "right"
+    model = window.panel.rows_model
+    assert model.lines(c[1]) == []  # its breakdown would tell du, which is not solved
+    card = card_text(window.document.graph, session.evaluation, c[1], "d", window.document.overlay)
+    assert card.lines == ("dc = 9 ✓",) and card.sentence == ""
+    for node_id, answer in LECTURE[:4]:  # dJ, dv, da, du
+        window.practice.go_to(cell_of(window, node_id))
+        type_answer(qtbot, window, answer)
+    assert model.lines(c[1])[0] == "dc = du · ∂u/∂c = du · b = 3 · 3 = 9"
     b = window.document.graph.key_of("b")
     window.panel.node_activated.emit(b)  # a row of the derivative panel does it too
     assert window.practice.cell == ("grad", b, 0)
