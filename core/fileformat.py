@@ -446,6 +446,6 @@ def save(graph: Graph, path: str | os.PathLike[str]) -> None:
 
 def _compact(x: float | None) -> float | int | None:
     """A whole number as an int (``5``, not ``5.0``); anything else, -0.0 included, as is."""
-    if x is not None and x.is_integer() and abs(x) < 2**53 and math.copysign(1.0, x) > 0:
+    if x is not None and x.is_integer() and abs(x) < 2**53 and (x or math.copysign(1.0, x) > 0):
         return int(x)
     return x

@@ -99,9 +99,11 @@ def test_a_file_whose_nodes_are_not_in_order_loads() -> None:
 def test_numbers_are_written_compactly_and_exactly() -> None:
     g = core.Graph()
     g.add_node("input", "i", value=3)
+    g.add_node("input", "m", value=-2.0)
     g.add_node("input", "f", value=0.1 + 0.2)
     text = core.dumps(g)
     assert '"value": 3}' in text
+    assert '"value": -2}' in text  # a negative whole number too; only -0.0 keeps its point
     assert core.loads(text).node("f").value == 0.1 + 0.2
 
 
