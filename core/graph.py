@@ -129,11 +129,13 @@ class Graph:
         )
 
     def is_inline_constant(self, ref: NodeRef) -> bool:
-        """A constant with exactly one use (one slot of one consumer).  The canvas draws
-        it as a chip on that port, and breakdowns write it as its number: ``J = 3·v``.
-        Plan.inline_constants() is the same rule over a plan's arrays."""
+        """A constant with exactly one use (one slot of one consumer), not marked to be
+        drawn as a box.  The canvas draws it as a chip on that port, and breakdowns write
+        it as its number: ``J = 3·v``.  Plan.inline_constants() is the same rule over a
+        plan's arrays."""
         key = self.key_of(ref)
-        return self._nodes[key].op.name == "const" and self.nx.out_degree(key) == 1
+        node = self._nodes[key]
+        return node.op.name == "const" and not node.box and self.nx.out_degree(key) == 1
 
     def upstream(self, ref: NodeRef) -> set[int]:
         """Keys of every node this node depends on (its ancestors)."""
@@ -315,9 +317,7 @@ class Graph:
         if key is None:
             key = self._next_key
         self._next_key = max(self._next_key, key + 1)
-        node = Node(
-            key, node_id, spec, number, None, label, bool(param), px, py, dict(extra or {})
-        )
+        node = Node(key, node_id, spec, number, None, label, bool(param), px, py, dict(extra or {}))
         node.box = bool(box)
         with self.batch():
             self._insert(node, self._next_rank)

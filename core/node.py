@@ -32,9 +32,18 @@ class Event:
     slot: int | None = None
 
 
-#: Events that change which values flow where; evaluation plans are rebuilt after them.
+#: Events that change which values flow where, or which constants are inline (a
+#: breakdown writes those as numbers); evaluation plans are rebuilt after them.
 STRUCTURAL = frozenset(
-    {"node_added", "node_removed", "connected", "disconnected", "output_changed", "reset"}
+    {
+        "node_added",
+        "node_removed",
+        "connected",
+        "disconnected",
+        "output_changed",
+        "reset",
+        "box_changed",
+    }
 )
 
 

@@ -149,11 +149,15 @@ class Plan:
         return self._uses
 
     def inline_constants(self) -> set[int]:
-        """Positions of the constants with exactly one use, the rule of
+        """Positions of the constants with exactly one use and no box mark, the rule of
         Graph.is_inline_constant: breakdowns write them as their number."""
-        const = OPS["const"]
+        const, nodes = OPS["const"], self._nodes
         uses = self.uses()
-        return {i for i, op in enumerate(self.ops) if op is const and len(uses[i]) == 1}
+        return {
+            i
+            for i, op in enumerate(self.ops)
+            if op is const and len(uses[i]) == 1 and not nodes[i].box
+        }
 
     def grad_start(self) -> list[float]:
         """A new list of what each derivative's sum starts from: -0.0 (so that the

@@ -45,11 +45,7 @@ def formula(
 def inline_constants(graph: Graph) -> set[int]:
     """Keys of the constants drawn on their consumer's port and written as their number:
     those with exactly one use (``Graph.is_inline_constant``) not dragged off as a box."""
-    return {
-        node.key
-        for node in graph
-        if node.op.name == "const" and not node.box and graph.is_inline_constant(node.key)
-    }
+    return {node.key for node in graph if graph.is_inline_constant(node.key)}
 
 
 _LATEX = {

@@ -44,3 +44,14 @@ def test_the_plan_applies_the_same_rule_as_the_graph():
     by_plan = {plan.keys[i] for i in plan.inline_constants()}
     by_graph = {node.key for node in g if g.is_inline_constant(node.key)}
     assert by_plan == by_graph == {g.key_of("three")}
+
+
+def test_a_constant_marked_as_a_box_is_not_inline_and_its_breakdown_names_it():
+    g = _lecture()
+    assert "dJ · 3 =" in engine.evaluate(g).breakdown("v")
+    g.set_box("three", True)
+    assert not g.is_inline_constant("three")
+    assert g.key_of("three") not in {plan_for(g).keys[i] for i in plan_for(g).inline_constants()}
+    assert "dJ · three =" in engine.evaluate(g).breakdown("v")
+    g.set_box("three", False)
+    assert "dJ · 3 =" in engine.evaluate(g).breakdown("v")
