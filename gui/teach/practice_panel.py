@@ -9,6 +9,7 @@ view, unlocks the document and forgets the answers.
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -317,9 +318,8 @@ class PracticePanel(QScrollArea):
 
     def _on_selection(self) -> None:
         """Choosing a node (or an edge) on the canvas moves the box to its open cell."""
-        session = self.session
-        if session is None:
-            return
+        if self.session is None or not shiboken6.isValid(self.scene):
+            return  # not practising, or the window is closing and its scene is gone
         keys = self.scene.selected_keys()
         edges = self.scene.selected_edges()
         if len(keys) == 1 and not edges:
