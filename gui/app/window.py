@@ -239,7 +239,7 @@ class MainWindow(FileMenu, RecentFiles, RecoveryOffer, QMainWindow):
         return self.scene.selected_keys()
 
     def copy(self) -> bool:
-        keys = self.selected_keys()
+        keys = self.scene.selected_with_chips()
         if not keys:
             self.show_message("Nothing selected to copy")
             return False
@@ -259,7 +259,7 @@ class MainWindow(FileMenu, RecentFiles, RecoveryOffer, QMainWindow):
         self._add_records(records, f"Paste {len(records)} node{'s' * (len(records) != 1)}")
 
     def duplicate(self) -> None:
-        keys = self.selected_keys()
+        keys = self.scene.selected_with_chips()
         if not keys:
             self.show_message("Select nodes to duplicate")
             return
@@ -272,7 +272,7 @@ class MainWindow(FileMenu, RecentFiles, RecoveryOffer, QMainWindow):
             self.scene.select_keys(command.keys)
 
     def delete_selection(self) -> None:
-        keys, edges = self.selected_keys(), self.scene.selected_edges()
+        keys, edges = self.scene.selected_with_chips(), self.scene.selected_edges()
         if not keys and not edges:
             self.show_message("Nothing selected to delete")
             return

@@ -665,6 +665,15 @@ class GraphScene(QGraphicsScene):
     def selected_keys(self) -> list[int]:
         return [item.key for item in self.selectedItems() if isinstance(item, NodeItem)]
 
+    def selected_with_chips(self) -> list[int]:
+        """The selected nodes and the chips on their ports, which read as part of them:
+        what copy, duplicate and delete take."""
+        keys = self.selected_keys()
+        chosen = set(keys)
+        for key in list(keys):
+            keys += [chip for chip in self._hosted.get(key, ()) if chip not in chosen]
+        return keys
+
     def selected_edges(self) -> list[tuple[int, int]]:
         return [
             (item.consumer.key, item.slot)

@@ -287,3 +287,20 @@ def test_an_edge_dropped_on_a_chip_is_refused_with_a_reason(window):
     drag(window, port_point(window, k["a"], "out"), _chip_point(window, k["three"]))
     assert stack.count() == 0
     assert status(window) == "Refused: slot 1 of J holds the constant 3; drag it off the port first"
+
+
+def test_copy_delete_and_duplicate_take_the_chips_of_the_chosen_nodes(window):
+    graph, scene = window.document.graph, window.scene
+    j, three = graph.key_of("J"), graph.key_of("three")
+    scene.select_keys([j])
+    assert window.copy()
+    window.paste()
+    pasted = [node for node in graph if node.key not in (j, three) and node.op.name == "mul"]
+    pasted_j = [n for n in pasted if n.id != "u"]
+    assert len(pasted_j) == 1 and None not in pasted_j[0].inputs[:1]  # its 3 came along
+    assert graph.node(pasted_j[0].inputs[0]).value == 3.0
+    scene.select_keys([j])
+    window.delete_selection()
+    assert "J" not in graph and "three" not in graph  # no stray box left behind
+    window.document.undo_stack.undo()
+    assert "J" in graph and graph.is_inline_constant("three")
