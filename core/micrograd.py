@@ -134,54 +134,64 @@ class _Walk:
         c0: list[int] = []
         c1: list[int] = []
         uses = [0]
-        ks: dict[int, float] = {}
+        self.ks: dict[int, float] = {}  # exponents of the powers, by index
         get = index.get
         known = {text: code for text, (_, code) in _OPS.items()}
-        for i, v in enumerate(values):  # grows while we walk it
+        add_code, add_c0, add_c1 = codes.append, c0.append, c1.append
+        add_value, add_use = values.append, uses.append
+        for v in values:  # grows while we walk it
             try:
                 prev, text = v._prev, v._op
             except AttributeError:
                 _check_value(v, "an operand")
-            code = known.get(text) if type(text) is str else None
-            if code is None:
-                code = _POW_CODE
-                ks[i] = _exponent(text)
+            code = known.get(text) if text.__class__ is str else None
             n = len(prev)
+            if code is None or (n == 0) != (code == 1) or n > 2 or (n == 2 and code > 3):
+                code = self._odd(v, text, n, len(codes))
+            add_code(code)
+            if n == 0:
+                add_c0(-1)
+                add_c1(-1)
+                continue
             if n == 2:
-                a, b = prev
-            elif n == 1:
-                (a,) = prev
-                b = a if code == 2 or code == 3 else None
-            elif n == 0:
-                a = b = None
+                x, y = prev
             else:
-                raise GraphError(f"a micrograd {text} Value with {n} operands")
-            if (code == 1) != (a is None) or (b is not None and code != 2 and code != 3):
-                raise GraphError(f"a micrograd {text or 'leaf'} Value with {n} operands")
-            codes.append(code)
-            if a is None:
-                c0.append(-1)
-                c1.append(-1)
-                continue
-            j = get(id(a))
+                (x,) = prev
+                y = x if code == 2 or code == 3 else None  # x*x or x+x: one child
+            key = id(x)
+            j = get(key)
             if j is None:
-                j = index[id(a)] = len(values)
-                values.append(a)
-                uses.append(0)
-            uses[j] += 1
-            c0.append(j)
-            if b is None:
-                c1.append(-1)
+                j = index[key] = len(values)
+                add_value(x)
+                add_use(1)
+            else:
+                uses[j] += 1
+            add_c0(j)
+            if y is None:
+                add_c1(-1)
                 continue
-            j = get(id(b))
+            key = id(y)
+            j = get(key)
             if j is None:
-                j = index[id(b)] = len(values)
-                values.append(b)
-                uses.append(0)
-            uses[j] += 1
-            c1.append(j)
+                j = index[key] = len(values)
+                add_value(y)
+                add_use(1)
+            else:
+                uses[j] += 1
+            add_c1(j)
         self.values, self.index, self.codes, self.c0, self.c1 = values, index, codes, c0, c1
-        self.uses, self.ks = uses, ks
+        self.uses = uses
+
+    def _odd(self, v: object, text: object, n: int, i: int) -> int:
+        """The code of a Value the fast path does not know: a power (its exponent goes
+        into ``ks``), else GraphError."""
+        code = _OPS.get(text, (None, None))[1] if isinstance(text, str) else None
+        if code is None:
+            code = _POW_CODE
+            self.ks[i] = _exponent(text)
+        if n > 2 or (n == 0) != (code == 1) or (n == 2 and code not in (2, 3)):
+            raise GraphError(f"a micrograd {text or 'leaf'} Value with {n} operands")
+        return code
 
     def walk(self) -> list[int]:
         """Indices from the root down, each once all of its consumers have come, operands
@@ -292,31 +302,38 @@ class _Walk:
         nodes: list[Node] = []
         append = nodes.append
         isfinite = math.isfinite
+        p = 0
         for i in order:
             code = codes[i]
-            p = len(nodes)
             if code == 1:
                 x = float(values[i].data)
                 if not isfinite(x):
                     raise GraphError(f"a micrograd leaf holds {x}; dvar holds finite numbers only")
                 inputs = []
             elif code == _POW_CODE:  # the exponent: a constant just before its power
-                name = _fresh("k", count, taken)
-                append(Node(p, name, OPS["const"], ks[i], []))
+                append(Node(p, _fresh("k", count, taken), OPS["const"], ks[i], []))
                 inputs, x = [position[c0[i]], p], None
                 p += 1
             else:
                 b = c1[i]
                 inputs, x = [position[c0[i]]] if b < 0 else [position[c0[i]], position[b]], None
-            label = taken.get(i) if taken else None
-            if label is None:
-                name, label = _fresh(stems[code], count, taken), None
-            elif label[0]:  # the label is the id
-                name, label = label[1], None
+            label = None
+            if not taken:  # no labels at all (micrograd itself): a name by counting
+                stem = stems[code]
+                n = count[stem] + 1
+                count[stem] = n
+                name = f"{stem}_{n}" if n > 1 else stem
             else:
-                name, label = _fresh(stems[code], count, taken), label[1]
+                label = taken.get(i)
+                if label is None:
+                    name = _fresh(stems[code], count, taken)
+                elif label[0]:  # the label is the id
+                    name, label = label[1], None
+                else:
+                    name, label = _fresh(stems[code], count, taken), label[1]
             append(Node(p, name, ops[code], x, inputs, label))
             position[i] = p
+            p += 1
         graph = Graph._from_nodes(nodes, list(range(len(nodes))), position[0], {})
         return graph, NodeOf(values, self.index, [nodes[p].id for p in position])
 
@@ -327,7 +344,11 @@ class _Walk:
         values = self.values
         found: dict = {}
         for i in order:
-            label = getattr(values[i], "label", None)
+            v = values[i]
+            try:
+                label = v.__dict__.get("label")  # no exception where there is none
+            except AttributeError:
+                label = getattr(v, "label", None)
             if label and isinstance(label, str):
                 if is_valid_id(label) and label not in found:
                     found[label] = True
