@@ -359,3 +359,25 @@ def test_every_level_can_be_practised_to_the_end(window, qtbot, level):
         assert cell is not None
         type_answer(qtbot, window, repr(session.truth(cell)))
     assert session.score().first_time == len(session.cells)
+
+
+def test_practice_without_an_output_is_refused_with_a_reason(empty_window):
+    said = []
+    empty_window.document.message.connect(said.append)
+    empty_window.actions["practice"].trigger()
+    assert not empty_window.practice.active
+    assert not empty_window.actions["practice"].isChecked()
+    assert said == ["Choose an output first: practice works back from it"]
+
+
+def test_a_local_derivative_has_hints_of_its_own(window, qtbot):
+    start(window, "partial")
+    panel = window.practice
+    j = window.document.graph.key_of("J")
+    assert panel.cell == ("partial", j, 1)
+    ladder = hints(window.document.evaluation, "v", consumer="J", slot=1)
+    panel.hint_button.click()
+    assert f"Hint 1: {ladder[0]}" in panel.message.text()
+    assert panel.nudge_button.text() == "Nudge v"
+    panel.nudge_button.click()
+    assert "watch J" in panel.message.text() and "ΔJ/Δv ≈ 3" in panel.message.text()
