@@ -153,7 +153,7 @@ class StepMode:
             return f"{head}\n{node.id} = {value}  ({node.op.name})"
         from dvar.core.text import formula
 
-        return f"{head}\n{formula(graph, node)} = {value}"
+        return f"{head}\n{formula(graph, node, evaluation.inline_constant_keys)} = {value}"
 
 
 class TeachingPanel(QWidget):

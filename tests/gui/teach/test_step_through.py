@@ -108,3 +108,14 @@ def test_constants_show_their_value_from_the_first_step(window):
     assert "constants are known" in teaching.step_text.text()
     teaching.step_to(mode.steps)
     assert all(window.document.overlay.value_shown(node.key) for node in graph)
+
+
+def test_the_forward_steps_write_the_inline_constant_by_its_number(window):
+    teaching = window.teaching
+    teaching.start_steps(backward=False)
+    texts = []
+    for step in range(1, teaching.step_mode.steps + 1):
+        teaching.step_to(step)
+        texts.append(teaching.step_text.text())
+    assert any("J = 3·v = 33" in text for text in texts)
+    assert not any("three" in text for text in texts)
