@@ -325,7 +325,8 @@ class NodeItem(QGraphicsRectItem):
             ("output  " if self.is_output else "") + self.symbol,
         )
 
-        painter.setPen(muted if self.has_error else text)
+        value_mark = self.marks[0] if self.marks else None  # practice: green when right
+        painter.setPen(mark_color(value_mark, look) or (muted if self.has_error else text))
         numbers = getattr(self.scene(), "show_numbers", True)
         room = width - TEXT_LEFT - TEXT_RIGHT
         line, font = self.value_line(numbers, room)
