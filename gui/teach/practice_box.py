@@ -41,6 +41,13 @@ class AnswerBox(QLineEdit):
         self.returnPressed.connect(self._submit)
         view.horizontalScrollBar().valueChanged.connect(self.place)
         view.verticalScrollBar().valueChanged.connect(self.place)
+        # A zoom need not scroll: the box looks again whenever the canvas is painted.
+        view.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched, event: QEvent) -> bool:  # noqa: N802 (as Qt names it)
+        if event.type() in (QEvent.Type.Paint, QEvent.Type.Resize) and self.cell is not None:
+            self.place()
+        return False
 
     def open(self, cell: Cell, tip: str = "") -> None:
         """Put the box over ``cell``, empty, with the keyboard in it."""
@@ -77,7 +84,8 @@ class AnswerBox(QLineEdit):
         if box.height() < MIN_HEIGHT:
             box.moveTop(box.center().y() - MIN_HEIGHT // 2)
             box.setHeight(MIN_HEIGHT)
-        self.setGeometry(box)
+        if box != self.geometry():
+            self.setGeometry(box)
 
     def _submit(self) -> None:
         if self.cell is not None:

@@ -180,6 +180,17 @@ def test_leaving_practice_gives_back_the_plain_view(window, qtbot):
     assert window.teaching.isEnabled() and window.actions["next_step"].isEnabled()
 
 
+def test_the_answer_box_follows_its_cell_when_the_canvas_zooms(window, qtbot):
+    start(window)
+    box = window.practice.box
+    before = box.geometry()
+    window.view.zoom_by(1.25)
+    qtbot.waitUntil(lambda: box.geometry() != before)
+    item = window.scene.nodes[window.document.graph.key_of("J")]
+    node = window.view.mapFromScene(item.sceneBoundingRect()).boundingRect()
+    assert node.intersects(box.geometry())
+
+
 def test_the_p_key_on_the_canvas_starts_and_leaves_practice(window, qtbot):
     window.view.setFocus()
     qtbot.keyClick(window.view, Qt.Key.Key_P)
