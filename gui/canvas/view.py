@@ -8,6 +8,8 @@ too, each in a module of its own.
 
 from __future__ import annotations
 
+import itertools
+
 from PySide6.QtCore import QEvent, QLineF, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPalette, QPen, QWheelEvent
 from PySide6.QtWidgets import QFrame, QGraphicsView, QWidget
@@ -37,6 +39,8 @@ from dvar.gui.document.commands import AddNodes
 MIN_ZOOM, MAX_ZOOM = 0.05, 4.0
 #: The room fit leaves round the graph, in scene units.
 FIT_MARGIN = 40.0
+#: How many nodes' names fit looks at, at most (see GraphView.names_zoom).
+NAMES_SAMPLE = 500
 #: The room a new node keeps around itself, in scene units.
 NODE_GAP = 2 * GRID
 #: The horizontal run of a new constant's edge: room for its arrow and its label.
@@ -143,12 +147,14 @@ class GraphView(QGraphicsView):
 
     def names_zoom(self) -> float:
         """The least zoom fit goes to: the one at which nine nodes in ten show their
-        names (the longest few may not), and never more than full detail needs."""
+        names (the longest few may not), and never more than full detail needs.  A
+        big graph is judged by an even sample of NAMES_SAMPLE of its nodes."""
         scene = self.graph_scene()
         fonts, items, chips = Fonts.get(), scene.nodes, scene.chips
+        stride = max(1, len(scene.graph) // NAMES_SAMPLE)
         needed = sorted(
             named_zoom(fonts.advance("title", node.label or node.id), box.width(), box.height())
-            for node in scene.graph
+            for node in itertools.islice(scene.graph, 0, None, stride)
             if node.key in items and node.key not in chips  # a chip shows a number, not a name
             for box in (items[node.key].box(),)
         )
