@@ -172,13 +172,13 @@ def _run(
                     if known is None or depth < known[0]:
                         best[v] = (depth, name)
 
-    previous = sys.getprofile()
+    previous, outer = sys.getprofile(), tracer._calls  # a trace inside a trace gets both back
     tracer._calls = stack
     sys.setprofile(profile)
     try:
         result = f(**arguments)
     finally:
         sys.setprofile(previous)
-        tracer._calls = None
+        tracer._calls = outer
     names_of = {v: name for v, (_, name) in best.items()}
     return result, names_of, (tuple(qualnames), tuple(parents))

@@ -157,3 +157,21 @@ def test_each_node_remembers_the_calls_that_made_it() -> None:
     neuron_calls = {table.node_calls[k] for k in tanh_keys}
     assert len(neuron_calls) == 2  # one call per neuron: what a group needs
     assert call_chains(core.Graph()) == {}
+
+
+def test_a_trace_inside_a_trace_gives_the_outer_one_its_hook_back() -> None:
+    import sys
+
+    def inner(p):
+        q = p * 2
+        return q
+
+    def outer(a):
+        g = dvar.trace(inner, p=3)
+        b = a + core.evaluate(g).values["q"]
+        return b
+
+    before = sys.getprofile()
+    g = dvar.trace(outer, a=1)
+    assert sys.getprofile() is before
+    assert g.output == "b" and core.evaluate(g).values["b"] == 7.0
