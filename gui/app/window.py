@@ -398,6 +398,7 @@ class MainWindow(FileMenu, RecentFiles, RecoveryOffer, QMainWindow):
         # The other teaching tools would show what is hidden (the step-through's
         # breakdowns, the nudge's "beside da = 3"): they wait until practice ends.
         self.teaching.setEnabled(session is None)
+        self.training.setEnabled(session is None)  # it shows J, and could not step anyway
         for name in _SHOW_ANSWERS:
             self.actions[name].setEnabled(session is None)
         self._on_canvas_selection()
@@ -628,6 +629,7 @@ _SHOW_ANSWERS = (
     "previous_step",
     "play_steps",
     "forward_mode",
+    "train",
 )
 
 

@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
 from dvar import core
-from dvar.core import Event, Graph
+from dvar.core import Event, Graph, GraphError
 from dvar.gui.document.commands import GraphCommand, MoveNodes, SetField, SetValues
 from dvar.gui.document.overlay import PLAIN, Overlay
 
@@ -95,7 +95,10 @@ class Document(QObject):
         """Do an edit through the undo stack.  A refused edit changes nothing and says why."""
         if self.locked is not None and not _allowed_while_locked(command):
             what = "a value" if _changes_values(command) else "the graph"
-            self.message.emit(f"Leave {self.locked} to change {what}: the answers would change")
+            command.error = GraphError(
+                f"Leave {self.locked} to change {what}: the answers would change"
+            )
+            self.message.emit(str(command.error))
             return False
         command.on_replay = self.history_moving.emit
         command.on_run = self._command_running

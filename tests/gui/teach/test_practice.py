@@ -160,6 +160,27 @@ def test_the_structure_and_the_values_are_locked_while_practising(window, qtbot)
     node = graph.node(a)
     assert document.run(MoveNodes(graph, {a: ((node.x, node.y), (node.x + 40, node.y))}))
     assert window.practice.active  # moving a node is no reason to stop
+    assert not window.training.isEnabled()
+
+
+def test_gestures_and_dialogs_that_would_change_the_graph_are_refused(window, qtbot):
+    from dvar.gui.dialogs.formula import FormulaDialog
+    from tests.gui.helpers import connect, fit
+
+    start(window)
+    graph = window.document.graph
+    before = core.dumps(graph)
+    fit(window)
+    a, u = graph.key_of("a"), graph.key_of("u")
+    connect(window, a, u, 0)  # onto an occupied slot, and structure anyway
+    window.view.add_node("add", window.view.mapToScene(10, 10))
+    dialog = FormulaDialog(window.document, window)
+    qtbot.addWidget(dialog)
+    dialog.editor.setPlainText("J = a*b")
+    assert not dialog.build()
+    assert "Leave practice to change the graph" in dialog.error.text()
+    assert core.dumps(graph) == before
+    assert window.practice.active
     assert not window.teaching.isEnabled()  # its breakdowns and nudges would tell
     for name in ("step_backward", "next_step", "forward_mode"):
         assert not window.actions[name].isEnabled()
