@@ -10,7 +10,7 @@ view, unlocks the document and forgets the answers.
 from __future__ import annotations
 
 import shiboken6
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -26,12 +26,13 @@ from PySide6.QtWidgets import (
 
 from dvar import core
 from dvar.core.problems import LEVELS
+from dvar.gui.canvas.look import TEXT_LOD
 from dvar.gui.canvas.scene import GraphScene
 from dvar.gui.canvas.view import GraphView
 from dvar.gui.document.document import Document
 from dvar.gui.document.overlay import Cell
 from dvar.gui.teach.practice import KIND_TITLES, KINDS, PracticeSession
-from dvar.gui.teach.practice_box import AnswerBox
+from dvar.gui.teach.practice_box import AnswerBox, cell_rect
 
 IDLE_TEXT = (
     "Hide the numbers, then work them out: type each into its box on the canvas and "
@@ -211,6 +212,7 @@ class PracticePanel(QScrollArea):
         self.session_changed.emit(session)
         self._on_session_changed()
         self.go_to(session.next_open())
+        QTimer.singleShot(0, self._readable)  # after a new document's first fit
         return True
 
     def stop(self) -> None:
@@ -245,8 +247,25 @@ class PracticePanel(QScrollArea):
         else:
             mark = session.mark(cell)
             self.box.set_state(mark.state)
+            self._show_cell()  # the view follows the answers across a big graph
             self.box.open(cell, mark.tip)
         self._show()
+
+    def _readable(self) -> None:
+        """Zoomed out so far that nodes are blocks, the cells cannot be read: zoom in
+        to where they can, and show the cell at hand."""
+        if self.session is None or not shiboken6.isValid(self.view):
+            return
+        if self.view.zoom() < TEXT_LOD:
+            self.view.zoom_by(TEXT_LOD * 1.01 / self.view.zoom())
+        self._show_cell()
+
+    def _show_cell(self) -> None:
+        rect = cell_rect(self.view, self.cell) if self.cell is not None else None
+        if rect is not None:
+            self.view.ensureVisible(rect, 80, 60)
+            if self.box is not None:
+                self.box.place()
 
     def answer(self, cell: Cell, text: str) -> None:
         """Check what was typed into ``cell``; a right answer moves on to the next cell."""

@@ -212,6 +212,16 @@ def test_the_answer_box_follows_its_cell_when_the_canvas_zooms(window, qtbot):
     assert node.intersects(box.geometry())
 
 
+def test_practice_zooms_in_until_the_cells_can_be_read(window, qtbot):
+    from dvar.gui.canvas.look import TEXT_LOD
+
+    window.view.zoom_by(0.3 / window.view.zoom())  # blocks: no text to read
+    start(window)
+    qtbot.waitUntil(lambda: window.view.zoom() >= TEXT_LOD)
+    box = window.practice.box.geometry()
+    assert window.view.viewport().rect().contains(box)
+
+
 def test_the_p_key_on_the_canvas_starts_and_leaves_practice(window, qtbot):
     window.view.setFocus()
     qtbot.keyClick(window.view, Qt.Key.Key_P)
