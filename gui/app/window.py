@@ -501,6 +501,7 @@ class MainWindow(FileMenu, RecentFiles, RecoveryOffer, QMainWindow):
         self.notation_actions[notation].setChecked(True)
         self.scene.set_notation(notation)
         self.panel.set_notation(notation)
+        self.practice.set_notation(notation)
 
     def set_digits(self, digits: int) -> None:
         """Show every number with this many significant digits."""

@@ -359,6 +359,12 @@ class PracticePanel(QScrollArea):
                 self.go_to(cell)
                 return
 
+    def set_notation(self, notation: str) -> None:
+        """Name the cells in the notation the canvas uses (``db``, ``∂J/∂b``, ``b.grad``)."""
+        if self.session is not None and notation != self.session.notation:
+            self.session.notation = notation
+            self._on_session_changed()
+
     def _options_changed(self, *_) -> None:
         if self.active:
             self.start()  # practise the new choice from a clean slate

@@ -222,6 +222,14 @@ def test_practice_zooms_in_until_the_cells_can_be_read(window, qtbot):
     assert window.view.viewport().rect().contains(box)
 
 
+def test_cells_follow_the_notation(window, qtbot):
+    start(window)
+    window.set_notation("partial")
+    assert window.practice.cell_title.text() == "∂J/∂J = ?"
+    assert grad_number(window, "J") == "?"
+    assert window.practice.session.mark(cell_of(window, "v")).tip.endswith("∂J/∂J first")
+
+
 def test_the_p_key_on_the_canvas_starts_and_leaves_practice(window, qtbot):
     window.view.setFocus()
     qtbot.keyClick(window.view, Qt.Key.Key_P)
