@@ -21,9 +21,9 @@ the structure alone:
 3. nodes are numbered by a walk from the output that takes operands in slot
    order, each once all its consumers are done (the engine's backward order),
    and named in that order, operands first: a ``label`` that is a valid id, else
-   ``x``, ``x_2`` ... for inputs, ``k`` for the exponent of ``**k``, and the op's
-   name (``mul``, ``mul_2``) for the rest.  A label that cannot be an id stays
-   the node's label.
+   ``J`` for the output, ``x``, ``x_2`` ... for inputs, ``k`` for the exponent of
+   ``**k``, and the op's name (``mul``, ``mul_2``) for the rest.  A label that
+   cannot be an id stays the node's label.
 
 Everything is iterative (66,000 nodes, no recursion), and nothing is laid out:
 the editor lays out what it shows.  The garbage collector is paused while the
@@ -324,14 +324,16 @@ class _Walk:
                 count[stem] = n
                 name = f"{stem}_{n}" if n > 1 else stem
             else:
-                label = taken.get(i)
+                label = taken.get(i)  # None, (True, id) or (False, text): see _labels
                 if label is None:
                     name = _fresh(stems[code], count, taken)
                 elif label[0]:  # the label is the id
                     name, label = label[1], None
                 else:
-                    name, label = _fresh(stems[code], count, taken), label[1]
-            append(Node(p, name, ops[code], x, inputs, label))
+                    name = _fresh(stems[code], count, taken)
+            if i == 0 and (label is None or label[0] is False) and "J" not in taken:
+                name = "J"  # an output without a label of its own: J, as in the lecture
+            append(Node(p, name, ops[code], x, inputs, label if label is None else label[1]))
             position[i] = p
             p += 1
         graph = Graph._from_nodes(nodes, list(range(len(nodes))), position[0], {})

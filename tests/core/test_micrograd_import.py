@@ -42,6 +42,7 @@ def test_sanity_check() -> None:
     y.backward()
     ev = assert_same_grads(y, [x, z, q, h])
     assert ev.grads[ev.output] == 1.0
+    assert ev.output == "J"  # an output without a label
 
 
 def test_more_ops() -> None:
@@ -193,7 +194,7 @@ def test_a_fork_with_labels_tanh_and_exp() -> None:
     }
     assert graph.node(node_of[x1w1]).label == "x1*w1"
     assert graph.node("o").op.name == "tanh"
-    assert graph.node(node_of[e]).op.name == "exp"
+    assert graph.node(node_of[e]).op.name == "exp" and graph.output == node_of[e] == "J"
     ev = core.evaluate(graph)
     for v in (x1, x2, w1, w2, b, n, o):
         assert math.isclose(ev.grads[node_of[v]], v.grad, rel_tol=1e-9)
