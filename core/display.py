@@ -19,11 +19,14 @@ import sys
 import tempfile
 from pathlib import Path
 
+from dvar.core.bulk import LAYOUT_LIMIT
 from dvar.core.fileformat import save
 from dvar.core.graph import Graph
 
 #: How long an inline SVG may take to render before the notebook shows text instead.
 SVG_TIMEOUT = 60.0
+#: Bigger graphs are not drawn inline: the picture would be unreadable and slow to make.
+SVG_LIMIT = LAYOUT_LIMIT
 
 
 def show(what: object) -> subprocess.Popen | None:
@@ -49,7 +52,10 @@ def show(what: object) -> subprocess.Popen | None:
 
 def svg(graph: Graph) -> str | None:
     """The graph's diagram as SVG text, with values and derivatives, drawn by ``dvar
-    export`` in a subprocess; None if that fails (the notebook then shows the repr)."""
+    export`` in a subprocess; None if that fails, or for a graph of more than
+    :data:`SVG_LIMIT` nodes (the notebook then shows the repr; ``show`` opens it)."""
+    if len(graph) > SVG_LIMIT:
+        return None
     with tempfile.TemporaryDirectory(prefix="dvar-svg-") as folder:
         source = Path(folder) / "graph.dvar"
         out = Path(folder) / "graph.svg"

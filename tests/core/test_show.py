@@ -37,6 +37,15 @@ def test_show_starts_the_editor_on_a_file_of_the_graph(monkeypatch: pytest.Monke
     assert core.load(started[1][0][3]).output == "y"
 
 
+def test_big_graphs_are_not_drawn_inline(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(showing.subprocess, "run", None)  # must not be called
+    x = dvar.Value(1.0, "x")
+    y = x
+    for _ in range(showing.SVG_LIMIT):
+        y = y + x
+    assert showing.svg(y.graph()) is None
+
+
 def test_show_refuses_what_is_not_a_graph() -> None:
     with pytest.raises(TypeError, match="dvar.Value or a Graph"):
         dvar.show(42)
