@@ -87,6 +87,7 @@ def local_derivative_sentence(
     notation: str = "d",
     h: float = NUDGE,
     number: Callable[[float | None], str] = format_number,
+    most: int | None = None,
 ) -> str:
     """The local derivative of each use of a node, in the lecture's words:
     ``J = 3·v, so when v goes up by 0.001, J goes up by 0.003: ∂J/∂v = 3.``
@@ -96,7 +97,8 @@ def local_derivative_sentence(
     Each change is the partial times ``h``; "about" marks one the consumer's own
     formula does not give exactly at ``h``.  Formulas write inline constants as
     their number, as the breakdowns do.  ``graph`` is the graph ``evaluation``
-    was made from, as it still is.
+    was made from, as it still is.  ``most`` bounds the uses written out (a node
+    used a thousand times): the sentence then says how many more there are.
     """
     node_id = graph.node(ref).id
     out = evaluation.output
@@ -122,12 +124,15 @@ def local_derivative_sentence(
         )
     inline = evaluation.inline_constant_keys
     clauses = []
-    for k, term in enumerate(terms):
+    for k, term in enumerate(terms[:most]):
         again = k > 0 and terms[k - 1].consumer == term.consumer  # the next slot of x·x
         clause = _use_clause(graph, evaluation, node_id, term, step, h, inline, number, again)
         clauses.append(clause[0].upper() + clause[1:] if again else clause)
     if len(terms) == 1:
         return clauses[0] + "."
+    more = len(terms) - len(clauses)
+    if more:
+        clauses.append(f"And {more} more use{'s' * (more != 1)}, each read the same way")
     return f"{_uses_intro(node_id, terms)} " + " ".join(f"{clause}." for clause in clauses)
 
 

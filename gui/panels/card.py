@@ -18,9 +18,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt
 from PySide6.QtGui import (
     QAction,
+    QColor,
     QFont,
     QFontMetrics,
     QGuiApplication,
@@ -30,9 +31,11 @@ from PySide6.QtGui import (
     QPen,
 )
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QMenu,
+    QScrollArea,
     QSizePolicy,
     QSpacerItem,
     QToolButton,
@@ -51,6 +54,9 @@ from dvar.gui.document.overlay import PLAIN, Overlay
 #: The card's shortcuts, active while the panel (its rows or the card) has the focus.
 COPY_TEXT_KEYS = "Ctrl+Alt+C"
 COPY_LATEX_KEYS = "Ctrl+Alt+Shift+C"
+
+#: Uses of a node the card's sentence writes out; it counts the rest.
+MOST_USES = 24
 
 PLACEHOLDER = "Select a node to see its derivative worked out with the chain rule."
 
@@ -82,12 +88,17 @@ class CardText:
 
 
 def card_text(
-    graph: Graph, evaluation: Evaluation, key: int, notation: str = "d", overlay: Overlay = PLAIN
+    graph: Graph,
+    evaluation: Evaluation,
+    key: int,
+    notation: str = "d",
+    overlay: Overlay = PLAIN,
+    most: int | None = None,
 ) -> CardText:
     """The card for node ``key``: the chain rule on up to three lines (symbolic, then
     substituted, then the number), and the local derivative in the lecture's words."""
     node_id = evaluation.id_of(key)
-    sentence = local_derivative_sentence(graph, evaluation, key, notation)
+    sentence = local_derivative_sentence(graph, evaluation, key, notation, most=most)
     mark = overlay.mark("grad", key)
     if mark is not None and not mark.solved:  # practice: the learner's to work out
         symbol = derivative_symbol(node_id, evaluation.output, notation)
@@ -107,6 +118,59 @@ def card_text(
         lines.append("= " + " = ".join(steps[2:-1]))
     lines.append(f"= {steps[-1]}")
     return CardText(tuple(lines), sentence, steps)
+
+
+def _border(palette: QPalette) -> QColor:
+    """The card's hairlines: the palette's mid tone, lighter on a dark one."""
+    border = palette.color(QPalette.ColorRole.Mid)
+    return border.lighter(140) if is_dark() else border
+
+
+class _Rule(QWidget):
+    """A hairline across the card, in the colour of its border."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setFixedHeight(1)
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (as Qt names it)
+        painter = QPainter(self)
+        painter.setPen(QPen(_border(self.palette()), 1))
+        painter.drawLine(0, 0, self.width(), 0)
+
+
+class _Scrolled(QScrollArea):
+    """The card's lines and sentence: as tall as they are, up to ``most`` pixels, and
+    scrolled past that, so a long card never pushes the rows out of the dock."""
+
+    def __init__(self, body: QWidget) -> None:
+        super().__init__()
+        self.most = 0
+        self.setWidget(body)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        for widget in (self, self.viewport(), body):  # the card's sheet shows through
+            widget.setAutoFillBackground(False)
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 (as Qt names it)
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802
+        # measured beside a scroll bar: a height that only fits without one would
+        # bring one in, and then not fit
+        bar = self.verticalScrollBar().sizeHint().width()
+        return min(self.widget().heightForWidth(max(1, width - bar)), self.most)
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        width = super().sizeHint().width()
+        return QSize(width, self.heightForWidth(max(self.width(), width)))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        return QSize(0, min(self.sizeHint().height(), 3 * self.fontMetrics().height()))
 
 
 def _unbroken(text: str) -> str:
@@ -166,20 +230,27 @@ class DerivativeCard(QWidget):
 
         self.line_labels = [self._label() for _ in range(3)]
         self.sentence_label = self._label()
-        self.rule = QWidget()  # room for the line drawn between the rule and the sentence
-        self.rule.setFixedHeight(1)
+        self.rule = _Rule()  # between the chain rule and the sentence
         # Beside the lines, an empty strut as tall as a usual card: a hint the dock
         # follows when it has room (so the rows below stay put), never a minimum.
+        self._room = 0  # the panel's height: see fit_room
         self._strut = QSpacerItem(0, 0, QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Preferred)
         outer = QHBoxLayout(self)
         outer.setContentsMargins(10, 4, 6, 8)
         outer.setSpacing(0)
         outer.addSpacerItem(self._strut)
-        self._lines = layout = QVBoxLayout()
-        outer.addLayout(layout, 1)
+        column = QVBoxLayout()
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        outer.addLayout(column, 1)
+        column.addLayout(header)
+        body = QWidget()
+        self.body = _Scrolled(body)  # a node used a hundred times scrolls: never cut off
+        column.addWidget(self.body)
+        column.addStretch(1)  # a short card keeps its lines at the top
+        self._lines = layout = QVBoxLayout(body)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
-        layout.addLayout(header)
         for label in self.line_labels:
             layout.addWidget(label)
         layout.addSpacing(4)
@@ -237,7 +308,9 @@ class DerivativeCard(QWidget):
             self.title.setText("Derivative")
             self._show([PLACEHOLDER], "")
         else:
-            self.text = card_text(document.graph, evaluation, key, self.notation, document.overlay)
+            self.text = card_text(
+                document.graph, evaluation, key, self.notation, document.overlay, MOST_USES
+            )
             self.title.setText(f"Chain rule for {evaluation.id_of(key)}")
             self._show(list(self.text.lines), self.text.sentence)
         for widget in (
@@ -289,11 +362,23 @@ class DerivativeCard(QWidget):
             indent = min(indent, self.width() // 3)
         for label in self.line_labels[1:]:
             label.setIndent(indent)
+        self.fit_room(self._room)
         usual = self._usual_height(bold)
         if usual != self._strut.sizeHint().height():
             policy = QSizePolicy.Policy
             self._strut.changeSize(0, usual, policy.Minimum, policy.Preferred)
             self.layout().invalidate()
+
+    def fit_room(self, height: int) -> None:
+        """The panel is ``height`` pixels tall: past fourteen lines, or 70 % of that,
+        the card's lines scroll, and the rows keep the rest."""
+        self._room = height
+        line = self.fontMetrics().height()
+        most = min(14 * line, int(0.7 * height)) if height > 0 else 14 * line
+        most = max(most, 4 * line)
+        if most != self.body.most:
+            self.body.most = most
+        self.body.updateGeometry()
 
     def _usual_height(self, bold: QFont) -> int:
         """As tall as three lines of chain rule and two of sentence, when there is
@@ -301,7 +386,7 @@ class DerivativeCard(QWidget):
         changes, and a longer card grows past this."""
         header = max(self.title.sizeHint().height(), self.copy_text_button.sizeHint().height())
         lines = 3 * QFontMetrics(bold).height() + 2 * self.fontMetrics().height()
-        return header + lines + 5 * self._lines.spacing() + 4 + self.rule.height() + 2
+        return header + lines + 6 * self._lines.spacing() + 4 + self.rule.height() + 2
 
     # ----------------------------------------------------------------- copying
     def copy(self, latex: bool) -> None:
@@ -335,15 +420,9 @@ class DerivativeCard(QWidget):
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         palette = self.palette()
-        border = palette.color(QPalette.ColorRole.Mid)
-        if is_dark():
-            border = border.lighter(140)
-        painter.setPen(QPen(border, 1))
+        painter.setPen(QPen(_border(palette), 1))
         painter.setBrush(palette.color(QPalette.ColorRole.Base))
         painter.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), 6, 6)
-        if self.rule.isVisible():
-            y = self.rule.geometry().center().y() + 0.5
-            painter.drawLine(QPointF(self.rule.x(), y), QPointF(self.rule.geometry().right(), y))
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)

@@ -60,6 +60,8 @@ class DerivativePanel(QTreeView):
         # too long for its column ends in "…"; its tooltip and the card hold the rest.
         self.setUniformRowHeights(True)
         self.setWordWrap(False)
+        # the header and two rows at least: the card above takes at most 70 % of the panel
+        self.setMinimumHeight(4 * self.fontMetrics().height())
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._menu)
@@ -287,9 +289,14 @@ class _CardAbove(QWidget):
         for action in (card.copy_text_action, card.copy_latex_action):
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             self.addAction(action)
+        self.card = card
         # The window replaces the panel on opening a file by deleting the rows: the
         # card and this box go with them.
         rows.destroyed.connect(self.deleteLater)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (as Qt names it)
+        super().resizeEvent(event)
+        self.card.fit_room(self.height())  # a long card scrolls and leaves the rows room
 
 
 class PanelRow:

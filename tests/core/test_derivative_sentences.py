@@ -164,3 +164,16 @@ def test_other_notations_and_digits() -> None:
 def test_a_partial_that_is_not_finite_says_so() -> None:
     g = build([("x", "input", 0.0), ("r", "sqrt", ["x"])], "r")
     assert sentence(g, "x") == "r = √x, but ∂r/∂x is not a finite number at these values."
+
+
+def test_a_node_used_many_times_can_be_told_in_short() -> None:
+    spec = [("x", "input", 2.0)] + [(f"m{i}", "mul", ["x", "x"]) for i in range(30)]
+    spec.append(("J", "add", ["m0", "m1"]))
+    g = build(spec, "J")
+    full = sentence(g, "x")
+    assert full.count("goes up by 0.001") == 4  # m0 and m1, two slots each
+    short = sentence(g, "x", most=3)
+    assert short.startswith("x is used 4 times, by m0 (twice) and by m1 (twice)")
+    assert short.count("goes up by 0.001") == 3
+    assert short.endswith("And 1 more use, each read the same way.")
+    assert sentence(g, "x", most=4) == full

@@ -275,3 +275,27 @@ def test_a_nudge_note_widens_the_value_column_while_it_shows(window):
     assert note in row.toolTip(1)  # and the tooltip has it whole
     window.document.set_overlay(Overlay())
     assert panel.columnWidth(1) == plain_width
+
+
+def test_a_node_used_many_times_scrolls_in_the_card_and_leaves_the_rows_room(window):
+    """x feeds 80 adds: its chain rule is long; the card scrolls it, the window keeps
+    its size, and the rows keep room below."""
+    graph = window.document.graph
+    records = [{"id": "x", "op": "input", "value": 1.0, "x": 0, "y": 420}]
+    previous = "x"
+    for i in range(80):
+        records.append({"id": f"s{i}", "op": "add", "inputs": [previous, "x"], "x": 0, "y": 0})
+        previous = f"s{i}"
+    window.document.run(AddNodes(graph, records, "Add a chain that uses x 81 times"))
+    window.document.run(SetOutput(graph, graph.key_of(previous)))
+    choose(window, "x")
+    QApplication.processEvents()
+    card, panel = window.panel.card, window.panel
+    assert window.height() == 800
+    assert card.body.verticalScrollBar().isVisible()  # the rest is a scroll away
+    assert card.body.height() <= 0.7 * panel.container.height()  # the lines take at most 70 %
+    assert panel.height() >= 4 * panel.fontMetrics().height()
+    sentence = plain(card.sentence_label.text())
+    assert sentence.startswith("x is used 81 times")
+    assert sentence.endswith("And 57 more uses, each read the same way.")  # 24 written out
+    assert plain(shown_lines(window)[-1]) == "= 81"
