@@ -175,8 +175,15 @@ class _Scrolled(QScrollArea):
 
 def _unbroken(text: str) -> str:
     """The text as shown: ``∂J/∂v`` never breaks at its slash (a word joiner after it),
-    nor ``J = 3·v`` at its "=" (no-break spaces)."""
+    nor ``J = 3·v`` at its "=" (no-break spaces); a very long id may break anywhere
+    (a zero-width space every 16 characters), so it wraps instead of being cut off."""
+    text = _LONG_WORD.sub("\\g<0>\u200b", text)
     return text.replace("/", "/\u2060").replace(" = ", "\u00a0=\u00a0")
+
+
+_LONG_WORD = re.compile(r"[^\s/]{16}(?=[^\s/])")
+#: What _unbroken adds, taken out again of text a person copies.
+_INVISIBLE = str.maketrans({"\u2060": None, "\u200b": None, "\u00a0": " "})
 
 
 def _math(text: str) -> str:
@@ -213,6 +220,9 @@ class DerivativeCard(QWidget):
 
         self.title = QLabel()
         self.title.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.title.setWordWrap(True)  # a long id wraps: it never widens the dock
+        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.copy_text_action = QAction("Copy Card as Text", self)
         self.copy_text_action.setShortcut(QKeySequence(COPY_TEXT_KEYS))
         self.copy_text_action.triggered.connect(lambda: self.copy(latex=False))
@@ -311,7 +321,7 @@ class DerivativeCard(QWidget):
             self.text = card_text(
                 document.graph, evaluation, key, self.notation, document.overlay, MOST_USES
             )
-            self.title.setText(f"Chain rule for {evaluation.id_of(key)}")
+            self.title.setText(_unbroken(f"Chain rule for {evaluation.id_of(key)}"))
             self._show(list(self.text.lines), self.text.sentence)
         for widget in (
             self.copy_text_action,
@@ -406,7 +416,7 @@ class DerivativeCard(QWidget):
         selected = [label for label in self.findChildren(QLabel) if label.hasSelectedText()]
         if selected:
             copy_selection = menu.addAction("Copy Selection")
-            text = selected[0].selectedText().replace("\u2060", "").replace("\u00a0", " ")
+            text = selected[0].selectedText().translate(_INVISIBLE)
             copy_selection.triggered.connect(lambda: QGuiApplication.clipboard().setText(text))
             menu.addSeparator()
         menu.addAction(self.copy_text_action)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -154,6 +154,10 @@ class DerivativePanel(QTreeView):
     def explain(self, node_id: str, output: str | None) -> str:
         """The hover text: what the derivative means."""
         return self.rows_model.explain(node_id, output)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (as Qt names it)
+        """A few rows: the card above gets what it asks for first, the rows the rest."""
+        return QSize(super().sizeHint().width(), 6 * self.fontMetrics().height())
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

@@ -29,7 +29,7 @@ def shown_lines(window) -> list[str]:
 
 def plain(text: str) -> str:
     """A label's text as copied: without the joiners that keep ∂J/∂v on one line."""
-    return text.replace("\u2060", "").replace("\u00a0", " ").replace("\n", " ")
+    return text.replace("\u2060", "").replace("\u200b", "").replace("\u00a0", " ").replace("\n", " ")
 
 
 def assert_nothing_cut_off(window) -> None:
