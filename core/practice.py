@@ -516,10 +516,12 @@ def _message(
     if verdicts[0] == "right":
         return f"Right: {pool[0].what}."
     if verdicts == ("wrong",):
+        # The symbolic chain rule for a derivative; for a local derivative only the
+        # op's general rule, since the rule in this node's names is often the answer.
         rule = (
             hints(evaluation, node)[1]
             if consumer is None
-            else _local_hints(evaluation, node, consumer, slot)[1]
+            else _local_hints(evaluation, node, consumer, slot)[0]
         )
         return f"{shown} is not {symbol}. {rule.rstrip('.')}."
     if verdicts == ("missed-path",) and consumer is None:

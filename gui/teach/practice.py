@@ -396,7 +396,8 @@ def _needs(graph: core.Graph, cells: list[Cell]) -> dict[Cell, list[Cell]]:
 
 def _value_hints(graph: core.Graph, ev: core.Evaluation, key: int) -> tuple[str, str, str]:
     node = graph.node(key)
-    operands = [graph.node(k) for k in node.inputs if k is not None]
+    inline = ev.inline_constant_keys
+    operands = [graph.node(k) for k in node.inputs if k is not None and k not in inline]
     names = ", ".join(o.id for o in operands)
     numbers = []
     for k in node.inputs:
@@ -404,6 +405,6 @@ def _value_hints(graph: core.Graph, ev: core.Evaluation, key: int) -> tuple[str,
         numbers.append(f"({text})" if text.startswith("-") else text)
     return (
         f"{node.id} is worked out from {names}: the forward pass, left to right.",
-        formula(graph, node),
+        formula(graph, node, inline),
         f"{node.id} = {node.op.template.format(*numbers)} = ?",
     )

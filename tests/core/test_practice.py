@@ -235,7 +235,7 @@ def test_local_messages_name_the_operands() -> None:
     other = core.diagnose(ev, "b", 3, consumer="u").message
     assert "∂u/∂c" in other and "hold c still" in other
     wrong = core.diagnose(ev, "b", 7, consumer="u").message
-    assert wrong == "7 is not ∂u/∂b. Here u = b·c, so ∂u/∂b = c."
+    assert wrong == "7 is not ∂u/∂b. Rule for Multiply: if u = p·q, then ∂u/∂p = q."
 
 
 def squared() -> core.Evaluation:
