@@ -26,10 +26,19 @@ the structure alone:
    cannot be an id stays the node's label.
 
 Everything is iterative (66,000 nodes, no recursion), and nothing is laid out:
-the editor lays out what it shows.  The garbage collector is paused while the
-graph is built: the nodes hold no reference cycles, so there is nothing for it to
-find, and a full collection in the middle would walk every object of the caller's
-micrograd graph (about 0.4 s for the moons step) only to free nothing.
+the editor lays out what it shows.
+
+The garbage collector decides much of the time, so the import works with it:
+
+- it is paused while the graph is built: the nodes hold no reference cycles, so
+  there is nothing for it to find, and a full collection in the middle would walk
+  every object of the caller's micrograd graph (about 0.4 s for the moons step)
+  only to free nothing;
+- the finished graph goes straight into the oldest generation (``gc.freeze()``
+  then ``gc.unfreeze()``, skipped if the program has frozen objects of its own),
+  as a graph that will live a while: the young collections would otherwise walk
+  its 130,000 objects twice to learn that, and count them towards the next full
+  collection.  Full collections still look at it, as at any long-lived data.
 """
 
 from __future__ import annotations
@@ -58,18 +67,21 @@ class NodeOf(Mapping):
     """Each micrograd Value's node id, looked up by the Value itself (by identity, so
     a fork whose Values overload ``==`` works too)."""
 
-    __slots__ = ("_values", "_index", "_ids")
+    __slots__ = ("_values", "_index", "_position", "_nodes")
 
-    def __init__(self, values: list, index: dict[int, int], ids: list[str]) -> None:
+    def __init__(
+        self, values: list, index: dict[int, int], position: list[int], nodes: list[Node]
+    ) -> None:
         self._values = values  # keeps the Values alive, so their id() stays theirs
-        self._index = index
-        self._ids = ids
+        self._index = index  # id(Value) -> the Value's index in values
+        self._position = position  # index -> its node's key
+        self._nodes = nodes
 
     def __getitem__(self, value: object) -> str:
         i = self._index.get(id(value))
         if i is None:
             raise KeyError(value)
-        return self._ids[i]
+        return self._nodes[self._position[i]].id
 
     def __contains__(self, value: object) -> bool:
         return id(value) in self._index
@@ -98,7 +110,11 @@ def from_micrograd(value: object, model: object = None) -> tuple[Graph, NodeOf]:
         walk = _Walk(value)
         walk.hash()
         walk.order_operands()
-        return walk.assemble()
+        result = walk.assemble()
+        if paused and gc.get_freeze_count() == 0:  # never touch what the program froze
+            gc.freeze()  # the new graph goes straight to the oldest generation
+            gc.unfreeze()
+        return result
     finally:
         if paused:
             gc.enable()
@@ -337,7 +353,7 @@ class _Walk:
             position[i] = p
             p += 1
         graph = Graph._from_nodes(nodes, list(range(len(nodes))), position[0], {})
-        return graph, NodeOf(values, self.index, [nodes[p].id for p in position])
+        return graph, NodeOf(values, self.index, position, nodes)
 
     def _labels(self, order: list[int]) -> dict:
         """Labels of the lecture-series micrograd, by index: (True, id) for one that names

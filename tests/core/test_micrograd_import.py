@@ -318,3 +318,29 @@ def test_the_same_code_gives_the_same_file_in_every_process(tmp_path: Path) -> N
         files.append(out.read_bytes())
     assert files[0] == files[1] == files[2]
     assert b'"op": "relu"' in files[0]
+
+
+def test_the_collector_is_left_as_it_was() -> None:
+    import gc
+
+    y = Value(2.0) * Value(3.0) + 1
+    assert gc.isenabled()
+    dvar.from_micrograd(y)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    gc.disable()
+    try:
+        dvar.from_micrograd(y)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    kept = [object() for _ in range(3)]  # noqa: F841 - a program's own frozen objects
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        dvar.from_micrograd(y)
+        assert gc.get_freeze_count() == frozen  # never unfrozen by the import
+    finally:
+        gc.unfreeze()
+    with pytest.raises(core.GraphError):
+        dvar.from_micrograd(Value(math.nan) + 1)
+    assert gc.isenabled()
