@@ -152,28 +152,37 @@ class _Walk:
         uses = [0]
         self.ks: dict[int, float] = {}  # exponents of the powers, by index
         get = index.get
-        known = {text: code for text, (_, code) in _OPS.items()}
+        known_get = {text: code for text, (_, code) in _OPS.items()}.get
         add_code, add_c0, add_c1 = codes.append, c0.append, c1.append
         add_value, add_use = values.append, uses.append
         for v in values:  # grows while we walk it
             try:
-                prev, text = v._prev, v._op
+                prev = v._prev
+                code = known_get(v._op)
             except AttributeError:
                 _check_value(v, "an operand")
-            code = known.get(text) if text.__class__ is str else None
+            except TypeError:  # an _op that is not text
+                code = None
             n = len(prev)
-            if code is None or (n == 0) != (code == 1) or n > 2 or (n == 2 and code > 3):
-                code = self._odd(v, text, n, len(codes))
-            add_code(code)
-            if n == 0:
+            if n == 2:
+                if code is None or code > 3:
+                    code = self._odd(v, n, len(codes))
+                x, y = prev
+            elif n == 1:
+                if code is None or code == 1:
+                    code = self._odd(v, n, len(codes))
+                (x,) = prev
+                y = x if code == 2 or code == 3 else None  # x*x or x+x: one child
+            elif n == 0:
+                if code != 1:
+                    code = self._odd(v, n, len(codes))
+                add_code(1)
                 add_c0(-1)
                 add_c1(-1)
                 continue
-            if n == 2:
-                x, y = prev
             else:
-                (x,) = prev
-                y = x if code == 2 or code == 3 else None  # x*x or x+x: one child
+                self._odd(v, n, len(codes))  # refuses it: no op takes three operands
+            add_code(code)
             key = id(x)
             j = get(key)
             if j is None:
@@ -198,9 +207,10 @@ class _Walk:
         self.values, self.index, self.codes, self.c0, self.c1 = values, index, codes, c0, c1
         self.uses = uses
 
-    def _odd(self, v: object, text: object, n: int, i: int) -> int:
+    def _odd(self, v: object, n: int, i: int) -> int:
         """The code of a Value the fast path does not know: a power (its exponent goes
         into ``ks``), else GraphError."""
+        text = v._op
         code = _OPS.get(text, (None, None))[1] if isinstance(text, str) else None
         if code is None:
             code = _POW_CODE
@@ -313,8 +323,11 @@ class _Walk:
         position = [0] * len(values)
         ops = {code: OPS[name] for name, code in _OPS.values()}
         ops[_POW_CODE] = OPS["pow"]
-        stems = {code: "x" if code == 1 else op.name for code, op in ops.items()}
-        count = dict.fromkeys(["k", *stems.values()], 0)
+        stem_of = {code: "x" if code == 1 else op.name for code, op in ops.items()}
+        count = dict.fromkeys(["k", *stem_of.values()], 0)  # for names next to labels
+        stems = [stem_of.get(code, "") for code in range(_POW_CODE + 1)]
+        counts = [0] * len(stems)  # names by counting, where there are no labels at all
+        op_list = [ops.get(code) for code in range(_POW_CODE + 1)]
         nodes: list[Node] = []
         append = nodes.append
         isfinite = math.isfinite
@@ -335,21 +348,19 @@ class _Walk:
                 inputs, x = [position[c0[i]]] if b < 0 else [position[c0[i]], position[b]], None
             label = None
             if not taken:  # no labels at all (micrograd itself): a name by counting
-                stem = stems[code]
-                n = count[stem] + 1
-                count[stem] = n
-                name = f"{stem}_{n}" if n > 1 else stem
+                n = counts[code] + 1
+                counts[code] = n
+                name = f"{stems[code]}_{n}" if n > 1 else stems[code]
             else:
-                label = taken.get(i)  # None, (True, id) or (False, text): see _labels
-                if label is None:
-                    name = _fresh(stems[code], count, taken)
-                elif label[0]:  # the label is the id
-                    name, label = label[1], None
+                found = taken.get(i)  # None, (True, id) or (False, text): see _labels
+                if found is not None and found[0]:  # the label is the id
+                    name = found[1]
                 else:
                     name = _fresh(stems[code], count, taken)
-            if i == 0 and (label is None or label[0] is False) and "J" not in taken:
+                    label = None if found is None else found[1]
+            if i == 0 and "J" not in taken and not (taken and taken.get(0, (False,))[0]):
                 name = "J"  # an output without a label of its own: J, as in the lecture
-            append(Node(p, name, ops[code], x, inputs, label if label is None else label[1]))
+            append(Node(p, name, op_list[code], x, inputs, label))
             position[i] = p
             p += 1
         graph = Graph._from_nodes(nodes, list(range(len(nodes))), position[0], {})

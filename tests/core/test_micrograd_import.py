@@ -344,3 +344,14 @@ def test_the_collector_is_left_as_it_was() -> None:
     with pytest.raises(core.GraphError):
         dvar.from_micrograd(Value(math.nan) + 1)
     assert gc.isenabled()
+
+
+def test_a_labelled_output_keeps_its_label_as_its_id() -> None:
+    a = LectureValue(2.0, label="a")
+    loss = a * a + 1
+    loss.label = "L"
+    graph, node_of = dvar.from_micrograd(loss)
+    assert graph.output == node_of[loss] == "L"
+    loss.label = "the loss"
+    graph, node_of = dvar.from_micrograd(loss)
+    assert graph.output == "J" and graph.node("J").label == "the loss"
