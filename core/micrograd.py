@@ -155,12 +155,17 @@ class _Walk:
         known_get = {text: code for text, (_, code) in _OPS.items()}.get
         add_code, add_c0, add_c1 = codes.append, c0.append, c1.append
         add_value, add_use = values.append, uses.append
+        labelled = False
         for v in values:  # grows while we walk it
-            try:
-                prev = v._prev
-                code = known_get(v._op)
-            except AttributeError:
-                _check_value(v, "an operand")
+            try:  # the fields straight from the Value's __dict__, as micrograd keeps them
+                d = v.__dict__
+                prev = d["_prev"]
+                code = known_get(d["_op"])
+                if "label" in d:
+                    labelled = True
+            except (AttributeError, KeyError):  # slots or properties: the general way
+                prev, code = _fields(v)
+                labelled = True
             except TypeError:  # an _op that is not text
                 code = None
             n = len(prev)
@@ -205,6 +210,7 @@ class _Walk:
                 uses[j] += 1
             add_c1(j)
         self.values, self.index, self.codes, self.c0, self.c1 = values, index, codes, c0, c1
+        self.labelled = labelled  # some Value may have a label (see _labels)
         self.uses = uses
 
     def _odd(self, v: object, n: int, i: int) -> int:
@@ -372,6 +378,8 @@ class _Walk:
         (False, text) for one that stays a label.  The names taken are keys too."""
         values = self.values
         found: dict = {}
+        if not self.labelled:  # micrograd itself: no labels at all
+            return found
         for i in order:
             v = values[i]
             try:
@@ -397,6 +405,19 @@ def _fresh(stem: str, count: dict[str, int], taken: dict) -> str:
         name = f"{stem}_{n}"
     count[stem] = n
     return name
+
+
+def _fields(v: object) -> tuple[object, int | None]:
+    """``_prev`` and the op code of a Value that keeps its fields outside ``__dict__``."""
+    try:
+        prev, text = v._prev, v._op  # type: ignore[attr-defined]
+    except AttributeError:
+        _check_value(v, "an operand")
+        raise
+    try:
+        return prev, _OPS.get(text, (None, None))[1]
+    except TypeError:  # an _op that is not text
+        return prev, None
 
 
 def _exponent(text: object) -> float:

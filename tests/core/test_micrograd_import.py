@@ -355,3 +355,37 @@ def test_a_labelled_output_keeps_its_label_as_its_id() -> None:
     loss.label = "the loss"
     graph, node_of = dvar.from_micrograd(loss)
     assert graph.output == "J" and graph.node("J").label == "the loss"
+
+
+class SlotValue:
+    """A fork that keeps micrograd's fields in slots, and one with a label."""
+
+    __slots__ = ("data", "grad", "_prev", "_op", "label")
+
+    def __init__(self, data, children=(), op="", label=None):
+        self.data, self.grad, self._prev, self._op = data, 0.0, set(children), op
+        if label is not None:
+            self.label = label
+
+    def __add__(self, other):
+        return SlotValue(self.data + other.data, (self, other), "+")
+
+    def __mul__(self, other):
+        return SlotValue(self.data * other.data, (self, other), "*")
+
+
+def test_a_fork_with_slots_and_a_label() -> None:
+    a, b = SlotValue(2.0, label="a"), SlotValue(3.0)
+    y = a * b + a
+    graph, node_of = dvar.from_micrograd(y)
+    assert node_of[a] == "a" and graph.node(node_of[b]).op.name == "input"
+    ev = core.evaluate(graph)
+    assert (ev.values[graph.output], ev.grads["a"], ev.grads[node_of[b]]) == (8.0, 4.0, 2.0)
+
+
+def test_a_label_set_by_hand_on_plain_micrograd_is_kept() -> None:
+    w = Value(0.5)
+    w.label = "w"
+    y = (w * 3).relu()
+    graph, node_of = dvar.from_micrograd(y)
+    assert node_of[w] == "w"
