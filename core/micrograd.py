@@ -249,11 +249,13 @@ class _Walk:
         return order
 
     def hash(self) -> None:
-        """The bottom-up structural hash of each Value (see the module's docstring)."""
+        """The bottom-up structural hash of each Value (see the module's docstring), and
+        each ``+`` and ``*``'s operands in slot order by it, the smaller first."""
         values, codes, c0, c1, ks = self.values, self.codes, self.c0, self.c1, self.ks
         h = [0] * len(values)
         order = self.walk()
         self.first_walk = order
+        ties: list[int] = []
         for i in reversed(order):
             code = codes[i]
             if code == 1:
@@ -268,23 +270,29 @@ class _Walk:
             elif code == _POW_CODE:
                 h[i] = hash((code, h[c0[i]], int.from_bytes(_bits(ks[i]), "little")))
             else:
-                a, b = h[c0[i]], h[c1[i]] if c1[i] >= 0 else 0
-                h[i] = hash((code, a, b) if a <= b else (code, b, a))
+                i0, i1 = c0[i], c1[i]
+                if i1 < 0:  # ReLU, tanh, exp
+                    h[i] = hash((code, h[i0], 0))
+                    continue
+                a, b = h[i0], h[i1]
+                if a < b:
+                    h[i] = hash((code, a, b))
+                elif a > b:  # slot order by hash: the smaller first
+                    h[i] = hash((code, b, a))
+                    c0[i], c1[i] = i1, i0
+                else:
+                    h[i] = hash((code, a, b))
+                    if i0 != i1:  # alike from below: order_operands decides
+                        ties.append(i)
         self.h = h
+        self.ties = ties
 
     def order_operands(self) -> None:
-        """Put each ``+`` and ``*``'s operands in slot order by hash; where two hash the
-        same, by a second hash from their consumers (:meth:`_top_down`) and a third from
-        both (:meth:`_up_again`).  Operands still alike are alike for every use."""
-        h, c0, c1 = self.h, self.c0, self.c1
-        ties = []
-        for i, b in enumerate(c1):
-            if b >= 0:
-                a = c0[i]
-                if h[a] > h[b]:
-                    c0[i], c1[i] = b, a
-                elif h[a] == h[b] and a != b:
-                    ties.append(i)
+        """:meth:`hash` put each ``+`` and ``*``'s operands in slot order by hash; where
+        two hash the same, a second hash from their consumers (:meth:`_top_down`) and a
+        third from both (:meth:`_up_again`) decide.  Operands still alike are alike for
+        every use."""
+        c0, c1, ties = self.c0, self.c1, self.ties
         if ties:
             down = self._top_down()
             up = self._up_again(down)
