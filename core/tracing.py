@@ -3,7 +3,7 @@
 Each parameter of ``f`` that gets a number becomes an input named after the
 parameter; anything else (a model, a list of data) is passed as it is.  While
 ``f`` runs, a profile hook (``sys.setprofile``) watches the calls of Python
-functions (dvar's own tracer excepted):
+functions (frames of dvar's engine itself take no part):
 
 - **Names.** When a call returns, each local variable of its frame that holds a
   Value made during that call proposes its name for that Value.  A name from an
@@ -14,8 +14,8 @@ functions (dvar's own tracer excepted):
 - **Calls.** Every call gets a number, and every Value remembers the innermost
   call it was made in (generator expressions and comprehensions count as the call
   around them).  :func:`call_chains` turns that into ``("f", "MLP.__call__",
-  "Layer.__call__", "Neuron.__call__")`` per node, and :func:`calls_of` gives each
-  node's call numbers (one call of ``Neuron.__call__`` is one neuron on one
+  "Layer.__call__", "Neuron.__call__")`` per node, and :func:`call_table` gives
+  each node's call number (one call of ``Neuron.__call__`` is one neuron on one
   sample): what grouping a traced graph by the code that made it needs.  It is
   kept beside the graph, not in its file.
 
@@ -25,6 +25,7 @@ The hook costs a little on every Python call while ``f`` runs, nothing after.
 from __future__ import annotations
 
 import inspect
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,7 +35,9 @@ from dvar.core import tracer
 from dvar.core.graph import Graph
 from dvar.core.tracer import Value
 
-_OWN_FILES = frozenset({tracer.__file__, __file__})
+#: Frames of dvar's engine (the Value operators, check_value, ...) are no calls of the
+#: person's code: they neither name Values nor count as calls.
+_ENGINE = os.path.join(os.path.dirname(os.path.abspath(tracer.__file__)), "")
 
 
 @dataclass(frozen=True)
@@ -147,13 +150,16 @@ def _run(
     qualnames: list[str] = []
     parents: list[int] = []
     best: dict[Value, tuple[int, str]] = {}
-    own = _OWN_FILES
+    engine: dict[object, bool] = {}  # code object -> whether it is dvar's engine
     mark = tracer._sequence.__next__  # a number below every Value made after it
 
     def profile(frame, event, arg):  # noqa: ARG001 - sys.setprofile's signature
         if event == "call":
             code = frame.f_code
-            if code.co_filename in own:
+            ours = engine.get(code)
+            if ours is None:
+                ours = engine[code] = os.path.abspath(code.co_filename).startswith(_ENGINE)
+            if ours:
                 return
             parent = stack[-1][1] if stack else -1
             if code.co_name.startswith("<") and stack:  # a genexpr or comprehension

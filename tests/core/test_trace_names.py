@@ -175,3 +175,12 @@ def test_a_trace_inside_a_trace_gives_the_outer_one_its_hook_back() -> None:
     g = dvar.trace(outer, a=1)
     assert sys.getprofile() is before
     assert g.output == "b" and core.evaluate(g).values["b"] == 7.0
+
+
+def test_the_engines_own_functions_are_no_calls() -> None:
+    def f(a):
+        b = a * 2 + 1.5
+        return dvar.exp(b)
+
+    g = dvar.trace(f, a=1)
+    assert call_table(g).qualnames == ("f",)
