@@ -6,9 +6,6 @@
 - In Jupyter a ``Value`` or a ``Graph`` shows itself inline (``_repr_svg_``): the
   SVG comes from ``python -m dvar export FILE -o OUT.svg`` in a subprocess, so the
   notebook's own process never loads Qt.  :func:`show` there displays it inline.
-
-Graph gets its ``_repr_svg_`` from here (set on the class below), since the
-picture needs this module and the graph model should not know about it.
 """
 
 from __future__ import annotations
@@ -103,10 +100,3 @@ def _in_notebook() -> bool:
         return False
     shell = ipython.get_ipython() if hasattr(ipython, "get_ipython") else None
     return shell is not None and getattr(shell, "kernel", None) is not None
-
-
-def _graph_svg(self: Graph) -> str | None:
-    return svg(self)
-
-
-Graph._repr_svg_ = _graph_svg  # type: ignore[attr-defined]

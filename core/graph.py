@@ -581,6 +581,13 @@ class Graph:
         graph.extra = extra
         return graph
 
+    def _repr_svg_(self) -> str | None:
+        """The graph as SVG, for Jupyter: drawn by ``dvar export`` in a subprocess
+        (core/display.py), so the notebook's process never loads Qt."""
+        from dvar.core.display import svg
+
+        return svg(self)
+
     def copy(self) -> Graph:
         """An independent copy with the same ids, keys, values and positions."""
         nodes = [
