@@ -41,6 +41,7 @@ fuzz: system-deps $(VENV)/.installed-test
 bench: system-deps $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/engine.py
 	$(BIN)/python benchmarks/files.py
+	$(BIN)/python benchmarks/import_micrograd.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/gui.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/export.py
 
