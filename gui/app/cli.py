@@ -240,16 +240,10 @@ def _new(args: list[str]) -> int:
     from dvar import core
     from dvar.core.oserrors import reason
 
-    values: dict[str, float] = {}
-    for pair in options.set:
-        name, sep, text = pair.partition("=")
-        try:
-            if not sep or not name.strip():
-                raise ValueError(f"{pair!r} is not NAME=VALUE")
-            # The formula's names are read as Python reads them (NFKC: ﬁ is fi); so are these.
-            values[unicodedata.normalize("NFKC", name.strip())] = core.parse_number(text)
-        except ValueError as error:
-            return _fail(f"--set: {error}")
+    try:
+        values = _settings(options.set)
+    except ValueError as error:
+        return _fail(f"--set: {error}")
     try:
         result = core.build_graph(options.formula, values)
     except core.GraphError as error:
@@ -261,6 +255,20 @@ def _new(args: list[str]) -> int:
     except OSError as error:
         return _fail(f"{options.output}: cannot write: {reason(error)}")
     return 0
+
+
+def _settings(pairs: list[str]) -> dict[str, float]:
+    """``--set a=5 b=3``: names and numbers, or ValueError saying which pair is wrong.
+    Names are read as Python reads them (NFKC: ﬁ is fi), as formulas and scripts are."""
+    from dvar.core.numbers import parse_number
+
+    values: dict[str, float] = {}
+    for pair in pairs:
+        name, sep, text = pair.partition("=")
+        if not sep or not name.strip():
+            raise ValueError(f"{pair!r} is not NAME=VALUE")
+        values[unicodedata.normalize("NFKC", name.strip())] = parse_number(text)
+    return values
 
 
 def _new_practice(level_text: str, seed_text: str | None, output: str) -> int:
@@ -329,15 +337,10 @@ def _trace(args: list[str]) -> int:
     from dvar.core.oserrors import reason
     from dvar.core.script import ScriptError, graph_of_script
 
-    values: dict[str, float] = {}
-    for pair in options.set:
-        name, sep, text = pair.partition("=")
-        try:
-            if not sep or not name.strip():
-                raise ValueError(f"{pair!r} is not NAME=VALUE")
-            values[name.strip()] = core.parse_number(text)
-        except ValueError as error:
-            return _fail(f"--set: {error}")
+    try:
+        values = _settings(options.set)
+    except ValueError as error:
+        return _fail(f"--set: {error}")
     try:
         graph = graph_of_script(
             options.script, function=options.function, values=values, variable=options.var
