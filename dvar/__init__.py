@@ -31,35 +31,9 @@ under this name by ``pyproject.toml``.
 
 from dvar.core import *  # noqa: F403 - the facade re-exports core's public API
 from dvar.core import __all__ as _core_all
-from dvar.core.tracer import (
-    abs,  # noqa: A004 - dvar.abs takes Values
-    apply,
-    cos,
-    exp,
-    log,
-    max,  # noqa: A004 - dvar.max takes Values
-    min,  # noqa: A004 - dvar.min takes Values
-    relu,
-    sigmoid,
-    sin,
-    sqrt,
-    tanh,
-)
+from dvar.core.tracer import *  # noqa: F403 - Value and the functions that take Values
+from dvar.core.tracer import __all__ as _tracer_all
 
 __version__ = "0.1.0"
 
-__all__ = [
-    *_core_all,
-    "abs",
-    "apply",
-    "cos",
-    "exp",
-    "log",
-    "max",
-    "min",
-    "relu",
-    "sigmoid",
-    "sin",
-    "sqrt",
-    "tanh",
-]
+__all__ = list(dict.fromkeys([*_core_all, *_tracer_all]))
