@@ -33,8 +33,8 @@ import sys
 import time
 
 from common import format_seconds, median, print_table, run_with_big_stack
-from micrograd.engine import Value
 from micrograd.nn import MLP
+from moons import moons, moons_loss
 
 from dvar import core
 
@@ -42,35 +42,9 @@ IMPORT_TARGET = 0.5
 EDIT_TARGET = 0.1
 
 
-def moons(n: int = 100, seed: int = 1) -> tuple[list[tuple[float, float]], list[int]]:
-    """Two interleaving half circles with noise, labels 1 and -1 (as sklearn's make_moons)."""
-    rng = random.Random(seed)
-    points, labels = [], []
-    for i in range(n):
-        t = math.pi * rng.random()
-        if i % 2:
-            x, y, label = 1 - math.cos(t), 0.5 - math.sin(t), -1
-        else:
-            x, y, label = math.cos(t), math.sin(t), 1
-        points.append((x + rng.gauss(0, 0.1), y + rng.gauss(0, 0.1)))
-        labels.append(label)
-    return points, labels
-
-
-def forward(model: MLP, points, labels) -> Value:
-    """micrograd's demo loss: max-margin over the batch plus L2 regularisation."""
-    inputs = [list(map(Value, p)) for p in points]
-    scores = list(map(model, inputs))
-    losses = [(1 + -yi * si).relu() for yi, si in zip(labels, scores, strict=True)]
-    data_loss = sum(losses) * (1.0 / len(losses))
-    alpha = 1e-4
-    reg_loss = alpha * sum(p * p for p in model.parameters())
-    return data_loss + reg_loss
-
-
 def check(model: MLP, points, labels) -> int:
     """Nodes in the graph; exits with status 1 if a derivative differs from micrograd's."""
-    loss = forward(model, points, labels)
+    loss = moons_loss(model, points, labels)
     model.zero_grad()
     loss.backward()
     graph, node_of = core.from_micrograd(loss, model=model)
@@ -102,7 +76,7 @@ def run(rounds: int) -> None:
         # micrograd: forward + backward, the previous graph already gone.
         gc.collect()
         start = clock()
-        loss = forward(model, points, labels)
+        loss = moons_loss(model, points, labels)
         loss.backward()
         note("micrograd", start, clock())
         # dvar: import + first evaluate of that very graph.

@@ -16,6 +16,7 @@ from micrograd.engine import Value
 from micrograd.nn import MLP
 
 import dvar
+from benchmarks.moons import moons, moons_loss
 from dvar import core
 from dvar.core import micrograd as importer
 
@@ -238,33 +239,6 @@ def test_a_deep_chain_imports_without_recursion() -> None:
 
 
 # ------------------------------------------------------------- the moons step
-def moons(n: int, seed: int) -> tuple[list[tuple[float, float]], list[int]]:
-    """Two interleaving half circles with noise, labels 1 and -1 (sklearn's make_moons,
-    written out so that the tests need no sklearn)."""
-    rng = random.Random(seed)
-    points, labels = [], []
-    for i in range(n):
-        t = math.pi * rng.random()
-        if i % 2:
-            x, y, label = 1 - math.cos(t), 0.5 - math.sin(t), -1
-        else:
-            x, y, label = math.cos(t), math.sin(t), 1
-        points.append((x + rng.gauss(0, 0.1), y + rng.gauss(0, 0.1)))
-        labels.append(label)
-    return points, labels
-
-
-def moons_loss(model: MLP, points, labels) -> Value:
-    """micrograd's demo: SVM max-margin loss over the batch plus L2 regularisation."""
-    inputs = [list(map(Value, p)) for p in points]
-    scores = list(map(model, inputs))
-    losses = [(1 + -yi * si).relu() for yi, si in zip(labels, scores, strict=True)]
-    data_loss = sum(losses) * (1.0 / len(losses))
-    alpha = 1e-4
-    reg_loss = alpha * sum(p * p for p in model.parameters())
-    return data_loss + reg_loss
-
-
 @pytest.mark.slow
 def test_the_moons_loss_matches_micrograd() -> None:
     random.seed(1337)
@@ -289,7 +263,7 @@ import random, sys
 from micrograd.engine import Value
 from micrograd.nn import MLP
 import dvar
-from tests.core.test_micrograd_import import moons, moons_loss
+from benchmarks.moons import moons, moons_loss
 junk = [object() for _ in range(int(sys.argv[2]))]  # other addresses, other set orders
 random.seed(7)
 model = MLP(2, [4, 4, 1])
