@@ -17,6 +17,7 @@ from weakref import WeakKeyDictionary
 from dvar.core.numbers import format_number
 
 if TYPE_CHECKING:
+    from dvar.core.paths import Path, Share
     from dvar.core.plan import Names, Plan
 
 #: How a derivative is written: the lecture's ``db``, Leibniz's ``∂J/∂b``, or PyTorch's ``b.grad``.
@@ -203,6 +204,34 @@ class Evaluation(PlanResult):
                 )
             )
         return terms
+
+    # ------------------------------------------------------------------ paths
+    def paths(self, ref: str | int, limit: int = 1000) -> list[Path] | None:
+        """Every path from the node to the output, each with its local derivatives and
+        their product, in the canonical order; None when there are more than ``limit``
+        (see core/paths.py).  The products' sum is dJ/dnode."""
+        from dvar.core import paths
+
+        return paths.list_paths(self, self._plan, self._position(ref), limit)
+
+    def count_paths(self, ref: str | int) -> int:
+        """How many paths lead from the node to the output, counted without listing them."""
+        from dvar.core import paths
+
+        return paths.count_paths(self._plan, self._position(ref))
+
+    def factored_paths(self, ref: str | int) -> list[Share]:
+        """The sum over paths factored by shared suffix: one share per chain-rule term
+        (``du · ∂u/∂b``), with the number of paths it stands for."""
+        from dvar.core import paths
+
+        return paths.factored(self, self._plan, self._position(ref))
+
+    def edges_to_output(self, ref: str | int) -> frozenset[tuple[int, int]]:
+        """Every edge, as (consumer key, slot), on some path from the node to the output."""
+        from dvar.core import paths
+
+        return paths.edges_to_output(self._plan, self._position(ref))
 
     def _operand_text(self, a: int | None, inline: frozenset[int]) -> str:
         """How a partial's text names an operand: its id, an inline constant's number

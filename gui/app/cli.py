@@ -19,7 +19,7 @@ import unicodedata
 from collections.abc import Sequence
 
 BAD_INPUT = 2
-SUBCOMMANDS = ("eval", "export", "new", "trace")
+SUBCOMMANDS = ("eval", "export", "new", "paths", "trace")
 
 
 class UsageError(Exception):
@@ -44,6 +44,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _new(args[1:])
         if args and args[0] == "trace":
             return _trace(args[1:])
+        if args and args[0] == "paths":
+            return _paths(args[1:])
         return _open(args)
     except UsageError as error:
         return _fail(str(error))
@@ -136,6 +138,39 @@ def _eval(args: list[str]) -> int:
         sys.stdout.write("\n")
     else:
         sys.stdout.write(report(evaluation, options.file))
+    return 0
+
+
+def _paths(args: list[str]) -> int:
+    parser = _Parser(
+        prog="dvar paths",
+        description="List every path from NODE to the output, each edge's local derivative "
+        "and each path's product; their sum is dJ/dNODE. More than 1,000 paths are counted "
+        "and shown factored.",
+    )
+    parser.add_argument("file", help="the .dvar file")
+    parser.add_argument("node", help="the id of the node whose paths to list")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    options = parser.parse_args(args)
+
+    from dvar import core
+    from dvar.core import paths
+
+    try:
+        graph = core.load(options.file)
+    except core.FileFormatError as error:
+        return _fail(str(error))
+    evaluation = core.evaluate(graph)
+    if evaluation.output is None:
+        return _fail(f"{options.file}: no output is chosen, so there are no paths to list")
+    if options.node not in graph:
+        return _fail(f"{options.file}: no node is named {options.node!r}")
+    if options.json:
+        data = paths.to_json(evaluation, options.node)
+        json.dump(data, sys.stdout, ensure_ascii=False, allow_nan=False)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(f"{options.file}: " + paths.report(evaluation, options.node))
     return 0
 
 
