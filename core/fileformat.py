@@ -19,6 +19,7 @@ from typing import Any
 
 from dvar.core.atomicwrite import write_atomic
 from dvar.core.graph import Graph, GraphError, Node, check_id
+from dvar.core.notes import read_notes
 from dvar.core.ops import OPS
 from dvar.core.oserrors import reason
 
@@ -37,7 +38,7 @@ MAX_NODES = 200_000
 #: A JSON string, escapes included: what the value count skips over.
 _JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
 _NODE_FIELDS = frozenset({"id", "op", "value", "inputs", "label", "param", "box", "x", "y"})
-_TOP_FIELDS = frozenset({"format", "version", "output", "nodes"})
+_TOP_FIELDS = frozenset({"format", "version", "output", "nodes", "notes"})
 
 
 class FileFormatError(GraphError):
@@ -230,8 +231,14 @@ def _from_dict(document: Any, where: str, consume: bool) -> Graph:
     output = document.get("output")
     if output is not None and (not isinstance(output, str) or output not in keys):
         raise FileFormatError(f"{where}: field 'output': {_show(output)} is not a node's id")
+    notes = []
+    if document.get("notes") is not None:
+        try:
+            notes = read_notes(document["notes"])
+        except GraphError as error:
+            raise FileFormatError(f"{where}: {error}") from None
     extra = {k: v for k, v in document.items() if k not in _TOP_FIELDS}
-    return Graph._from_nodes(nodes, ranks, None if output is None else keys[output], extra)
+    return Graph._from_nodes(nodes, ranks, None if output is None else keys[output], extra, notes)
 
 
 def _read_node(record: Any, index: int, where: str) -> tuple[Node, list]:
@@ -391,6 +398,8 @@ def to_dict(graph: Graph) -> dict[str, Any]:
         record.update(node.extra)
         records.append(record)
     document["nodes"] = records
+    if graph.notes:
+        document["notes"] = [note.record() for note in graph.notes.values()]
     for field, value in graph.extra.items():
         document.setdefault(field, value)
     return document
@@ -426,12 +435,20 @@ def dumps(graph: Graph, ascii_only: bool = False) -> str:
     """
     document = to_dict(graph)
     records = document.pop("nodes")
+    notes = document.pop("notes", None)
     head = json.dumps(document, ensure_ascii=ascii_only, indent=2)[:-2]  # drop the "\n}"
-    body = ",\n".join("    " + json.dumps(r, ensure_ascii=ascii_only) for r in records)
+    text = f'{head},\n  "nodes": {_lines(records, ascii_only)}'
+    if notes:
+        text += f',\n  "notes": {_lines(notes, ascii_only)}'
+    return text + "\n}\n"
 
-    return (
-        f'{head},\n  "nodes": [\n{body}\n  ]\n}}\n' if records else f'{head},\n  "nodes": []\n}}\n'
-    )
+
+def _lines(records: list, ascii_only: bool) -> str:
+    """A JSON list with one item per line (``[]`` when empty)."""
+    if not records:
+        return "[]"
+    body = ",\n".join("    " + json.dumps(r, ensure_ascii=ascii_only) for r in records)
+    return f"[\n{body}\n  ]"
 
 
 def save(graph: Graph, path: str | os.PathLike[str]) -> None:

@@ -15,8 +15,9 @@ large file never pays for it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from dvar.core import names
@@ -30,6 +31,7 @@ from dvar.core.node import (
     check_id,
     check_value,
 )
+from dvar.core.notes import MAX_NOTES, Note, check_note
 from dvar.core.ops import OPS, Op
 
 __all__ = [
@@ -69,6 +71,8 @@ class Graph:
         self._journal: list[Callable[[], None]] | None = None
         self._batch_depth = 0
         self._plan: Any = None  # the engine's cached evaluation plan
+        self._notes: dict[int, Note] = {}  # canvas notes and frames (core/notes.py)
+        self._next_note = 0
 
     # ----------------------------------------------------------------- queries
     def __len__(self) -> int:
@@ -438,6 +442,62 @@ class Graph:
         self._output = key
         self.structure_version += 1
 
+    # ------------------------------------------------------------------ notes
+    @property
+    def notes(self) -> Mapping[int, Note]:
+        """The canvas notes and frames by key, in drawing order (later ones on top).
+        Read it; change it with ``add_note``, ``set_note`` and ``remove_note``."""
+        return MappingProxyType(self._notes)
+
+    def add_note(self, note: Note, key: int | None = None) -> int:
+        """Place a note or frame and return its key (``key`` re-creates one under the
+        key it had, for undo).  Events: ``note_added``, ``note_changed``,
+        ``note_removed``, each with the note's key; none of them changes a value."""
+        note = check_note(note)
+        if len(self._notes) >= MAX_NOTES:
+            raise GraphError(f"a graph holds at most {MAX_NOTES:,} notes")
+        if key is None:
+            key = self._next_note
+        elif isinstance(key, bool) or not isinstance(key, int) or key < 0 or key in self._notes:
+            raise GraphError(f"note key {key!r} is already in use")
+        self._next_note = max(self._next_note, key + 1)
+        self._put_note(key, note)
+        return key
+
+    def set_note(self, key: int, note: Note) -> None:
+        """Replace a note (moved, resized, new text or colour)."""
+        self._check_note_key(key)
+        note = check_note(note)
+        if note != self._notes[key]:
+            self._put_note(key, note)
+
+    def remove_note(self, key: int) -> None:
+        """Take a note or frame off the canvas."""
+        self._check_note_key(key)
+        self._put_note(key, None)
+
+    def _check_note_key(self, key: object) -> None:
+        if key not in self._notes:
+            raise GraphError(f"there is no note {key!r}")
+
+    def _put_note(self, key: int, note: Note | None) -> None:
+        """Set or (with None) delete one note; notes stay in key order, which is the
+        order they were first placed in, so an undone delete comes back at its depth."""
+        notes = self._notes
+        old = notes.get(key)
+        if note is None:
+            del notes[key]
+            kind = "note_removed"
+        elif old is not None:
+            notes[key] = note
+            kind = "note_changed"
+        else:
+            notes[key] = note
+            if len(notes) > 1 and key < max(notes):
+                self._notes = {k: notes[k] for k in sorted(notes)}
+            kind = "note_added"
+        self._changed(Event(kind, key), lambda: self._put_note(key, old))
+
     # ------------------------------------------------------- internal editing
     def _check_slot(self, node: Node, slot: object) -> None:
         if isinstance(slot, bool) or not isinstance(slot, int) or not 0 <= slot < node.op.arity:
@@ -561,10 +621,17 @@ class Graph:
     # ------------------------------------------------------- bulk construction
     @classmethod
     def _from_nodes(
-        cls, nodes: list[Node], ranks: list[int], output: int | None, extra: dict[str, Any]
+        cls,
+        nodes: list[Node],
+        ranks: list[int],
+        output: int | None,
+        extra: dict[str, Any],
+        notes: Iterable[Note] = (),
     ) -> Graph:
-        """Build a graph from already validated nodes (used by the file reader)."""
+        """Build a graph from already validated nodes and notes (used by the file reader)."""
         graph = cls()
+        graph._notes = dict(enumerate(notes))
+        graph._next_note = len(graph._notes)
         count: dict[int, int] = {}
         for node, rank in zip(nodes, ranks, strict=True):
             graph._nodes[node.key] = node
@@ -609,6 +676,7 @@ class Graph:
         graph = Graph._from_nodes(
             nodes, [self._rank[n.key] for n in nodes], self._output, dict(self.extra)
         )
+        graph._notes, graph._next_note = dict(self._notes), self._next_note
         graph._next_key, graph._next_rank = self._next_key, self._next_rank
         return graph
 

@@ -17,6 +17,7 @@ from PySide6.QtGui import QUndoCommand
 
 from dvar import core
 from dvar.core import Graph, GraphError
+from dvar.core.notes import Note
 from dvar.core.numbers import DIGITS, format_number
 
 
@@ -535,3 +536,52 @@ class TrainCommand(SetValues):
     def session(self) -> object | None:
         """The session that goes with the values now: ``after`` if done, ``before`` if undone."""
         return self.after if self.applied else self.before
+
+
+class AddNote(GraphCommand):
+    """Place a canvas note or frame (core/notes.py); ``key`` is its key once placed."""
+
+    def __init__(self, graph: Graph, note: Note, text: str = "") -> None:
+        super().__init__(graph, text or f"Add {note.kind}")
+        self.note = note
+        self.key: int | None = None
+
+    def apply(self) -> None:
+        self.key = self.graph.add_note(self.note, self.key)
+
+    def revert(self) -> None:
+        self.graph.remove_note(self.key)
+
+
+class SetNote(GraphCommand):
+    """Change one note or frame: moved, resized, new text or colour."""
+
+    def __init__(self, graph: Graph, key: int, new: Note, text: str = "") -> None:
+        old = graph.notes[key]
+        super().__init__(graph, text or f"Edit {old.kind}")
+        self.key, self.old, self.new = key, old, new
+
+    def apply(self) -> None:
+        self.graph.set_note(self.key, self.new)
+
+    def revert(self) -> None:
+        self.graph.set_note(self.key, self.old)
+
+
+class RemoveNotes(GraphCommand):
+    """Take notes and frames off the canvas; undo puts each back at its depth."""
+
+    def __init__(self, graph: Graph, keys: list[int]) -> None:
+        self.removed = {key: graph.notes[key] for key in sorted(set(keys))}
+        kinds = {note.kind for note in self.removed.values()}
+        what = kinds.pop() if len(kinds) == 1 else "note"
+        count = len(self.removed)
+        super().__init__(graph, f"Delete {what}" if count == 1 else f"Delete {count} {what}s")
+
+    def apply(self) -> None:
+        for key in self.removed:
+            self.graph.remove_note(key)
+
+    def revert(self) -> None:
+        for key, note in self.removed.items():
+            self.graph.add_note(note, key)

@@ -23,7 +23,9 @@ from dvar.gui.document.overlay import PLAIN, Overlay
 PREPARE_DELAY_MS = 700
 
 #: Events that cannot change any value or derivative.
-_COSMETIC = frozenset({"moved", "label_changed", "param_changed"})
+_COSMETIC = frozenset(
+    {"moved", "label_changed", "param_changed", "note_added", "note_changed", "note_removed"}
+)
 
 
 class Document(QObject):
