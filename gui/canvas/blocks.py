@@ -61,6 +61,7 @@ def layout(
     height_px: float,
     texts: Sequence[str],
     advance: Callable[[int, str], float],
+    choices: Sequence[tuple[int, ...]] = CHOICES,
 ) -> tuple[float, tuple[int, ...]]:
     """The font size (screen pixels) and the lines (indexes into ``texts``) for a block
     of this size on screen; ``(0.0, ())`` when not even the name fits.
@@ -73,7 +74,7 @@ def layout(
     if room_h < LEGIBLE_PX * LEADING - TOLERANCE or not texts[TITLE]:
         return 0.0, ()
     smallest = LEGIBLE_PX - TOLERANCE
-    for lines in CHOICES:
+    for lines in choices:
         size = min(LARGEST_PX, room_h / (len(lines) * LEADING))
         if size < smallest or any(not texts[line] for line in lines):
             continue  # too many lines for the height (text is measured only when they fit)
@@ -101,12 +102,24 @@ def draw_block(painter: QPainter, item, box: QRectF, lod: float, look: Look) -> 
     else:
         texts = (item.title, _told(item.formula_text), "")
     fonts = Fonts.get()
+    kinds = KINDS
     size, lines = layout(
         box.width() * lod,
         box.height() * lod,
         texts,
-        lambda line, text: fonts.advance(KINDS[line], text),
+        lambda line, text: fonts.advance(kinds[line], text),
     )
+    if not lines and "_" in item.title.strip("_"):
+        # A long name like one_minus_a: two lines of it, broken after an underscore,
+        # rather than a block with no name at all.
+        texts, kinds = (*_broken(item.title), ""), ("title", "title", "grad")
+        size, lines = layout(
+            box.width() * lod,
+            box.height() * lod,
+            texts,
+            lambda line, text: fonts.advance(kinds[line], text),
+            choices=((TITLE, VALUE),),  # both halves, or nothing
+        )
     selected = item.isSelected() or item.highlighted
     pen = QPen(look.red if item.highlighted else color, 2.0 if selected else 1.0)
     pen.setCosmetic(True)  # in screen pixels, at any zoom
@@ -121,7 +134,7 @@ def draw_block(painter: QPainter, item, box: QRectF, lod: float, look: Look) -> 
     text = look.muted if item.has_error else look.text
     pens = {TITLE: text, VALUE: text, GRAD: look.red if not item.has_error else look.muted}
     for line in lines:
-        painter.setFont(fonts.sized(KINDS[line], pixels))
+        painter.setFont(fonts.sized(kinds[line], pixels))
         painter.setPen(pens[line])
         painter.drawText(
             QRectF(box.left(), top, box.width(), line_height),
@@ -129,6 +142,14 @@ def draw_block(painter: QPainter, item, box: QRectF, lod: float, look: Look) -> 
             texts[line],
         )
         top += line_height
+
+
+def _broken(name: str) -> tuple[str, str]:
+    """A name in two lines, broken after the underscore nearest its middle:
+    ``one_minus_`` and ``a``."""
+    cuts = [i + 1 for i, ch in enumerate(name) if ch == "_" and 0 < i < len(name) - 1]
+    cut = min(cuts, key=lambda i: abs(len(name) - 2 * i))
+    return name[:cut], name[cut:]
 
 
 def _told(line: str) -> str:
