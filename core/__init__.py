@@ -32,6 +32,7 @@ from dvar.core.layout import arrange, layered_layout
 from dvar.core.micrograd import from_micrograd
 from dvar.core.numbers import format_full, format_number, parse_number
 from dvar.core.ops import OPS, Op
+from dvar.core.paths import Path, Share
 from dvar.core.practice import Diagnosis, diagnose, hints
 from dvar.core.problems import make_problem
 from dvar.core.pyexport import to_python
@@ -58,6 +59,8 @@ __all__ = [
     "Node",
     "Nudge",
     "Op",
+    "Path",
+    "Share",
     "Term",
     "TrainResult",
     "Value",

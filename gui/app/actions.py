@@ -199,6 +199,21 @@ MENUS: tuple[Menu, ...] = (
                 ("Ctrl+Shift+L",),
                 tip="Lay the graph out in layers, left to right (selection only if any)",
             ),
+            SEPARATOR,
+            Action(
+                "add_note",
+                "Add No&te",
+                "add_note",
+                args=("note",),
+                tip="A box of plain text on the canvas, at the mouse (double-click it to edit)",
+            ),
+            Action(
+                "add_frame",
+                "Add Fra&me",
+                "add_note",
+                args=("frame",),
+                tip="A coloured rectangle with a title, to mark a part of the canvas",
+            ),
         ),
     ),
     Menu(
@@ -253,6 +268,15 @@ MENUS: tuple[Menu, ...] = (
                 checked=True,
                 canvas=True,
             ),
+            SEPARATOR,
+            Action(
+                "present",
+                "&Present",
+                "toggle_presentation",
+                ("F5",),
+                tip="Full screen, one step per click: the forward pass, then the backward pass "
+                "(Esc leaves)",
+            ),
             Submenu("Derivative &Notation", "_build_notation_menu"),
             Submenu("&Panels", "_build_panels_menu"),
         ),
@@ -292,6 +316,14 @@ MENUS: tuple[Menu, ...] = (
                 tip="Every node shows d(node)/dx for one chosen input x, from one forward sweep",
                 checkable=True,
                 toolbar=True,
+            ),
+            Action(
+                "paths",
+                "Pat&hs",
+                "show_paths",
+                ("Ctrl+Shift+H",),
+                tip="List every path from the selected node to J: the sum of their products is "
+                "its derivative, and factored it is the chain rule",
             ),
             Action(
                 "train",

@@ -17,6 +17,7 @@ LAYOUT = (
     ("teach", "Teach", Right),
     ("train", "Train", Right),
     ("practice", "Practice", Right),
+    ("paths", "Paths", Right),
 )
 
 
@@ -38,6 +39,7 @@ def make_docks(
     window.tabifyDockWidget(docks["inspector"], docks["teach"])
     window.tabifyDockWidget(docks["teach"], docks["train"])
     window.tabifyDockWidget(docks["train"], docks["practice"])
+    window.tabifyDockWidget(docks["practice"], docks["paths"])
     docks["inspector"].raise_()
     palette_width = max(170, widgets["palette"].sizeHint().width())  # its widest row
     window.resizeDocks([docks["palette"]], [palette_width], Qt.Orientation.Horizontal)

@@ -26,7 +26,9 @@ from dvar.gui.app.docks import make_docks
 from dvar.gui.app.files import FileMenu
 from dvar.gui.app.recent import RecentFiles
 from dvar.gui.app.recovery import RecoveryOffer
+from dvar.gui.canvas import notes
 from dvar.gui.canvas.nodes import NodeItem
+from dvar.gui.canvas.notes import NoteItem
 from dvar.gui.canvas.quick_add import QuickAdd
 from dvar.gui.canvas.scene import GraphScene
 from dvar.gui.canvas.view import GraphView
@@ -40,7 +42,9 @@ from dvar.gui.numbers import format_number
 from dvar.gui.panels.derivatives import DerivativePanel
 from dvar.gui.panels.inspector import Inspector
 from dvar.gui.panels.operations import Palette
+from dvar.gui.teach.paths import PathsPanel
 from dvar.gui.teach.practice_panel import PracticePanel, problem_text
+from dvar.gui.teach.present import Presentation
 from dvar.gui.teach.teaching import TeachingPanel
 from dvar.gui.teach.training import TrainingPanel
 
@@ -70,6 +74,7 @@ class MainWindow(FileMenu, RecentFiles, RecoveryOffer, QMainWindow):
         self.setAcceptDrops(True)
         self.autosaver = Autosaver(self)
         self.recovered_windows: list[MainWindow] = []
+        self.presentation = Presentation(self)
         self.set_document(document if document is not None else Document.lecture())
         self.toolbar = actions.build_toolbar(self)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
@@ -129,6 +134,7 @@ class MainWindow(FileMenu, RecentFiles, RecoveryOffer, QMainWindow):
             self.view.show_scene(self.scene)
             old_scene.deleteLater()
         self._build_docks()
+        self._follow_paths_dock()
         self.scene.set_notation(self.notation())
         self.panel.set_notation(self.notation())
         self.scene.set_snap(self.actions["snap"].isChecked())
@@ -142,6 +148,7 @@ class MainWindow(FileMenu, RecentFiles, RecoveryOffer, QMainWindow):
         document.changed.connect(self._after_change)
         document.undo_stack.cleanChanged.connect(self._update_title)
         self.scene.selectionChanged.connect(self._on_canvas_selection)
+        self.scene.note_edit_requested.connect(self.edit_note_text)
         self.panel.node_activated.connect(self._on_panel_row)
         self.autosaver.watch(document)
         self.undo_group.addStack(document.undo_stack)
@@ -166,6 +173,9 @@ class MainWindow(FileMenu, RecentFiles, RecoveryOffer, QMainWindow):
         if old_teaching is not None:
             old_teaching.clear()
         old_training = getattr(self, "training", None)
+        old_paths = getattr(self, "paths_panel", None)
+        if old_paths is not None:
+            old_paths.clear()
         old_practice = getattr(self, "practice", None)
         if old_practice is not None:
             old_practice.stop()
@@ -175,6 +185,7 @@ class MainWindow(FileMenu, RecentFiles, RecoveryOffer, QMainWindow):
             getattr(self, "inspector", None),
             old_teaching,
             old_training,
+            old_paths,
         ):
             if old is not None:
                 old.deleteLater()
@@ -184,6 +195,7 @@ class MainWindow(FileMenu, RecentFiles, RecoveryOffer, QMainWindow):
         self.teaching.forward.toggled.connect(self._sync_forward_action)
         self._sync_forward_action(False)
         self.training = TrainingPanel(self.document)
+        self.paths_panel = PathsPanel(self.document, self.scene)
         self.practice = PracticePanel(self.document, self.scene, self.view)
         self.practice.session_changed.connect(self._on_practice)
         widgets = {
@@ -194,6 +206,7 @@ class MainWindow(FileMenu, RecentFiles, RecoveryOffer, QMainWindow):
             "teach": self.teaching,
             "train": self.training,
             "practice": self.practice,
+            "paths": self.paths_panel,
         }
         if not first:
             for name, widget in widgets.items():
@@ -227,6 +240,7 @@ class MainWindow(FileMenu, RecentFiles, RecoveryOffer, QMainWindow):
         self.statusBar().showMessage(text, 6000)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.presentation.stop()  # the layout saved is the window's own, not the slides'
         if self._confirm_discard():
             self.autosaver.finish()
             self._save_layout()
@@ -273,10 +287,60 @@ class MainWindow(FileMenu, RecentFiles, RecoveryOffer, QMainWindow):
 
     def delete_selection(self) -> None:
         keys, edges = self.scene.selected_with_chips(), self.scene.selected_edges()
-        if not keys and not edges:
+        note_keys = self.scene.selected_note_keys()
+        if not keys and not edges and not note_keys:
             self.show_message("Nothing selected to delete")
             return
-        self.document.run(RemoveItems(self.document.graph, keys, edges))
+        stack = self.document.undo_stack
+        both = bool(note_keys) and bool(keys or edges)
+        if both:
+            stack.beginMacro("Delete")
+        try:
+            if note_keys:
+                notes.delete_notes(self.scene, note_keys)
+            if keys or edges:
+                self.document.run(RemoveItems(self.document.graph, keys, edges))
+        finally:
+            if both:
+                stack.endMacro()
+
+    # ------------------------------------------------------- notes and frames
+    def add_note(self, kind: str, at: QPointF | None = None) -> int | None:
+        """Node → Add Note / Add Frame: placed at ``at`` or at the mouse."""
+        return notes.add_note(self.scene, kind, at or self.view.cursor_scene_pos())
+
+    def edit_note_text(self, key: int) -> None:
+        """Edit a note's text (a frame's title) as plain text."""
+        note = self.document.graph.notes.get(key)
+        if note is None:
+            return
+        what = "title" if note.kind == "frame" else "text"
+        text, ok = QInputDialog.getMultiLineText(
+            self, f"Edit {note.kind}", f"The {note.kind}'s {what} (plain text):", note.text
+        )
+        if ok:
+            notes.set_text(self.scene, key, text)
+
+    def _note_menu(self, menu: QMenu, item: NoteItem) -> None:
+        if not item.isSelected():
+            self.scene.clearSelection()
+            item.setSelected(True)
+        key = item.key
+        menu.addAction("Edit &Text…", lambda: self.edit_note_text(key))
+        colours = menu.addMenu("&Colour")
+        for name, colour in notes.COLORS.items():
+            colours.addAction(name, lambda c=colour: notes.set_color(self.scene, key, c))
+        menu.addSeparator()
+        menu.addAction(self.actions["delete"])
+
+    # ------------------------------------------------------------ presenting
+    def toggle_presentation(self) -> None:
+        """View → Present (F5): full screen, one step per click; F5 or Esc leaves."""
+        if self.presentation.active:
+            self.presentation.stop()
+        elif not self._practising("present"):
+            self.teaching.clear()
+            self.presentation.start()
 
     def select_all(self) -> None:
         for item in self.scene.nodes.values():
@@ -371,6 +435,7 @@ class MainWindow(FileMenu, RecentFiles, RecoveryOffer, QMainWindow):
     def _set_practice(self, on: bool) -> None:
         if on:
             self.teaching.clear()
+            self.paths_panel.clear()
             self.docks["practice"].show()
             self.docks["practice"].raise_()
             if not self.practice.start():
@@ -399,6 +464,7 @@ class MainWindow(FileMenu, RecentFiles, RecoveryOffer, QMainWindow):
         # breakdowns, the nudge's "beside da = 3"): they wait until practice ends.
         self.teaching.setEnabled(session is None)
         self.training.setEnabled(session is None)  # it shows J, and could not step anyway
+        self.paths_panel.setEnabled(session is None)  # its products are the answers
         for name in _SHOW_ANSWERS:
             self.actions[name].setEnabled(session is None)
         self._on_canvas_selection()
@@ -471,6 +537,25 @@ class MainWindow(FileMenu, RecentFiles, RecoveryOffer, QMainWindow):
         action.blockSignals(True)
         action.setChecked(on)
         action.blockSignals(False)
+
+    def show_paths(self) -> None:
+        """Teach → Paths: the selected node's paths to the output, in the Paths dock."""
+        if self._practising("list the paths"):
+            return
+        self.docks["paths"].show()
+        self.docks["paths"].raise_()
+        keys = self.selected_keys()
+        if len(keys) == 1:
+            self.paths_panel.choose(keys[0])
+
+    def _follow_paths_dock(self) -> None:
+        """The Paths panel works only while its dock is on screen (not a hidden tab), and
+        takes its highlight off the canvas when the dock is left."""
+        dock = self.docks["paths"]
+        if not getattr(self, "_paths_dock_followed", False):
+            dock.visibilityChanged.connect(lambda shown: self.paths_panel.set_shown(shown))
+            self._paths_dock_followed = True
+        self.paths_panel.set_shown(self.isVisible() and not dock.visibleRegion().isEmpty())
 
     def show_training(self) -> None:
         self.docks["train"].show()
@@ -582,7 +667,10 @@ class MainWindow(FileMenu, RecentFiles, RecoveryOffer, QMainWindow):
         scene_pos = self.view.mapToScene(point)
         item = self.scene.node_at(scene_pos)
         menu = QMenu(self)
-        if isinstance(item, NodeItem):
+        under = self.view.itemAt(point)
+        if item is None and isinstance(under, NoteItem):
+            self._note_menu(menu, under)
+        elif isinstance(item, NodeItem):
             if not item.isSelected():
                 self.scene.select_keys([item.key])
             node = self.document.graph.node(item.key)
@@ -601,6 +689,8 @@ class MainWindow(FileMenu, RecentFiles, RecoveryOffer, QMainWindow):
                 add.addAction(
                     f"{op.name}  {op.symbol}", lambda o=op.name: self.view.add_node(o, scene_pos)
                 )
+            menu.addAction("Add No&te", lambda: self.add_note("note", scene_pos))
+            menu.addAction("Add Fra&me", lambda: self.add_note("frame", scene_pos))
             menu.addAction(self.actions["paste"])
             menu.addSeparator()
             menu.addAction(self.actions["fit"])
@@ -631,6 +721,7 @@ _SHOW_ANSWERS = (
     "play_steps",
     "forward_mode",
     "train",
+    "paths",
 )
 
 

@@ -41,7 +41,7 @@ MENU_BAR = {
         "&Nudge", "&Clear Nudge / Steps", "---",
         "Step Through &Backward Pass", "Step Through &Forward Pass", "Ne&xt Step",
         "&Previous Step", "P&lay / Pause", "---",
-        "F&orward Mode", "&Train…", "---",
+        "F&orward Mode", "Pat&hs", "&Train…", "---",
         "Pr&actice", "New Probl&em…",
     ],
     "&Help": ["&Keyboard Shortcuts", "&About dvar"],
