@@ -268,7 +268,8 @@ def clean_diagram(
                 item.label = ""
         scene.show_numbers = values
         extras = list(scene.transient)  # an edge being dragged right now
-        if selection_only:
+        if selection_only:  # notes and frames too: they belong to no node
+            extras += list(scene.note_items.values())
             extras += [item for item in nodes if item not in chosen]
             extras += [
                 item for item in edges if not (item.source in chosen and item.consumer in chosen)
@@ -278,7 +279,7 @@ def clean_diagram(
                 item.setVisible(False)
                 hidden.append(item)
         scene.widen_for_texts()  # a box too narrow for a long number grows before it is drawn
-        yield _drawable(_drawn_rect(nodes, edges), nodes, where)
+        yield _drawable(_drawn_rect(nodes, [*edges, *scene.note_items.values()]), nodes, where)
     finally:
         for item in hidden:
             item.setVisible(True)
@@ -293,7 +294,8 @@ def clean_diagram(
         scene.blockSignals(was_blocked)
 
 
-def _drawn_rect(nodes: list[NodeItem], edges: list[EdgeItem]) -> QRectF:
+def _drawn_rect(nodes: list[NodeItem], edges: list) -> QRectF:
+    """What the visible nodes, and the edges, notes and frames in ``edges``, cover."""
     rect = QRectF()
     for item in (*nodes, *edges):
         if item.isVisible():

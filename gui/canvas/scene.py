@@ -26,6 +26,7 @@ from dvar.gui.canvas.chips import ChipItem
 from dvar.gui.canvas.edges import EdgeItem
 from dvar.gui.canvas.look import TEXT_LOD, Look
 from dvar.gui.canvas.nodes import NodeItem, width_for
+from dvar.gui.canvas.notes import FRAME_Z, NOTE_Z, NoteItem
 from dvar.gui.document.document import Document
 from dvar.gui.document.overlay import Overlay, term_edges
 from dvar.gui.numbers import format_number
@@ -60,12 +61,16 @@ class GraphScene(QGraphicsScene):
     #: positions, selection or highlights.  (Qt's own ``changed`` signal is left
     #: unconnected: connecting it makes Qt repaint every moved edge's whole bounding box.)
     overview_changed = Signal()
+    #: A note's text should be edited (it was double-clicked): its key.
+    note_edit_requested = Signal(int)
 
     def __init__(self, document: Document, parent=None) -> None:
         super().__init__(parent)
         self.document = document
         self.graph = document.graph
         self.nodes: dict[int, NodeItem] = {}
+        #: The canvas notes and frames, by their keys in ``graph.notes``.
+        self.note_items: dict[int, NoteItem] = {}
         self.edges: dict[tuple[int, int], EdgeItem] = {}
         self.backward_view = False
         self.notation = "d"
@@ -125,6 +130,9 @@ class GraphScene(QGraphicsScene):
     def _build(self) -> None:
         with self._in_bulk():
             self._build_items()
+        for key, note in self.graph.notes.items():
+            self._show_note(key, note)
+        self._order_notes()
         self.refresh(self.document.evaluation)
 
     def _build_items(self) -> None:
@@ -181,7 +189,45 @@ class GraphScene(QGraphicsScene):
         self.removeItem(edge)
         self.live_edges.discard(edge)
 
+    def _show_note(self, key: int, note) -> None:
+        item = self.note_items.get(key)
+        if item is None:
+            item = self.note_items[key] = NoteItem(key, note)
+            self.addItem(item)
+        elif item.note != note or item.pos() != QPointF(note.x, note.y):
+            item.show(note)
+
+    def _apply_notes(self, events: list[Event]) -> None:
+        """Notes added, changed or removed: only their items change."""
+        notes = self.graph.notes
+        for event in events:
+            key = event.key
+            if key in notes:
+                self._show_note(key, notes[key])
+            elif key in self.note_items:
+                self.removeItem(self.note_items.pop(key))
+        self._order_notes()
+
+    def _order_notes(self) -> None:
+        """Frames under notes, each kind in the order of ``graph.notes`` (an undone
+        delete goes back to its depth, not on top)."""
+        notes = self.graph.notes
+        for index, key in enumerate(notes):
+            item = self.note_items.get(key)
+            if item is not None:
+                base = FRAME_Z if item.is_frame else NOTE_Z
+                item.setZValue(base + index / (len(notes) + 1))
+
+    def selected_note_keys(self) -> list[int]:
+        return [item.key for item in self.selectedItems() if isinstance(item, NoteItem)]
+
     def _on_changed(self, events: list[Event], evaluation: Evaluation) -> None:
+        if any(event.kind.startswith("note_") for event in events):
+            self._apply_notes([e for e in events if e.kind.startswith("note_")])
+            events = [e for e in events if not e.kind.startswith("note_")]
+            if not events:
+                self.overview_changed.emit()
+                return
         if len(events) > BULK_EVENTS:
             with self._in_bulk():
                 self._apply(events, evaluation)

@@ -15,7 +15,7 @@ from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPalette, QP
 from PySide6.QtWidgets import QFrame, QGraphicsView, QWidget
 
 from dvar import core
-from dvar.gui.canvas import placement
+from dvar.gui.canvas import notes, placement
 from dvar.gui.canvas.blocks import lowest_named_zoom, named_zoom
 from dvar.gui.canvas.chips import ChipItem
 from dvar.gui.canvas.edges import EdgeItem
@@ -80,6 +80,8 @@ class GraphView(QGraphicsView):
         #: The gesture under way (it gets every mouse event), or None.
         self.interaction: Interaction | None = None
         self._space_down = False
+        #: True while presenting: a left drag pans too, and never moves or selects.
+        self.pan_only = False
         self.value_editor = ValueEditor(self)
         self.minimap = Minimap(self)
         scene.overview_changed.connect(self.minimap.schedule)
@@ -144,6 +146,19 @@ class GraphView(QGraphicsView):
         else:
             self.centerOn(self._centre_near_output(shown, zoom))
         self._zoom_changed()
+
+    def set_zoom(self, zoom: float, centre: QPointF) -> None:
+        """Show the canvas at ``zoom`` (at most MAX_ZOOM, with no least zoom) around
+        ``centre``: presentation mode's fit, and putting a view back as it was."""
+        self.resetTransform()
+        zoom = min(MAX_ZOOM, zoom)
+        self.scale(zoom, zoom)
+        self.centerOn(centre)
+        self._zoom_changed()
+
+    def centre(self) -> QPointF:
+        """The canvas point at the middle of the view."""
+        return self.mapToScene(self.viewport().rect().center())
 
     def names_zoom(self) -> float:
         """The least zoom fit goes to: the one at which nine nodes in ten show their
@@ -212,7 +227,7 @@ class GraphView(QGraphicsView):
         """The gesture a press starts, or None for Qt's own handling."""
         button = event.button()
         if button == Qt.MouseButton.MiddleButton or (
-            button == Qt.MouseButton.LeftButton and self._space_down
+            button == Qt.MouseButton.LeftButton and (self._space_down or self.pan_only)
         ):
             return Pan(self)
         if button != Qt.MouseButton.LeftButton:
@@ -243,6 +258,8 @@ class GraphView(QGraphicsView):
             self.interaction.release(event)
         else:
             super().mouseReleaseEvent(event)
+        if not event.buttons():
+            notes.commit_moves(self.graph_scene())  # notes dragged, alone or with nodes
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         """On an empty input port: add a constant into it; on an input or a constant:

@@ -29,13 +29,14 @@ MENU_BAR = {
     ],
     "&Node": [
         "&Add Node…", "Edit &Value", "Re&name…", "Set as &Output", "---",
-        "Build from &Formula…", "&Arrange",
+        "Build from &Formula…", "&Arrange", "---",
+        "Add No&te", "Add Fra&me",
     ],
     "&View": [
         "Zoom &In", "Zoom &Out", "&Fit to View", "---",
         "&Backward View", "Show &Grid", "&Snap to Grid", "&Constants as Nodes",
-        "&Derivatives of Constants", "&Minimap",
-        "Derivative &Notation ▸", "&Panels ▸",
+        "&Derivatives of Constants", "&Minimap", "---",
+        "&Present", "Derivative &Notation ▸", "&Panels ▸",
     ],
     "&Teach": [
         "&Nudge", "&Clear Nudge / Steps", "---",
