@@ -243,7 +243,7 @@ def report(evaluation: Evaluation, ref: str | int, limit: int = LIMIT) -> str:
         rows = [("#", "path", "local derivatives", "product")]
         for n, p in enumerate(found, 1):
             symbols = " · ".join(p.symbols) or "(none)"
-            numbers = " · ".join(fmt(f) for f in p.factors)
+            numbers = " · ".join(factor_text(fmt(f)) for f in p.factors)
             rows.append(
                 (str(n), " → ".join(p.nodes), f"{symbols} = {numbers or '1'}", fmt(p.product))
             )
@@ -268,9 +268,15 @@ def share_text(share: Share, node: str) -> str:
     t = share.term
     paths_word = f"{share.count:,} path{'s' * (share.count != 1)}"
     return (
-        f"d{t.consumer} · {t.partial_symbol(node)} = {fmt(t.consumer_grad)} · {fmt(t.partial)}"
+        f"d{t.consumer} · {t.partial_symbol(node)} = "
+        f"{factor_text(fmt(t.consumer_grad))} · {factor_text(fmt(t.partial))}"
         f" = {fmt(t.product)}   ({paths_word})"
     )
+
+
+def factor_text(text: str) -> str:
+    """A number as a factor of a product: ``(-1)`` in brackets, ``2`` as it is."""
+    return f"({text})" if text.startswith("-") else text
 
 
 def _id(evaluation: Evaluation, ref: str | int) -> str:

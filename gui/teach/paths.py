@@ -14,6 +14,7 @@ The numbers come from the core (``Evaluation.paths``, ``factored_paths``).
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
@@ -30,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from dvar import core
-from dvar.core.paths import LIMIT, path_sum
+from dvar.core.paths import LIMIT, factor_text, path_sum
 from dvar.gui.canvas.scene import GraphScene
 from dvar.gui.document.document import Document
 from dvar.gui.numbers import format_number
@@ -180,7 +181,7 @@ class PathsPanel(QWidget):
         self.table.setRowCount(len(found))
         for row, path in enumerate(found):
             symbols = " · ".join(path.symbols) or "(J itself)"
-            numbers = " · ".join(format_number(f) for f in path.factors) or "1"
+            numbers = " · ".join(factor_text(format_number(f)) for f in path.factors) or "1"
             cells = (" → ".join(path.nodes), symbols, numbers, format_number(path.product))
             self._set_row(row, cells)
             self._row_edges.append(frozenset(path.edges))
@@ -195,7 +196,8 @@ class PathsPanel(QWidget):
         self.table.setRowCount(len(shares))
         for row, share in enumerate(shares):
             t = share.term
-            numbers = f"{format_number(t.consumer_grad)} · {format_number(t.partial)}"
+            grad_text, partial_text = format_number(t.consumer_grad), format_number(t.partial)
+            numbers = f"{factor_text(grad_text)} · {factor_text(partial_text)}"
             word = "path" if share.count == 1 else "paths"
             cells = (
                 f"d{t.consumer} · {t.partial_symbol(node)}",
@@ -245,6 +247,8 @@ class PathsPanel(QWidget):
 
     # ---------------------------------------------------------------- follows
     def _follow_selection(self) -> None:
+        if not shiboken6.isValid(self.scene):  # the scene is going, its items with it
+            return
         keys = self.scene.selected_keys()
         if len(keys) == 1 and self.isEnabled():
             self.choose(keys[0])

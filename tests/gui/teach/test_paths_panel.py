@@ -127,3 +127,20 @@ def test_practice_disables_the_panel_and_the_action(window) -> None:
     assert (window.document.graph.key_of("J"), 1) not in window.document.overlay.edges
     window.actions["practice"].setChecked(False)
     assert panel.isEnabled() and window.actions["paths"].isEnabled()
+
+
+def test_a_hidden_panel_waits_and_catches_up_when_shown(window) -> None:
+    graph = window.document.graph
+    panel = _open_paths(window, "b")
+    window.docks["inspector"].raise_()  # the Paths tab goes behind
+    window.document.run(SetField.to(graph, graph.key_of("c"), "value", 7.0))
+    assert _row(panel, 0)[2] == "2 · 1 · 3"  # not rebuilt while nobody sees it
+    window.docks["paths"].raise_()
+    assert _row(panel, 0)[2] == "7 · 1 · 3"
+
+
+def test_negative_factors_are_bracketed(window) -> None:
+    graph = window.document.graph
+    panel = _open_paths(window, "b")
+    window.document.run(SetField.to(graph, graph.key_of("c"), "value", -2.0))
+    assert _row(panel, 0)[2:] == ["(-2) · 1 · 3", "-6"]
