@@ -7,7 +7,7 @@ and the dock layout in ``docks``.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QEvent, QPointF, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QPointF, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QUndoGroup
 from PySide6.QtWidgets import (
     QDialog,
@@ -63,7 +63,7 @@ class MainWindow(FileMenu, RecentFiles, RecoveryOffer, QMainWindow):
         numbers.set_digits(self.preferences.get("digits"))
         self.preferences_dialog: PreferencesDialog | None = None
         self.document: Document = None  # type: ignore[assignment]
-        self.resize(1280, 800)
+        self.resize(_first_size())
         self.undo_group = QUndoGroup(self)
         self.actions: dict[str, QAction] = actions.build_actions(self)
         self._follow_history()
@@ -723,6 +723,16 @@ _SHOW_ANSWERS = (
     "train",
     "paths",
 )
+
+
+def _first_size() -> QSize:
+    """1280 × 800, or the screen's free area on a smaller screen (a netbook, a projector
+    at 1024 × 768): the window never opens bigger than the screen."""
+    wanted = QSize(1280, 800)
+    screen = QGuiApplication.primaryScreen()
+    if screen is None:
+        return wanted
+    return wanted.boundedTo(screen.availableGeometry().size())
 
 
 def _name_step(action: QAction, base: str, step: str) -> None:

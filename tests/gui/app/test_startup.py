@@ -65,3 +65,21 @@ def test_dvar_opens_the_given_file_with_its_name_in_the_title(qtbot, tmp_path, m
     assert not win.isWindowModified()
     assert core.dumps(win.document.graph) == core.dumps(graph)
     assert win.scene.nodes[win.document.graph.key_of("J")].value_text == "J = 3·v = 39"
+
+
+def test_the_window_never_opens_bigger_than_the_screen(qtbot, monkeypatch):
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QGuiApplication
+
+    from dvar.gui.app.window import MainWindow
+    from dvar.gui.document.document import Document
+
+    screen = QGuiApplication.primaryScreen()
+    monkeypatch.setattr(type(screen), "availableGeometry", lambda self: QRect(0, 0, 1024, 700))
+    small = MainWindow(Document.lecture())
+    qtbot.addWidget(small)
+    assert small.width() <= 1024 and small.height() <= 700
+    monkeypatch.setattr(type(screen), "availableGeometry", lambda self: QRect(0, 0, 2560, 1440))
+    big = MainWindow(Document.lecture())
+    qtbot.addWidget(big)
+    assert (big.width(), big.height()) == (1280, 800)
