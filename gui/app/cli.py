@@ -80,7 +80,7 @@ def _open(args: list[str]) -> int:
         prog="dvar",
         description="See backpropagation: build a computation graph and watch dJ/dnode.",
         epilog="Commands: 'dvar eval FILE [--json]' prints values, derivatives and the chain "
-        "rule; 'dvar export FILE -o OUT.png|svg|pdf' draws the diagram; "
+        "rule; 'dvar export FILE -o OUT.png|svg|pdf|tex|dot' draws the diagram; "
         "'dvar new --formula \"J = 3*(a + b*c)\" --set a=5 b=3 c=2 -o FILE.dvar' makes a file; "
         "'dvar new --practice 2 [--seed S] -o FILE.dvar' makes a practice problem; "
         "'dvar trace SCRIPT.py --function f --set a=5' shows the graph of your own code.",
@@ -177,8 +177,10 @@ def _paths(args: list[str]) -> int:
 def _export(args: list[str]) -> int:
     parser = _Parser(
         prog="dvar export",
-        description="Render a graph's diagram to PNG, SVG or PDF without a display, or write "
-        "it as a Python script (OUT.py) with the forward and backward pass.",
+        description="Render a graph's diagram to PNG, SVG or PDF without a display, write it "
+        "as a TikZ picture (OUT.tex) or a Graphviz graph (OUT.dot), write each step of a pass "
+        "(--steps, to .pdf or .gif), or write it as a Python script (OUT.py) with the forward "
+        "and backward pass.",
     )
     parser.add_argument("file", help="the .dvar file to draw")
     parser.add_argument(
@@ -186,16 +188,57 @@ def _export(args: list[str]) -> int:
         "--output",
         required=True,
         metavar="OUT",
-        help="what to write: OUT.png, OUT.svg, OUT.pdf, or OUT.py (a runnable script)",
+        help="what to write: OUT.png, OUT.svg, OUT.pdf, OUT.tex (LaTeX with TikZ), OUT.dot "
+        "(Graphviz), OUT.gif (with --steps), or OUT.py (a runnable script)",
     )
     parser.add_argument(
-        "--scale", type=float, default=2.0, help="pixels per canvas unit for PNG (default 2)"
+        "--scale",
+        type=float,
+        default=2.0,
+        help="pixels per canvas unit for PNG and GIF (default 2)",
     )
     parser.add_argument(
         "--no-values", action="store_true", help="draw formulas instead of values and derivatives"
     )
     parser.add_argument("--transparent", action="store_true", help="no background (PNG, SVG)")
+    parser.add_argument(
+        "--backward",
+        action="store_true",
+        help="draw the backward view: red edges right to left, labelled with local derivatives",
+    )
+    parser.add_argument(
+        "--only",
+        metavar="NODE,NODE…",
+        help="draw only these nodes (with the constants on their ports) and the edges among them",
+    )
+    parser.add_argument(
+        "--tikz-body",
+        action="store_true",
+        help="with OUT.tex: write the tikzpicture alone, without the LaTeX document round it",
+    )
+    parser.add_argument(
+        "--steps",
+        choices=("backward", "forward"),
+        help="write every step of the pass as the step-through shows it: a page each (.pdf) "
+        "or an animation (.gif)",
+    )
+    parser.add_argument(
+        "--frame-ms",
+        type=int,
+        default=None,
+        metavar="N",
+        help="with --steps and .gif: milliseconds per step (default 1000; the last shows 3×)",
+    )
     options = parser.parse_args(args)
+    suffix = options.output.lower().rpartition(".")[2] if "." in options.output else ""
+    if options.steps and suffix not in ("pdf", "gif"):
+        return _fail(f"--steps writes a .pdf (a page per step) or a .gif, not {options.output}")
+    if not options.steps and suffix == "gif":
+        return _fail(f"{options.output}: a GIF is written with --steps backward or forward")
+    if options.frame_ms is not None and not (options.steps and suffix == "gif"):
+        return _fail("--frame-ms goes with --steps and a .gif output")
+    if options.tikz_body and suffix != "tex":
+        return _fail(f"--tikz-body goes with a .tex output, not {options.output}")
 
     from dvar import core
     from dvar.core.oserrors import reason
@@ -204,17 +247,41 @@ def _export(args: list[str]) -> int:
         graph = core.load(options.file)
     except core.FileFormatError as error:
         return _fail(str(error))
-    if options.output.lower().endswith(".py"):
+    only = None
+    if options.only is not None:
+        from dvar.core.figure import chosen_keys
+
+        try:
+            only = chosen_keys(graph, options.only.split(","))
+        except core.GraphError as error:
+            return _fail(f"--only: {error}")
+    if suffix in ("py", "tex", "dot"):
         from dvar.core.fileformat import write_atomic
 
         try:
-            script = core.to_python(graph, source=options.file)
-            write_atomic(options.output, script.encode("utf-8"))
+            if suffix == "py":
+                if only is not None or options.backward:
+                    return _fail("--only and --backward draw pictures; OUT.py is a script")
+                text = core.to_python(graph, source=options.file)
+            else:
+                text = _figure_text(graph, suffix, options, only)
+            write_atomic(options.output, text.encode("utf-8"))
         except OSError as error:
             return _fail(f"{options.output}: cannot write: {reason(error)}")
         return 0
+    if options.steps == "backward" and graph.output is None:
+        return _fail("--steps backward: the graph has no output; the backward pass starts there")
     _use_offscreen_without_display()
     from dvar.gui.canvas import export
+
+    steps = None
+    if options.steps:
+        from dvar.gui.teach.teaching import step_frames
+
+        backward_pass = options.steps == "backward"
+
+        def steps(document):
+            return step_frames(document, backward_pass)
 
     try:
         result = export.export_graph(
@@ -223,12 +290,38 @@ def _export(args: list[str]) -> int:
             scale=options.scale,
             values=not options.no_values,
             transparent=options.transparent,
+            backward=options.backward,
+            only=only,
+            steps=steps,
+            frame_ms=export.FRAME_MS if options.frame_ms is None else options.frame_ms,
         )
     except export.ExportError as error:
         return _fail(str(error))
     if result.warning:
         print(f"dvar: warning: {result.path}: {result.warning}", file=sys.stderr)
     return 0
+
+
+def _figure_text(graph, suffix: str, options, only) -> str:
+    """The TikZ or DOT text of ``dvar export`` (no Qt: core's writers)."""
+    from dvar import core
+
+    evaluation = core.evaluate(graph)
+    values = not options.no_values
+    if suffix == "dot":
+        from dvar.core.dot import to_dot
+
+        return to_dot(graph, evaluation, backward=options.backward, values=values, only=only)
+    from dvar.core.tikz import to_tikz
+
+    return to_tikz(
+        graph,
+        evaluation,
+        backward=options.backward,
+        values=values,
+        only=only,
+        body=options.tikz_body,
+    )
 
 
 def _new(args: list[str]) -> int:

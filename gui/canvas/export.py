@@ -19,7 +19,7 @@ import contextlib
 import math
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +28,7 @@ from PySide6.QtCore import (
     QByteArray,
     QIODevice,
     QMarginsF,
+    QMimeData,
     QRectF,
     QSize,
     QSizeF,
@@ -35,6 +36,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import (
     QColor,
+    QFontMetricsF,
     QGuiApplication,
     QImage,
     QPageLayout,
@@ -53,6 +55,8 @@ from dvar.gui.canvas.edges import EdgeItem
 from dvar.gui.canvas.look import TEXT_LOD, Fonts, is_dark
 from dvar.gui.canvas.nodes import NodeItem
 from dvar.gui.canvas.scene import GraphScene
+from dvar.gui.document.document import Document
+from dvar.gui.document.overlay import Overlay
 
 #: Space around the diagram, in canvas units.
 MARGIN = 24.0
@@ -70,6 +74,14 @@ MAX_VECTOR_SIDE = 1_000_000.0
 #: File extension → format name.
 FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 FORMAT_LABELS = {"png": "PNG image", "svg": "SVG drawing", "pdf": "PDF document"}
+#: Step-by-step exports: one PDF page per step, or a GIF animation.
+STEP_FORMATS = {".pdf": "pdf", ".gif": "gif"}
+#: How long each step shows in a GIF, by default; the last one shows three times as long.
+FRAME_MS = 1000
+#: A GIF's frames together never hold more pixels than this (memory while assembling).
+MAX_GIF_PIXELS = 256 * 1024 * 1024
+#: One step to draw: the overlay the step-through shows, and its caption.
+Frame = tuple[Overlay, str]
 
 _app: QApplication | None = None  # the QApplication export_graph made, kept alive
 
@@ -103,23 +115,51 @@ def export_graph(
     scale: float = 2.0,
     values: bool = True,
     transparent: bool = False,
+    backward: bool = False,
+    only: Iterable[int] | None = None,
+    steps: Callable[[Document], Sequence[Frame]] | None = None,
+    frame_ms: int = FRAME_MS,
 ) -> ExportResult:
     """Draw a graph's diagram to ``out`` (.png, .svg or .pdf) without a window.
+
+    ``backward`` draws the backward view; ``only`` (node keys) draws those nodes, the
+    chips on their ports and the edges among them.  With ``steps`` (the step-through's
+    frames for a document, see ``gui.teach.teaching.step_frames``), ``out`` is a .pdf
+    with one page per step or an animated .gif (``frame_ms`` per step).
 
     Creates the QApplication if there is none (choosing the offscreen platform when
     there is no display).  The graph is not changed.  Raises ExportError.
     """
     path = Path(out)
-    fmt = format_of(path)
+    fmt = step_format_of(path) if steps is not None else format_of(path)
     _check_scale(path, scale)
     _application()
-    from dvar.gui.document.document import Document  # the window's model, without a window
-
     document = Document(graph, untitled_name=path.name)
     try:
         scene = GraphScene(document)
+        scene.set_backward_view(backward)
+        chosen = only is not None
+        if chosen:
+            scene.select_keys(list(only))
+        if steps is not None:
+            return export_steps(
+                scene,
+                steps(document),
+                path,
+                fmt=fmt,
+                scale=scale,
+                frame_ms=frame_ms,
+                values=values,
+                selection_only=chosen,
+            )
         return export_scene(
-            scene, path, fmt=fmt, scale=scale, values=values, transparent=transparent
+            scene,
+            path,
+            fmt=fmt,
+            scale=scale,
+            values=values,
+            transparent=transparent,
+            selection_only=chosen,
         )
     finally:
         # The document listens to the caller's graph; let it go with this export.
@@ -181,6 +221,218 @@ def copy_image(
     return ExportResult(None, "png", (image.width(), image.height()), used, warning)
 
 
+def copy_svg(
+    scene: GraphScene, *, values: bool = True, selection_only: bool = False
+) -> ExportResult:
+    """Put the diagram on the clipboard as an SVG drawing (``image/svg+xml``), so it
+    pastes as vectors into slide software; a PNG goes along for programs that take
+    no SVG.  Raises ExportError."""
+    where = Path("Copy as SVG")
+    with _light_look(), clean_diagram(scene, values, selection_only, where) as source:
+        used, warning = _vector_fit(source)
+        data = _svg_bytes(scene, source, used, False, where)
+        image, _, _ = _render_image(scene, source, 1.0, False, where)
+    mime = QMimeData()
+    mime.setData("image/svg+xml", QByteArray(data))
+    mime.setImageData(image)
+    QGuiApplication.clipboard().setMimeData(mime)
+    size = (_side(source.width() * used), _side(source.height() * used))
+    return ExportResult(None, "svg", size, used, warning)
+
+
+def step_format_of(path: Path) -> str:
+    """ "pdf" or "gif" from the file's extension; ExportError for any other."""
+    fmt = STEP_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        given = f"'{path.suffix}'" if path.suffix else "no extension"
+        raise ExportError(
+            f"{path}: steps cannot be exported to {given}; name the file .pdf (a page per "
+            "step) or .gif (an animation)"
+        )
+    return fmt
+
+
+def export_steps(
+    scene: GraphScene,
+    frames: Sequence[Frame],
+    out: str | os.PathLike[str],
+    *,
+    fmt: str | None = None,
+    scale: float = 2.0,
+    frame_ms: int = FRAME_MS,
+    values: bool = True,
+    selection_only: bool = False,
+) -> ExportResult:
+    """Write each step as the step-through shows it, its caption under the picture:
+    one PDF page per step, or one GIF frame per step (``frame_ms`` each, the last
+    three times as long).  Every frame has the same size.  The document's overlay is
+    put back afterwards.  Raises ExportError."""
+    path = Path(out)
+    fmt = fmt.lower() if fmt else step_format_of(path)
+    if fmt not in STEP_FORMATS.values():
+        raise ExportError(f"{path}: steps are exported as pdf or gif, not {fmt!r}")
+    if not frames:
+        raise ExportError(f"{path}: nothing to draw: there are no steps")
+    if not (isinstance(frame_ms, int) and 10 <= frame_ms <= 600_000):
+        raise ExportError(f"{path}: the frame time must be 10 to 600000 ms, not {frame_ms}")
+    _check_scale(path, scale)
+    document = scene.document
+    saved = document.overlay
+    try:
+        with _light_look():
+            source = QRectF()
+            for overlay, _ in frames:  # one size for all: the union of every step's drawing
+                document.set_overlay(overlay)
+                with clean_diagram(scene, values, selection_only, path, marks=True) as rect:
+                    source = source.united(rect)
+            captions = [caption for _, caption in frames]
+            caption_height = _caption_height(captions, source.width())
+            if fmt == "pdf":
+                data, size = _steps_pdf(
+                    scene, frames, source, caption_height, values, selection_only, path
+                )
+                used, warning = 1.0, None
+            else:
+                data, size, used, warning = _steps_gif(
+                    scene,
+                    frames,
+                    source,
+                    caption_height,
+                    values,
+                    selection_only,
+                    path,
+                    scale,
+                    frame_ms,
+                )
+    finally:
+        document.set_overlay(saved)
+    _write_atomic(path, data)
+    return ExportResult(path, fmt, size, used, warning)
+
+
+#: Room round a step's caption, in canvas units.
+CAPTION_PAD = 12.0
+_CAPTION_FLAGS = Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap
+
+
+def _caption_height(captions: Sequence[str], width: float) -> float:
+    """The height of the tallest caption wrapped to ``width``, with its padding."""
+    metrics = QFontMetricsF(Fonts.get().body)
+    room = QRectF(0, 0, max(40.0, width - 2 * MARGIN), 1e6)
+    tallest = max(metrics.boundingRect(room, _CAPTION_FLAGS, text).height() for text in captions)
+    return tallest + 2 * CAPTION_PAD
+
+
+def _paint_step(
+    painter: QPainter,
+    scene: GraphScene,
+    source: QRectF,
+    caption: str,
+    caption_height: float,
+    values: bool,
+    selection_only: bool,
+    where: Path,
+) -> None:
+    """One step in canvas units: the diagram, and its caption under it."""
+    painter.fillRect(
+        QRectF(0, 0, source.width(), source.height() + caption_height), QColor("white")
+    )
+    with clean_diagram(scene, values, selection_only, where, marks=True):
+        _hints(painter)
+        target = QRectF(0, 0, source.width(), source.height())
+        scene.render(painter, target, source, Qt.AspectRatioMode.IgnoreAspectRatio)
+    painter.setPen(QColor("#202020"))
+    painter.setFont(Fonts.get().body)
+    box = QRectF(MARGIN, source.height() + CAPTION_PAD, source.width() - 2 * MARGIN, caption_height)
+    painter.drawText(box, _CAPTION_FLAGS, caption)
+
+
+def _steps_pdf(scene, frames, source, caption_height, values, selection_only, path):
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
+    dpi = _dpi()
+    writer.setResolution(dpi)  # one canvas unit = one screen pixel = 72/dpi points
+    points = (source.width() * 72 / dpi, (source.height() + caption_height) * 72 / dpi)
+    page = QPageSize(
+        QSizeF(*points), QPageSize.Unit.Point, "dvar steps", QPageSize.SizeMatchPolicy.ExactMatch
+    )
+    writer.setPageLayout(QPageLayout(page, QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0)))
+    writer.setTitle(_title(scene, path))
+    writer.setCreator(f"dvar {core.__version__}")
+    painter = QPainter()
+    if not painter.begin(writer):
+        raise ExportError(f"{path}: the PDF writer could not start")
+    try:
+        for index, (overlay, caption) in enumerate(frames):
+            if index:
+                writer.newPage()
+            scene.document.set_overlay(overlay)
+            _paint_step(
+                painter, scene, source, caption, caption_height, values, selection_only, path
+            )
+    finally:
+        painter.end()
+    buffer.close()
+    size = writer.pageLayout().pageSize().sizePoints()
+    return bytes(data.data()), (size.width(), size.height())
+
+
+def _steps_gif(
+    scene, frames, source, caption_height, values, selection_only, path, scale, frame_ms
+):
+    """PNG frames drawn by Qt, put together by Pillow (Qt writes no GIF)."""
+    try:
+        from PIL import Image
+    except ImportError:
+        raise ExportError(f"{path}: writing a GIF needs Pillow: pip install Pillow") from None
+    import io
+
+    whole = QRectF(0, 0, source.width(), source.height() + caption_height)
+    used, warning = _capped_scale(whole, scale)
+    width, height = _pixels(whole, used)
+    if width * height * len(frames) > MAX_GIF_PIXELS:
+        used *= math.sqrt(MAX_GIF_PIXELS / (width * height * len(frames)))
+        width, height = _pixels(whole, used)
+        warning = (
+            f"{len(frames)} frames at scale {scale:g} would be too big for memory; written "
+            f"at scale {used:.3g} ({width:,} × {height:,} px); the PDF keeps every detail"
+        )
+    pictures = []
+    for overlay, caption in frames:
+        scene.document.set_overlay(overlay)
+        image = QImage(width, height, QImage.Format.Format_RGB32)
+        if image.isNull():
+            raise ExportError(f"{path}: not enough memory for a {width} × {height} px image")
+        painter = QPainter(image)
+        try:
+            painter.scale(used, used)
+            _paint_step(
+                painter, scene, source, caption, caption_height, values, selection_only, path
+            )
+        finally:
+            painter.end()
+        png = _png_bytes(image, used, path)
+        pictures.append(
+            Image.open(io.BytesIO(png))
+            .convert("RGB")
+            .convert("P", palette=Image.Palette.ADAPTIVE, colors=256)
+        )
+    durations = [frame_ms] * (len(pictures) - 1) + [3 * frame_ms]
+    buffer = io.BytesIO()
+    pictures[0].save(
+        buffer,
+        format="GIF",
+        save_all=True,
+        append_images=pictures[1:],
+        duration=durations,
+        loop=0,
+        disposal=1,
+    )
+    return buffer.getvalue(), (width, height), used, warning
+
+
 def paint_diagram(
     scene: GraphScene,
     painter: QPainter,
@@ -234,10 +486,15 @@ def format_of(path: Path) -> str:
 # ---------------------------------------------------------------- the clean diagram
 @contextlib.contextmanager
 def clean_diagram(
-    scene: GraphScene, values: bool, selection_only: bool, where: str | Path
+    scene: GraphScene,
+    values: bool,
+    selection_only: bool,
+    where: str | Path,
+    marks: bool = False,
 ) -> Iterator[QRectF]:
     """Make the scene draw the bare diagram, and yield the scene rectangle to draw
-    (the diagram plus its margin).  Everything is put back on exit."""
+    (the diagram plus its margin).  With ``marks``, the teaching overlay's marks stay
+    (the step's current node and its chain-rule edges).  Everything is put back on exit."""
     nodes = list(scene.nodes.values())
     edges = list(scene.edges.values())
     chosen = {item for item in nodes if item.isSelected()}
@@ -261,15 +518,15 @@ def clean_diagram(
         for item in selected:
             item.setSelected(False)
         for item in nodes:
-            item.hover_port, item.valid_ports, item.highlighted = None, set(), False
+            item.hover_port, item.valid_ports = None, set()
+            item.highlighted = item.highlighted and marks
         for item in edges:
-            item.highlighted = False
+            item.highlighted = item.highlighted and marks
             if not values:  # an edge's local derivative is a number too
                 item.label = ""
         scene.show_numbers = values
         extras = list(scene.transient)  # an edge being dragged right now
-        if selection_only:  # notes and frames too: they belong to no node
-            extras += list(scene.note_items.values())
+        if selection_only:
             extras += [item for item in nodes if item not in chosen]
             extras += [
                 item for item in edges if not (item.source in chosen and item.consumer in chosen)
@@ -279,7 +536,7 @@ def clean_diagram(
                 item.setVisible(False)
                 hidden.append(item)
         scene.widen_for_texts()  # a box too narrow for a long number grows before it is drawn
-        yield _drawable(_drawn_rect(nodes, [*edges, *scene.note_items.values()]), nodes, where)
+        yield _drawable(_drawn_rect(nodes, edges), nodes, where)
     finally:
         for item in hidden:
             item.setVisible(True)
@@ -294,8 +551,7 @@ def clean_diagram(
         scene.blockSignals(was_blocked)
 
 
-def _drawn_rect(nodes: list[NodeItem], edges: list) -> QRectF:
-    """What the visible nodes, and the edges, notes and frames in ``edges``, cover."""
+def _drawn_rect(nodes: list[NodeItem], edges: list[EdgeItem]) -> QRectF:
     rect = QRectF()
     for item in (*nodes, *edges):
         if item.isVisible():

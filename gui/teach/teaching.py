@@ -156,6 +156,19 @@ class StepMode:
         return f"{head}\n{formula(graph, node, evaluation.inline_constant_keys)} = {value}"
 
 
+def step_frames(document: Document, backward: bool) -> list[tuple[Overlay, str]]:
+    """Every step of a pass as the step-through shows it, from step 0: the overlay
+    and the caption of each, for exporting the steps (``gui.canvas.export``).  The
+    document's current overlay is the base, without any nudge or steps."""
+    mode = StepMode(document, backward)
+    base = document.overlay.without_nudge().without_steps()
+    frames = []
+    for index in range(mode.steps + 1):
+        mode.go(index)
+        frames.append((mode.overlay(base), mode.explain()))
+    return frames
+
+
 class TeachingPanel(QWidget):
     """Nudge and step-through controls, for the window's "Teach" dock."""
 
