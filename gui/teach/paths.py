@@ -173,7 +173,6 @@ class PathsPanel(QWidget):
             self._show_paths(found, node, grad)
         else:
             self._show_shares(evaluation, key, node, grad)
-        self.table.resizeColumnsToContents()
 
     # ------------------------------------------------------------------- rows
     def _show_paths(self, found: list[core.Path], node: str, grad: float | None) -> None:
