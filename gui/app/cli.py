@@ -83,7 +83,8 @@ def _open(args: list[str]) -> int:
         "rule; 'dvar export FILE -o OUT.png|svg|pdf|tex|dot' draws the diagram; "
         "'dvar new --formula \"J = 3*(a + b*c)\" --set a=5 b=3 c=2 -o FILE.dvar' makes a file; "
         "'dvar new --practice 2 [--seed S] -o FILE.dvar' makes a practice problem; "
-        "'dvar trace SCRIPT.py --function f --set a=5' shows the graph of your own code.",
+        "'dvar trace SCRIPT.py --function f --set a=5' shows the graph of your own code; "
+        "'dvar paths FILE NODE [--json]' lists every path from NODE to the output.",
     )
     parser.add_argument("file", nargs="?", help="a .dvar file to open (default: the lecture graph)")
     parser.add_argument("--version", action="version", version=_version())
