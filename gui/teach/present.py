@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QPointF, QRectF, Qt
+from PySide6.QtCore import QByteArray, QEvent, QObject, QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QKeyEvent, QPainter, QPainterPath, QPalette
 from PySide6.QtWidgets import (
     QApplication,
@@ -97,9 +97,9 @@ def pass_slides(document: Document) -> list[Slide]:
 def caption_of(mode: StepMode) -> str:
     """``Backward pass 3/7 · da = dv · ∂v/∂a = dv · 1 = 3 · 1 = 3``: the step's place
     and its line from the step-through, on one line."""
-    head, _, body = mode.explain().partition("\n")
+    _, _, body = mode.explain().partition("\n")
     direction = "Backward pass" if mode.backward else "Forward pass"
-    return f"{direction} {mode.index}/{mode.steps} · {' '.join(body.split())}"
+    return f"{direction} {mode.index}/{mode.steps} · {body.replace(chr(10), '  ')}"
 
 
 class Presentation(QObject):
@@ -142,7 +142,7 @@ class Presentation(QObject):
         window, view = self.window, self.view
         self._saved = {
             "state": window.saveState(),
-            "geometry": window.saveGeometry(),
+            "geometry": window.geometry(),
             "window_state": window.windowState(),
             "menu": window.menuBar().isVisible(),
             "status": window.statusBar().isVisible(),
@@ -212,7 +212,10 @@ class Presentation(QObject):
         self.document.set_overlay(saved["overlay"])
         self.scene.set_backward_view(saved["backward"])
         window.setWindowState(saved["window_state"])
-        window.restoreGeometry(saved["geometry"])
+        if not saved["window_state"] & (
+            Qt.WindowState.WindowMaximized | Qt.WindowState.WindowFullScreen
+        ):
+            window.setGeometry(saved["geometry"])  # as it was, even larger than the screen
         window.menuBar().setVisible(saved["menu"])
         window.statusBar().setVisible(saved["status"])
         window.restoreState(QByteArray(saved["state"]))
@@ -227,6 +230,18 @@ class Presentation(QObject):
         view.minimap.schedule()
         self.slides = []
         self._saved = {}
+        # A window manager gives the window its old size back a moment later: lay the
+        # docks and the canvas out again then, for that size.
+        QTimer.singleShot(0, lambda: self._settle(saved))
+
+    def _settle(self, saved: dict) -> None:
+        if self.active:
+            return
+        view = self.view
+        self.window.restoreState(QByteArray(saved["state"]))
+        auto_fit = view.auto_fit
+        view.set_zoom(saved["zoom"], saved["centre"])
+        view.auto_fit = auto_fit
 
     # ----------------------------------------------------------- the slides
     def go(self, index: int) -> None:
