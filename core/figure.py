@@ -39,7 +39,7 @@ class Box:
 
     key: int
     id: str
-    #: The header's name: the node's label, or its id.
+    #: The header's name: the node's label, or its id (a long label cut short with "…").
     title: str
     #: The op's symbol (``×``), or ``input`` / ``const`` for a leaf.
     symbol: str
@@ -127,7 +127,7 @@ def make_figure(
             Box(
                 key=key,
                 id=node.id,
-                title=node.label or node.id,
+                title=_elided(node.label or node.id, node.id),
                 symbol=node.op.name if node.op.is_leaf else node.op.symbol,
                 value_line=_value_line(graph, evaluation, node, chips_wanted, values),
                 grad_line=(
@@ -159,6 +159,17 @@ def make_figure(
         values=values,
         title=title if isinstance(title, str) else "",
     )
+
+
+#: A title longer than this many characters (or than the id, if longer) is cut short
+#: with "…", as the canvas cuts a header to its box's width.
+TITLE_CHARS = 24
+
+
+def _elided(title: str, node_id: str) -> str:
+    room = max(TITLE_CHARS, len(node_id))
+    title = " ".join(title.split())  # one line
+    return title if len(title) <= room else title[: room - 1].rstrip() + "…"
 
 
 def _value_line(graph: Graph, evaluation: Evaluation, node, chips, values: bool) -> str:

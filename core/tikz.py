@@ -180,7 +180,8 @@ def tikz_picture(figure: Figure) -> str:
         "\\definecolor{dvaroutputhead}{HTML}{FCE5C0}",
         "\\definecolor{dvarmuted}{HTML}{707070}",
     ]
-    for note in figure.notes:
+    # frames behind notes, as on the canvas; both behind the graph
+    for note in sorted(figure.notes, key=lambda note: note.kind != "frame"):
         lines += _note(note)
     for box in figure.boxes:
         lines += _box(box, figure.values)
@@ -220,7 +221,9 @@ def _box(box: Box, values: bool) -> list[str]:
         f"% {_comment(box.id)}",
         # measured first (unseen), so the box can be as wide as the text needs
         f"\\node[dvar text, text opacity=0] ({name}-text) at {at} {{{body}}};",
-        f"\\node[fit={{{corners} ({name}-text)}}, inner sep=0pt] ({name}) {{}};",
+        f"\\node[dvar text, text opacity=0, font=\\small\\bfseries] ({name}-head) at "
+        f"({_number(x)}, {_number(y)}) {{{latex_text(box.title)}\\quad{{\\mdseries {symbol}}}}};",
+        f"\\node[fit={{{corners} ({name}-text) ({name}-head)}}, inner sep=0pt] ({name}) {{}};",
         f"\\fill[white, rounded corners=4pt] ({name}.south west) rectangle ({name}.north east);",
         "\\begin{scope}",
         f"\\clip[rounded corners=4pt] ({name}.south west) rectangle ({name}.north east);",
