@@ -121,11 +121,23 @@ MENUS: tuple[Menu, ...] = (
                 tip="Write the forward and backward passes as a runnable Python script",
             ),
             Action(
+                "export_steps",
+                "Export Ste&ps…",
+                "export_steps",
+                tip="Write every step of a pass as the step-through shows it: a PDF or a GIF",
+            ),
+            Action(
                 "copy_image",
                 "Copy as &Image",
                 "copy_image",
                 ("Ctrl+Shift+C",),
                 tip="Put a picture of the diagram on the clipboard",
+            ),
+            Action(
+                "copy_svg",
+                "Copy as S&VG",
+                "copy_svg",
+                tip="Put the diagram on the clipboard as an SVG drawing, to paste as vectors",
             ),
             SEPARATOR,
             Action("print", "&Print…", "print_diagram", (Std.Print,)),

@@ -144,6 +144,35 @@ class FileMenu:
         width, height = result.size
         self.show_message(f"Copied the diagram as a {width} × {height} px image")
 
+    def copy_svg(self) -> None:
+        """Put the diagram on the clipboard as SVG, to paste as vectors into slides."""
+        from dvar.gui.canvas import export
+
+        try:
+            result = export.copy_svg(self.scene, values=self.scene.show_numbers)
+        except export.ExportError as error:
+            self.show_message(str(error))
+            return
+        width, height = result.size
+        self.show_message(f"Copied the diagram as an SVG drawing of {width} × {height}")
+
+    def export_steps(self) -> None:
+        """Export Steps…: each step of a pass as a PDF page or a GIF frame."""
+        from dvar.gui.dialogs.export_steps import export_steps_with_dialog
+        from dvar.gui.teach.teaching import step_frames
+
+        if self._practising("export the steps"):
+            return
+        result = export_steps_with_dialog(
+            self,
+            self.scene,
+            lambda backward: step_frames(self.document, backward),
+            self.document.name,
+            self.document.path,
+        )
+        if result is not None:
+            self.show_message(f"Exported {result.path}")
+
     def print_diagram(self) -> None:
         """Print the diagram, fitted to the page (Ctrl+P)."""
         from PySide6.QtGui import QPainter
