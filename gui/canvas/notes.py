@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 #: Frames lie under notes, and both under the nodes (z 0).
 FRAME_Z, NOTE_Z = -20.0, -10.0
 #: Text size in canvas units: a note's text, and a frame's title.
-TEXT_PX, TITLE_PX = 15, 18
+TEXT_PX, TITLE_PX = 16, 20
 #: Room between the edge of a note and its text.
 PADDING = 8.0
 #: A frame's title strip, which (with its border) is what takes the mouse.

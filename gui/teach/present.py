@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dvar.gui.canvas.look import is_dark
 from dvar.gui.canvas.scene import GraphScene
 from dvar.gui.canvas.view import FIT_MARGIN, MAX_ZOOM, GraphView
 from dvar.gui.document.document import Document
@@ -45,8 +46,8 @@ from dvar.gui.teach.teaching import StepMode
 
 #: The caption's text height, in pixels on a 1080-line screen (scaled with the height).
 CAPTION_PX = 34
-#: How much of the screen outside the spotlight stays visible.
-DIM_ALPHA = 165
+#: How dark the screen outside the spotlight gets (out of 255), on a light and a dark theme.
+DIM_ALPHA = {False: 165, True: 215}
 #: The spotlight's radius around the mouse, in pixels on a 1080-line screen.
 SPOT_RADIUS = 170
 
@@ -177,8 +178,8 @@ class Presentation(QObject):
         view.pan_only = True
         view.viewport().setMouseTracking(True)
         view.resetCachedContent()
-        self.caption = _caption(view)
         self.spotlight = Spotlight(self)
+        self.caption = _caption(view)  # made last: it lies over the spotlight
         self.black = QWidget(window)
         self.black.setAutoFillBackground(True)
         palette = self.black.palette()
@@ -188,6 +189,8 @@ class Presentation(QObject):
         self.blacked = False
         QApplication.instance().installEventFilter(self)
         window.showFullScreen()
+        # Where no window manager makes it full screen (a bare X server), fill the screen.
+        window.setGeometry(window.screen().geometry())
         self._layout()
         self.show_slide()
         self.fit()
@@ -322,7 +325,7 @@ class Presentation(QObject):
             self.caption.setGeometry(port.left(), port.bottom() + 1 - height, port.width(), height)
             _size_caption(self.caption, port.height())
         if self.spotlight is not None:
-            self.spotlight.setGeometry(view.viewport().rect())
+            self.spotlight.setGeometry(view.viewport().geometry())
         if self.black is not None:
             self.black.setGeometry(self.window.rect())
 
@@ -400,15 +403,18 @@ def _size_caption(label: QLabel, screen_height: int) -> None:
 
 class Spotlight(QWidget):
     """Dims the canvas but a circle round the mouse, or round the current node after
-    a step.  One translucent fill per repaint: cheap at any graph size."""
+    a step.  One translucent fill per repaint: cheap at any graph size.
+
+    It lies over the view's viewport as a child of the view, not of the viewport:
+    scrolling the canvas moves the viewport's children with it."""
 
     def __init__(self, presentation: Presentation) -> None:
         view = presentation.view
-        super().__init__(view.viewport())
+        super().__init__(view)
         self.presentation = presentation
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground)
-        self.setGeometry(view.viewport().rect())
+        self.setGeometry(view.viewport().geometry())
         self.mouse: QPointF | None = None
         self.node: int | None = None
         self.show()
@@ -425,7 +431,8 @@ class Spotlight(QWidget):
         self.update()
 
     def hole(self) -> QRectF | None:
-        """The lit part of the screen, in viewport pixels, or None (nothing dimmed)."""
+        """The lit part of the canvas, in viewport pixels (the viewport fills this
+        widget), or None: nothing dimmed."""
         view = self.presentation.view
         radius = SPOT_RADIUS * max(view.viewport().height(), 400) / 1080
         if self.mouse is not None:
@@ -451,5 +458,5 @@ class Spotlight(QWidget):
         spot.addEllipse(hole)
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.fillPath(path.subtracted(spot), QColor(0, 0, 0, DIM_ALPHA))
+        painter.fillPath(path.subtracted(spot), QColor(0, 0, 0, DIM_ALPHA[is_dark()]))
         painter.end()
