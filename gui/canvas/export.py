@@ -405,6 +405,7 @@ def _steps_gif(
         image = QImage(width, height, QImage.Format.Format_RGB32)
         if image.isNull():
             raise ExportError(f"{path}: not enough memory for a {width} × {height} px image")
+        image.fill(QColor("white"))  # whole pixels may reach past the drawing's last row
         painter = QPainter(image)
         try:
             painter.scale(used, used)

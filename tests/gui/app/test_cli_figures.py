@@ -143,5 +143,7 @@ def test_steps_as_a_gif(capsys, tmp_path, steps):
             durations.append(gif.info["duration"])
             pictures.append(gif.convert("RGB"))
     assert durations == [250] * (frames - 1) + [750]
+    width, height = pictures[-1].size
+    assert {pictures[-1].getpixel((x, height - 1)) for x in range(width)} == {(255, 255, 255)}
     for before, after in zip(pictures, pictures[1:], strict=False):
         assert ImageChops.difference(before, after).getbbox() is not None  # each step shows more
