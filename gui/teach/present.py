@@ -188,9 +188,10 @@ class Presentation(QObject):
         self.black.hide()
         self.blacked = False
         QApplication.instance().installEventFilter(self)
-        window.showFullScreen()
-        # Where no window manager makes it full screen (a bare X server), fill the screen.
+        # The screen's size first: where no window manager makes a window full screen
+        # (a bare X server), it still fills the screen.
         window.setGeometry(window.screen().geometry())
+        window.showFullScreen()
         self._layout()
         self.show_slide()
         self.fit()
