@@ -74,6 +74,9 @@ MAX_VECTOR_SIDE = 1_000_000.0
 #: File extension → format name.
 FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 FORMAT_LABELS = {"png": "PNG image", "svg": "SVG drawing", "pdf": "PDF document"}
+#: Figures as text, written by core (``core/tikz.py``, ``core/dot.py``): extension → format.
+TEXT_FORMATS = {".tex": "tex", ".dot": "dot"}
+TEXT_FORMAT_LABELS = {"tex": "TikZ picture for LaTeX", "dot": "Graphviz graph"}
 #: Step-by-step exports: one PDF page per step, or a GIF animation.
 STEP_FORMATS = {".pdf": "pdf", ".gif": "gif"}
 #: How long each step shows in a GIF, by default; the last one shows three times as long.
@@ -219,6 +222,40 @@ def copy_image(
     image.setDotsPerMeterY(_dots_per_meter(used))
     QGuiApplication.clipboard().setImage(image)
     return ExportResult(None, "png", (image.width(), image.height()), used, warning)
+
+
+def export_text_figure(
+    scene: GraphScene,
+    out: str | os.PathLike[str],
+    *,
+    fmt: str | None = None,
+    values: bool = True,
+    selection_only: bool = False,
+) -> ExportResult:
+    """Write the scene's graph as a TikZ document (.tex) or a Graphviz graph (.dot), as
+    the scene shows it: the backward view when it is on, the selection (with the chips on
+    its ports) when asked.  Raises ExportError."""
+    from dvar.core.dot import to_dot
+    from dvar.core.tikz import to_tikz
+
+    path = Path(out)
+    fmt = fmt.lower() if fmt else TEXT_FORMATS.get(path.suffix.lower())
+    if fmt not in TEXT_FORMAT_LABELS:
+        raise ExportError(f"{path}: a figure is written as .tex or .dot")
+    graph = scene.graph
+    if not len(graph):
+        raise ExportError(f"{path}: nothing to draw: the graph has no nodes")
+    only = None
+    if selection_only:
+        only = scene.selected_with_chips()
+        if not only:
+            raise ExportError(f"{path}: nothing to draw: no node is selected")
+    write = to_tikz if fmt == "tex" else to_dot
+    text = write(
+        graph, scene.document.evaluation, backward=scene.backward_view, values=values, only=only
+    )
+    _write_atomic(path, text.encode("utf-8"))
+    return ExportResult(path, fmt, (0, 0), 1.0)
 
 
 def copy_svg(

@@ -1,5 +1,6 @@
-"""Export Image…: the dialog that asks for the format, scale, background, numbers and
-what to draw, then the file name; the drawing itself is ``gui.canvas.export``.
+"""Export Image…: the dialog that asks for the format (an image, or a TikZ or Graphviz
+figure), scale, background, numbers and what to draw, then the file name; the drawing
+itself is ``gui.canvas.export``.
 
 Problems are reported in plain-text message boxes (``gui.messages``): a file path
 is shown as written, never as rich text.
@@ -29,12 +30,18 @@ from dvar.gui.canvas.export import (
     FORMAT_LABELS,
     FORMATS,
     SCALES,
+    TEXT_FORMAT_LABELS,
+    TEXT_FORMATS,
     ExportError,
     ExportResult,
     export_scene,
+    export_text_figure,
 )
 from dvar.gui.canvas.scene import GraphScene
 from dvar.gui.dialogs.folders import pictures_folder
+
+#: Every format the dialog offers, with its name.
+_LABELS = {**FORMAT_LABELS, **TEXT_FORMAT_LABELS}
 
 
 @dataclass(frozen=True)
@@ -60,7 +67,7 @@ class ExportDialog(QDialog):
         layout.addLayout(form)
 
         self.format_box = QComboBox()
-        for fmt, label in FORMAT_LABELS.items():
+        for fmt, label in _LABELS.items():
             self.format_box.addItem(f"{label} (.{fmt})", fmt)
         self.format_box.setCurrentIndex(
             max(0, self.format_box.findData(settings.value("export/format", "png")))
@@ -107,14 +114,14 @@ class ExportDialog(QDialog):
     def _format_changed(self, *_) -> None:
         fmt = self.format_box.currentData()
         self.scale_box.setEnabled(fmt == "png")
-        self.transparent_box.setEnabled(fmt != "pdf")
+        self.transparent_box.setEnabled(fmt in ("png", "svg"))
 
     def options(self) -> ExportOptions:
         fmt = self.format_box.currentData()
         return ExportOptions(
             format=fmt,
             scale=float(self.scale_box.currentData()),
-            transparent=self.transparent_box.isChecked() and fmt != "pdf",
+            transparent=self.transparent_box.isChecked() and fmt in ("png", "svg"),
             values=self.values_box.isChecked(),
             selection_only=self.selection_button.isChecked(),
         )
@@ -139,17 +146,30 @@ def export_with_dialog(
         parent,
         "Export image",
         suggested,
-        f"{FORMAT_LABELS[options.format]} (*.{options.format})",
+        f"{_LABELS[options.format]} (*.{options.format})",
     )
     if not path:
         return None
     # A name typed with an image extension chooses the format ("talk.pdf" while the box
     # says SVG writes a PDF); any other name gets the chosen format's extension.
-    fmt = FORMATS.get(Path(path).suffix.lower())
+    suffix = Path(path).suffix.lower()
+    fmt = FORMATS.get(suffix) or TEXT_FORMATS.get(suffix)
     if fmt is None:
         fmt = options.format
         path += f".{fmt}"
     settings.setValue("export/format", fmt)
+    if fmt in TEXT_FORMAT_LABELS:
+        try:
+            return export_text_figure(
+                scene,
+                path,
+                fmt=fmt,
+                values=options.values,
+                selection_only=options.selection_only,
+            )
+        except ExportError as error:
+            messages.warning(parent, "Cannot export", str(error))
+            return None
     try:
         result = export_scene(
             scene,
