@@ -122,7 +122,7 @@ MENUS: tuple[Menu, ...] = (
             ),
             Action(
                 "export_steps",
-                "Export Ste&ps…",
+                "Export S&teps…",
                 "export_steps",
                 tip="Write every step of a pass as the step-through shows it: a PDF or a GIF",
             ),

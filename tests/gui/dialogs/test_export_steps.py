@@ -35,7 +35,7 @@ def choose(monkeypatch, tmp_path, name, **choices):
 def test_the_file_menu_has_export_steps_and_copy_as_svg(window):
     file_menu = window.menuBar().actions()[0].menu()
     texts = [a.text() for a in file_menu.actions()]
-    assert texts.index("Export Ste&ps…") == texts.index("Export as P&ython…") + 1
+    assert texts.index("Export S&teps…") == texts.index("Export as P&ython…") + 1
     assert texts.index("Copy as S&VG") == texts.index("Copy as &Image") + 1
 
 
