@@ -53,6 +53,7 @@ class PathsPanel(QWidget):
         self._ids: list[str] = []  # the nodes the chooser lists, in the backward order
         self._row_edges: list[Edges] = []  # each row's edges, for the highlight
         self._shown: Edges = frozenset()  # the edges this panel put in the overlay
+        self._before: Edges = frozenset()  # the edges it replaced (a node's chain-rule terms)
         self._stale = True  # the document changed while the panel was hidden
         self._on_screen = True  # False while its dock is a hidden tab (see set_shown)
 
@@ -118,10 +119,11 @@ class PathsPanel(QWidget):
             self.refresh()
 
     def clear(self) -> None:
-        """Take this panel's highlight off the canvas (if it is still the one showing)."""
+        """Take this panel's highlight off the canvas (if it is still the one showing),
+        giving back the edges it replaced."""
         if self._shown and self.document.overlay.edges == self._shown:
-            self.document.set_overlay(self.document.overlay.but(edges=frozenset()))
-        self._shown = frozenset()
+            self.document.set_overlay(self.document.overlay.but(edges=self._before))
+        self._shown = self._before = frozenset()
 
     def set_shown(self, shown: bool) -> None:
         """The panel's dock came on screen (catch up) or left it (clear the highlight)."""
@@ -235,6 +237,8 @@ class PathsPanel(QWidget):
 
     def _highlight(self, edges: Edges) -> None:
         overlay = self.document.overlay
+        if not self._shown or overlay.edges != self._shown:  # someone else's edges
+            self._before = overlay.edges
         if overlay.edges != edges:
             self.document.set_overlay(overlay.but(edges=edges))
         self._shown = edges
@@ -261,8 +265,11 @@ class PathsPanel(QWidget):
             return
         if self._key is not None and self._key not in self.document.graph:
             self._key = None
-        self._shown = frozenset()  # a real edit: the rows (and their edges) are new
+        rows = self.table.selectionModel().selectedRows()
+        self.clear()
         self.refresh()
+        if rows and rows[0].row() < self.table.rowCount():  # a value edit: the same paths
+            self.table.selectRow(rows[0].row())
 
     def _fill_chooser(self, evaluation: core.Evaluation) -> None:
         ids = evaluation.order

@@ -54,8 +54,8 @@ def test_hovering_or_selecting_a_row_highlights_its_edges(window, qtbot) -> None
     assert highlighted == expected  # the canvas draws the overlay's edges
     panel.table.selectRow(0)
     assert window.document.overlay.edges == expected
-    panel.table.clearSelection()
-    assert window.document.overlay.edges == frozenset()
+    panel.table.clearSelection()  # back to what selecting b showed: its chain-rule term
+    assert window.document.overlay.edges == {(graph.key_of("u"), 0)}
 
 
 def test_hiding_the_panel_clears_its_highlight(window) -> None:
@@ -63,7 +63,7 @@ def test_hiding_the_panel_clears_its_highlight(window) -> None:
     panel.table.selectRow(0)
     assert window.document.overlay.edges
     window.docks["teach"].raise_()  # another tab in front: the Paths panel is hidden
-    assert window.document.overlay.edges == frozenset()
+    assert window.document.overlay.edges == {(window.document.graph.key_of("u"), 1)}
 
 
 def test_factor_groups_by_first_edge(qtbot) -> None:
@@ -113,9 +113,12 @@ def test_many_paths_show_only_the_factored_form(qtbot) -> None:
 def test_an_edit_updates_the_rows(window) -> None:
     graph = window.document.graph
     panel = _open_paths(window, "b")
+    panel.table.selectRow(0)
     window.document.run(SetField.to(graph, graph.key_of("c"), "value", 5.0))
     assert _row(panel, 0)[2] == "5 · 1 · 3"
     assert _row(panel, 0)[3] == "15"
+    assert panel.table.selectionModel().selectedRows()[0].row() == 0  # still chosen
+    assert (graph.key_of("J"), 1) in window.document.overlay.edges
 
 
 def test_practice_disables_the_panel_and_the_action(window) -> None:
