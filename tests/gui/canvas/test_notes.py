@@ -199,3 +199,16 @@ def test_export_svg_holds_note_and_frame_text_and_their_room(window, tmp_path):
     assert result.size[0] > 900 + 400 + 200 and result.size[1] > 800
     assert win.scene.note_items[0].isSelected()  # the selection is given back
     QApplication.processEvents()
+
+
+def test_a_note_edit_is_autosaved_and_its_undo_too(window):
+    win = window
+    key = add(win, text="kept safe")
+    assert win.autosaver.write()
+    assert [n.text for n in core.load(win.autosaver.path).notes.values()] == ["kept safe"]
+    notes.set_text(win.scene, key, "changed")
+    assert win.autosaver.write()  # graph.version moved: a note edit is a change to save
+    assert core.load(win.autosaver.path).notes[key].text == "changed"
+    win.document.undo_stack.undo()
+    assert win.autosaver.write()
+    assert core.load(win.autosaver.path).notes[key].text == "kept safe"
