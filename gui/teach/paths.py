@@ -39,6 +39,7 @@ from dvar.gui.numbers import format_number
 Edges = frozenset[tuple[int, int]]
 
 IDLE_TEXT = "Pick a node, or select one on the canvas, to list its paths to the output."
+PRACTICE_TEXT = "Paths wait until practice ends: their products are the answers."
 PATH_HEADERS = ("Path", "Local derivatives", "Numbers", "Product")
 FACTOR_HEADERS = ("Term", "Stands for", "Numbers", "Product")
 
@@ -135,21 +136,21 @@ class PathsPanel(QWidget):
 
     def refresh(self) -> None:
         """Rebuild the chooser and the rows from the document's current evaluation."""
+        if not self.isEnabled():  # practice: no number may show
+            self._blank(PRACTICE_TEXT)
+            self._stale = True
+            return
         if not (self.isVisible() and self._on_screen):
             self._stale = True
             return
         self._stale = False
         evaluation = self.document.evaluation
         self._fill_chooser(evaluation)
-        self.table.clearContents()
-        self.table.setRowCount(0)
-        self._row_edges = []
-        self.total.setText("")
+        self._blank(IDLE_TEXT)
         self.factor.setEnabled(True)
         key = self._key
         out = evaluation.output
         if key is None:
-            self.summary.setText(IDLE_TEXT)
             return
         node = self.document.graph.id_of(key)
         if out is None:
@@ -214,6 +215,13 @@ class PathsPanel(QWidget):
             f"d{node} = {symbolic} = {format_number(grad)}\n"
             f"Each d(consumer) already sums every path from it to {evaluation.output}."
         )
+
+    def _blank(self, text: str) -> None:
+        self.table.clearContents()
+        self.table.setRowCount(0)
+        self._row_edges = []
+        self.summary.setText(text)
+        self.total.setText("")
 
     def _set_row(self, row: int, cells: tuple[str, ...]) -> None:
         for column, text in enumerate(cells):
@@ -292,9 +300,11 @@ class PathsPanel(QWidget):
         super().hideEvent(event)
 
     def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.EnabledChange and not self.isEnabled():
-            self.clear()
         super().changeEvent(event)
+        if event.type() == QEvent.Type.EnabledChange:
+            if not self.isEnabled():
+                self.clear()
+            self.refresh()
 
 
 def _label(text: str) -> QLabel:

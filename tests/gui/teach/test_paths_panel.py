@@ -126,10 +126,14 @@ def test_practice_disables_the_panel_and_the_action(window) -> None:
     panel.table.selectRow(0)
     window.actions["practice"].setChecked(True)
     assert not panel.isEnabled()
+    assert panel.table.rowCount() == 0  # no product may show: they are the answers
+    assert "practice" in panel.summary.text() and panel.total.text() == ""
     assert not window.actions["paths"].isEnabled()
     assert (window.document.graph.key_of("J"), 1) not in window.document.overlay.edges
     window.actions["practice"].setChecked(False)
     assert panel.isEnabled() and window.actions["paths"].isEnabled()
+    window.docks["paths"].raise_()  # practice put its own tab in front
+    assert _row(panel, 0)[3] == "6"
 
 
 def test_a_hidden_panel_waits_and_catches_up_when_shown(window) -> None:
