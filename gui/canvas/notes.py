@@ -201,14 +201,6 @@ class NoteItem(QGraphicsItem):
             return
         super().mouseReleaseEvent(event)
 
-    def cancel_resize(self) -> bool:
-        """Esc mid-resize: back to the size it had.  Says whether a resize was under way."""
-        if self._resizing is None:
-            return False
-        self._resizing = None
-        self.show(self.note)
-        return True
-
     def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         scene = self.graph_scene()
         if scene is not None:
