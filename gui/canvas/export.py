@@ -46,7 +46,7 @@ from PySide6.QtGui import (
     QPicture,
 )
 from PySide6.QtSvg import QSvgGenerator
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QGraphicsScene
 
 from dvar import core
 from dvar.core.atomicwrite import write_atomic
@@ -81,6 +81,8 @@ TEXT_FORMAT_LABELS = {"tex": "TikZ picture for LaTeX", "dot": "Graphviz graph"}
 STEP_FORMATS = {".pdf": "pdf", ".gif": "gif"}
 #: How long each step shows in a GIF, by default; the last one shows three times as long.
 FRAME_MS = 1000
+#: The most frames a step export draws (the start and 500 steps).
+MAX_STEP_FRAMES = 501
 #: A GIF's frames together never hold more pixels than this (memory while assembling).
 MAX_GIF_PIXELS = 256 * 1024 * 1024
 #: One step to draw: the overlay the step-through shows, and its caption.
@@ -302,14 +304,24 @@ def export_steps(
 ) -> ExportResult:
     """Write each step as the step-through shows it, its caption under the picture:
     one PDF page per step, or one GIF frame per step (``frame_ms`` each, the last
-    three times as long).  Every frame has the same size.  The document's overlay is
+    three times as long).  Every frame has the same size.  With ``selection_only``,
+    only the steps at the selected nodes are drawn, after the start.  The document's overlay is
     put back afterwards.  Raises ExportError."""
     path = Path(out)
     fmt = fmt.lower() if fmt else step_format_of(path)
     if fmt not in STEP_FORMATS.values():
         raise ExportError(f"{path}: steps are exported as pdf or gif, not {fmt!r}")
+    if selection_only:  # only the steps at the chosen nodes (and the start)
+        chosen = set(scene.selected_with_chips())
+        frames = [f for f in frames if f[0].current is None or f[0].current in chosen]
     if not frames:
         raise ExportError(f"{path}: nothing to draw: there are no steps")
+    if len(frames) > MAX_STEP_FRAMES:
+        raise ExportError(
+            f"{path}: the pass has {len(frames) - 1:,} steps, more than the "
+            f"{MAX_STEP_FRAMES - 1:,} a step export draws; choose a part of the graph "
+            "(--only, or Selection only)"
+        )
     if not (isinstance(frame_ms, int) and 10 <= frame_ms <= 600_000):
         raise ExportError(f"{path}: the frame time must be 10 to 600000 ms, not {frame_ms}")
     _check_scale(path, scale)
@@ -550,8 +562,12 @@ def clean_diagram(
     cached = scene.node_looks_cached
     hidden: list = []
     was_blocked = scene.blockSignals(True)  # the panels must not hear a selection change
+    was_bulk = scene.bulk
     try:
         scene.settle_edges()  # every edge in the background layer, under the nodes
+        # Hiding, widening and showing items asks no edge to redraw itself for the views
+        # (thousands of small requests on a big graph); the views redraw once, at the end.
+        scene.bulk = True
         scene.cache_node_looks(False)  # nodes drawn as vectors, not as pictures
         for item in selected:
             item.setSelected(False)
@@ -587,6 +603,9 @@ def clean_diagram(
         for item in selected:
             item.setSelected(True)
         scene.blockSignals(was_blocked)
+        scene.bulk = was_bulk
+        if not was_bulk:
+            scene.invalidate(scene.sceneRect(), QGraphicsScene.SceneLayer.BackgroundLayer)
 
 
 def _drawn_rect(nodes: list[NodeItem], edges: list[EdgeItem]) -> QRectF:

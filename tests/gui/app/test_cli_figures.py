@@ -147,3 +147,22 @@ def test_steps_as_a_gif(capsys, tmp_path, steps):
     assert {pictures[-1].getpixel((x, height - 1)) for x in range(width)} == {(255, 255, 255)}
     for before, after in zip(pictures, pictures[1:], strict=False):
         assert ImageChops.difference(before, after).getbbox() is not None  # each step shows more
+
+
+def test_steps_of_a_part_are_the_steps_at_its_nodes(capsys, tmp_path):
+    from PIL import Image
+
+    out = tmp_path / "part.gif"
+    code, err = export(capsys, "-o", str(out), "--steps", "backward", "--only", "u,b,c")
+    assert code == 0, err
+    with Image.open(out) as gif:
+        assert gif.n_frames == 1 + 3  # the start, then du, db and dc
+
+
+def test_a_pass_too_long_to_draw_is_refused(capsys, tmp_path, monkeypatch):
+    from dvar.gui.canvas import export as drawing
+
+    monkeypatch.setattr(drawing, "MAX_STEP_FRAMES", 4)
+    code, err = export(capsys, "-o", str(tmp_path / "s.pdf"), "--steps", "backward")
+    assert code == 2 and "the pass has 7 steps, more than the 3" in err
+    assert err.count("\n") == 1 and not (tmp_path / "s.pdf").exists()
