@@ -122,3 +122,20 @@ def test_cancelling_writes_nothing(window, monkeypatch, tmp_path, answer):
         monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: ("", ""))
     window.actions["export_steps"].trigger()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_steps_are_drawn_for_paper_in_the_dark_theme(window, monkeypatch, tmp_path):
+    from dvar.gui.dialogs.preferences import apply_theme
+
+    apply_theme("dark")
+    choose(monkeypatch, tmp_path, "dark.gif", format="gif")
+    window.actions["export_steps"].trigger()
+    with Image.open(tmp_path / "dark.gif") as gif:
+        gif.seek(gif.n_frames - 1)
+        frame = gif.convert("RGB")
+    width, height = frame.size
+    colours = frame.getcolors(width * height)
+    most = max(colours)[1]
+    assert most == (255, 255, 255)  # a white page…
+    darkest = min(colours, key=lambda c: sum(c[1]))[1]
+    assert sum(darkest) < 150  # …with dark text on it
