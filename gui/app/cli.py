@@ -238,6 +238,12 @@ def _export(args: list[str]) -> int:
         return _fail(f"{options.output}: a GIF is written with --steps backward or forward")
     if options.frame_ms is not None and not (options.steps and suffix == "gif"):
         return _fail("--frame-ms goes with --steps and a .gif output")
+    if suffix not in ("png", "svg", "pdf", "tex", "dot", "gif", "py"):
+        given = f"'.{suffix}'" if suffix else "no extension"
+        return _fail(
+            f"{options.output}: cannot export to {given}; name the file .png, .svg, .pdf, "
+            ".tex (TikZ), .dot (Graphviz), .gif (with --steps) or .py"
+        )
     if options.tikz_body and suffix != "tex":
         return _fail(f"--tikz-body goes with a .tex output, not {options.output}")
 

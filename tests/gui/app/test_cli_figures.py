@@ -35,6 +35,8 @@ def export(capsys, *args: str) -> tuple[int, str]:
         (["-o", "x.tex", "--only", ","], "--only: no node is named"),
         (["-o", "x.py", "--backward"], "OUT.py is a script"),
         (["-o", "x.pdf", "--steps", "sideways"], "invalid choice"),
+        (["-o", "x.jpg"], "cannot export to '.jpg'; name the file .png, .svg, .pdf, .tex"),
+        (["-o", "x"], "cannot export to no extension"),
     ],
 )
 def test_bad_figure_options_exit_2_with_one_line(capsys, tmp_path, args, message):
