@@ -51,7 +51,6 @@ from PySide6.QtWidgets import QApplication, QGraphicsScene
 from dvar import core
 from dvar.core.atomicwrite import write_atomic
 from dvar.core.oserrors import reason
-from dvar.gui.canvas.edges import EdgeItem
 from dvar.gui.canvas.look import TEXT_LOD, Fonts, is_dark
 from dvar.gui.canvas.nodes import NodeItem
 from dvar.gui.canvas.scene import GraphScene
@@ -580,7 +579,8 @@ def clean_diagram(
                 item.label = ""
         scene.show_numbers = values
         extras = list(scene.transient)  # an edge being dragged right now
-        if selection_only:
+        if selection_only:  # notes and frames too: they belong to no node
+            extras += list(scene.note_items.values())
             extras += [item for item in nodes if item not in chosen]
             extras += [
                 item for item in edges if not (item.source in chosen and item.consumer in chosen)
@@ -590,7 +590,7 @@ def clean_diagram(
                 item.setVisible(False)
                 hidden.append(item)
         scene.widen_for_texts()  # a box too narrow for a long number grows before it is drawn
-        yield _drawable(_drawn_rect(nodes, edges), nodes, where)
+        yield _drawable(_drawn_rect(nodes, [*edges, *scene.note_items.values()]), nodes, where)
     finally:
         for item in hidden:
             item.setVisible(True)
@@ -608,7 +608,8 @@ def clean_diagram(
             scene.invalidate(scene.sceneRect(), QGraphicsScene.SceneLayer.BackgroundLayer)
 
 
-def _drawn_rect(nodes: list[NodeItem], edges: list[EdgeItem]) -> QRectF:
+def _drawn_rect(nodes: list[NodeItem], edges: list) -> QRectF:
+    """What the visible nodes, and the edges, notes and frames in ``edges``, cover."""
     rect = QRectF()
     for item in (*nodes, *edges):
         if item.isVisible():

@@ -168,3 +168,26 @@ def test_a_pass_too_long_to_draw_is_refused(capsys, tmp_path, monkeypatch):
     code, err = export(capsys, "-o", str(tmp_path / "s.pdf"), "--steps", "backward")
     assert code == 2 and "the pass has 7 steps, more than the 3" in err
     assert err.count("\n") == 1 and not (tmp_path / "s.pdf").exists()
+
+
+def test_notes_show_in_every_image_format_but_not_in_a_part(capsys, tmp_path):
+    from dvar.core.notes import Note
+
+    source = tmp_path / "noted.dvar"
+    graph = core.load(LECTURE)
+    graph.add_note(Note.make("note", -600, -400, text="Remember: dJ/dJ = 1"))
+    core.save(graph, source)
+    sizes = {}
+    for name, extra in (("plain", []), ("noted", []), ("part", ["--only", "u"])):
+        out = tmp_path / f"{name}.png"
+        file = LECTURE if name == "plain" else str(source)
+        assert cli.main(["export", file, "-o", str(out), "--scale", "1", *extra]) == 0
+        image = QImage(str(out))
+        sizes[name] = (image.width(), image.height())
+    assert sizes["noted"][0] >= sizes["plain"][0] + 500  # the note, far to the left
+    assert sizes["noted"][1] >= sizes["plain"][1] + 350
+    assert sizes["part"][0] < sizes["plain"][0]
+    svg = tmp_path / "noted.svg"
+    assert cli.main(["export", str(source), "-o", str(svg)]) == 0
+    assert "Remember: dJ/dJ = 1" in svg.read_text()
+    capsys.readouterr()
