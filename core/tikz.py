@@ -165,6 +165,7 @@ def tikz_picture(figure: Figure) -> str:
         "  every node/.style={font=\\small},",
         "  dvar text/.style={inner sep=4pt, anchor=north west, align=left},",
         "  dvar box/.style={draw=dvarmid, line width=0.6pt},",
+        "  dvar line/.style={text height=1.6ex, text depth=0.4ex},",
         "  dvar output/.style={draw=dvaroutput, line width=1.4pt},",
         "  dvar port/.style={circle, draw=black, fill=white, inner sep=0pt, minimum size=6pt},",
         "  dvar chip/.style={draw=black, fill=white, rounded corners=5pt, inner xsep=4pt,",
@@ -173,6 +174,10 @@ def tikz_picture(figure: Figure) -> str:
         "  dvar backward/.style={line width=0.6pt, draw=dvarred, {Stealth[length=5pt]}-},",
         "  dvar label/.style={fill=white, rounded corners=2pt, inner sep=1pt, text=dvarred,",
         "    font=\\footnotesize}]",
+        # notes under the boxes, boxes under their texts, ports and edges
+        "\\pgfdeclarelayer{dvarnotes}",
+        "\\pgfdeclarelayer{dvarboxes}",
+        "\\pgfsetlayers{dvarnotes,dvarboxes,main}",
         "\\definecolor{dvarred}{HTML}{C62828}",
         "\\definecolor{dvarmid}{HTML}{A0A0A0}",
         "\\definecolor{dvarhead}{HTML}{EDEDED}",
@@ -181,8 +186,11 @@ def tikz_picture(figure: Figure) -> str:
         "\\definecolor{dvarmuted}{HTML}{707070}",
     ]
     # frames behind notes, as on the canvas; both behind the graph
-    for note in sorted(figure.notes, key=lambda note: note.kind != "frame"):
-        lines += _note(note)
+    if figure.notes:
+        lines.append("\\begin{pgfonlayer}{dvarnotes}")
+        for note in sorted(figure.notes, key=lambda note: note.kind != "frame"):
+            lines += _note(note)
+        lines.append("\\end{pgfonlayer}")
     for box in figure.boxes:
         lines += _box(box, figure.values)
     for edge in figure.edges:
@@ -219,21 +227,22 @@ def _box(box: Box, values: bool) -> list[str]:
     corners = f"({_number(x)}, {_number(y)}) ({_number(x + BOX_WIDTH)}, {_number(y + BOX_HEIGHT)})"
     return [
         f"% {_comment(box.id)}",
-        # measured first (unseen), so the box can be as wide as the text needs
-        f"\\node[dvar text, text opacity=0] ({name}-text) at {at} {{{body}}};",
-        f"\\node[dvar text, text opacity=0, font=\\small\\bfseries] ({name}-head) at "
-        f"({_number(x)}, {_number(y)}) {{{latex_text(box.title)}\\quad{{\\mdseries {symbol}}}}};",
+        # the texts first: the box is as wide as they need, and at least the canvas's box
+        f"\\node[dvar text] ({name}-text) at {at} {{{body}}};",
+        f"\\node[dvar text, dvar line, font=\\small\\bfseries, inner ysep=0pt, "
+        f"minimum height={_number(HEADER * UNIT_PT)}pt] "
+        f"({name}-head) at ({_number(x)}, {_number(y)}) "
+        f"{{{latex_text(box.title)}\\quad\\phantom{{\\mdseries {symbol}}}}};",
         f"\\node[fit={{{corners} ({name}-text) ({name}-head)}}, inner sep=0pt] ({name}) {{}};",
+        "\\begin{pgfonlayer}{dvarboxes}",
         f"\\fill[white, rounded corners=4pt] ({name}.south west) rectangle ({name}.north east);",
         "\\begin{scope}",
         f"\\clip[rounded corners=4pt] ({name}.south west) rectangle ({name}.north east);",
         f"\\fill[{head}] ({name}.north west) rectangle ({name}.east |- 0,{below_head});",
         "\\end{scope}",
         f"\\draw[{border}, rounded corners=4pt] ({name}.south west) rectangle ({name}.north east);",
-        f"\\node[dvar text] at {at} {{{body}}};",
-        f"\\node[anchor=west, font=\\small\\bfseries] at "
-        f"($({name}.north west)!0.5!({name}.west |- 0,{below_head})$) {{{latex_text(box.title)}}};",
-        f"\\node[anchor=east, text=dvarmuted] at "
+        "\\end{pgfonlayer}",
+        f"\\node[anchor=east, dvar line, text=dvarmuted] at "
         f"($({name}.north east)!0.5!({name}.east |- 0,{below_head})$) {{{symbol}}};",
         *_ports(box, name, below_head),
     ]
