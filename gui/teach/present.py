@@ -23,6 +23,7 @@ gives back the window exactly: its state, docks, toolbar, view and overlay.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QPointF, QRectF, Qt, QTimer
@@ -72,7 +73,7 @@ class Slide:
     focus: int | None
 
 
-def slides_for(document: Document) -> list[Slide]:
+def slides_for(document: Document) -> Sequence[Slide]:
     """The slides for a document.
 
     This is the hook for lessons: a file that carries a lesson (a later issue) will
@@ -82,17 +83,44 @@ def slides_for(document: Document) -> list[Slide]:
     return pass_slides(document)
 
 
-def pass_slides(document: Document) -> list[Slide]:
+class PassSlides(Sequence[Slide]):
     """The forward pass from its start (constants known), then the backward pass,
-    one node per slide, as the step-through walks them."""
-    slides = []
-    for backward in (False, True):
-        mode = StepMode(document, backward)
-        first = 1 if backward else 0  # the backward pass starts where the forward one ends
-        for index in range(first, mode.steps + 1):
-            mode.go(index)
-            slides.append(Slide(mode.overlay(PLAIN), caption_of(mode), backward, mode.current()))
-    return slides
+    one node per slide, as the step-through walks them.
+
+    Each slide is made when it is shown: a slide's overlay lists every node known
+    so far, so making them all at once would take time and memory in the square of
+    the graph's size.
+    """
+
+    def __init__(self, document: Document) -> None:
+        self.forward = StepMode(document, False)
+        self.backward = StepMode(document, True)
+        # Forward steps 0..n, then backward steps 1..m: the backward pass starts
+        # where the forward one ends, with every value known.
+        self._forward_count = self.forward.steps + 1
+        self._count = self._forward_count + self.backward.steps
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._count))]
+        if index < 0:
+            index += self._count
+        if not 0 <= index < self._count:
+            raise IndexError(index)
+        if index < self._forward_count:
+            mode, step = self.forward, index
+        else:
+            mode, step = self.backward, index - self._forward_count + 1
+        mode.go(step)
+        return Slide(mode.overlay(PLAIN), caption_of(mode), mode.backward, mode.current())
+
+
+def pass_slides(document: Document) -> PassSlides:
+    """The slides of both passes (see :class:`PassSlides`)."""
+    return PassSlides(document)
 
 
 def caption_of(mode: StepMode) -> str:
@@ -109,7 +137,7 @@ class Presentation(QObject):
     def __init__(self, window: QMainWindow) -> None:
         super().__init__(window)
         self.window = window
-        self.slides: list[Slide] = []
+        self.slides: Sequence[Slide] = []
         self.index = 0
         self.active = False
         self.blacked = False
@@ -213,8 +241,6 @@ class Presentation(QObject):
         view.pan_only = False
         view.viewport().setMouseTracking(saved["tracking"])
         view.viewport().unsetCursor()
-        self.document.set_overlay(saved["overlay"])
-        self.scene.set_backward_view(saved["backward"])
         window.setWindowState(saved["window_state"])
         if not saved["window_state"] & (
             Qt.WindowState.WindowMaximized | Qt.WindowState.WindowFullScreen
@@ -227,6 +253,9 @@ class Presentation(QObject):
         view.minimap.enabled = saved["minimap"]
         view.set_zoom(saved["zoom"], saved["centre"])
         view.auto_fit = saved["auto_fit"]
+        # Restyled at the old zoom, edges off screen cost little on a big graph.
+        self.document.set_overlay(saved["overlay"])
+        self.scene.set_backward_view(saved["backward"])
         view.resetCachedContent()
         for item in saved["selection"]:
             if item.scene() is self.scene:
