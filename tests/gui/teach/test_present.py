@@ -3,7 +3,8 @@ caption of each step, the spotlight, and no other shortcut while presenting."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDockWidget
 
@@ -199,8 +200,17 @@ def test_the_spotlight_follows_the_step_and_the_mouse(window):
     u = win.scene.nodes[win.document.graph.key_of("u")]
     box = win.view.mapFromScene(u.sceneBoundingRect()).boundingRect()
     assert spot.hole().contains(QPointF(box.center()))
-    QTest.mouseMove(win.view.viewport(), box.topLeft() - QPoint(200, 100))
-    QApplication.processEvents()
+    away = QPointF(box.topLeft() - QPoint(200, 100))
+    viewport = win.view.viewport()
+    move = QMouseEvent(
+        QEvent.Type.MouseMove,
+        away,
+        QPointF(viewport.mapToGlobal(away.toPoint())),
+        Qt.MouseButton.NoButton,
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(viewport, move)  # as the mouse sends it, wherever the cursor is
     assert not spot.hole().contains(QPointF(box.center()))  # it follows the mouse now
     image = spot.grab().toImage()
     corner = image.pixelColor(2, 2)
