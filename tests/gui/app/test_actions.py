@@ -18,7 +18,8 @@ from tests.gui.helpers import keys, press_key
 MENU_BAR = {
     "&File": [
         "&New", "&Open…", "Open &Recent ▸", "&Examples ▸", "---",
-        "&Save", "Save &As…", "E&xport Image…", "Export as P&ython…", "Copy as &Image", "---",
+        "&Save", "Save &As…", "E&xport Image…", "Export as P&ython…", "Export S&teps…",
+        "Copy as &Image", "Copy as S&VG", "---",
         "&Print…", "&Close", "&Quit",
     ],
     "&Edit": [
