@@ -84,7 +84,8 @@ IDLE_TEXT = {
 class StepMode:
     """Walking a pass one node at a time; step 0 shows the starting point.
 
-    The backward pass visits every node with a derivative, from the output.  The
+    The backward pass visits every node with a derivative, from the output, but for
+    the constants written as numbers on their consumer's port (inline).  The
     forward pass visits the inputs and the computed nodes in an order where each
     comes after its operands; constants are no step: their values are known before
     anything is computed, so they show from step 0.
@@ -95,10 +96,10 @@ class StepMode:
         graph = document.graph
         evaluation = document.evaluation
         self.constants: frozenset[int] = frozenset()
-        if backward:
-            self.order = [
-                graph.key_of(n) for n in evaluation.order if evaluation.grads[n] is not None
-            ]
+        if backward:  # an inline constant (the lecture's 3) is a number, not a step
+            inline = evaluation.inline_constant_keys
+            order = (graph.key_of(n) for n in evaluation.order if evaluation.grads[n] is not None)
+            self.order = [k for k in order if k not in inline]
         else:
             self.constants = frozenset(n.key for n in graph if n.op.name == "const")
             self.order = [k for k in graph.topological_keys() if k not in self.constants]

@@ -110,11 +110,16 @@ def test_backward_and_only_change_every_image_format(capsys, tmp_path, fmt):
 
 def expected_frames(steps: str) -> int:
     """Step 0, then one step per node the pass visits: every node with a derivative
-    backward; forward, every node but the constants (known from the start)."""
+    backward, but for an inline constant (a number on its port); forward, every node
+    but the constants (known from the start)."""
     graph = core.load(LECTURE)
     if steps == "backward":
         grads = core.evaluate(graph).grads
-        return 1 + sum(1 for node in graph if grads[node.id] is not None)
+        return 1 + sum(
+            1
+            for node in graph
+            if grads[node.id] is not None and not graph.is_inline_constant(node.id)
+        )
     return 1 + sum(1 for node in graph if node.op.name != "const")
 
 
@@ -124,7 +129,7 @@ def test_steps_as_pdf_pages(capsys, tmp_path, steps):
     code, err = export(capsys, "-o", str(out), "--steps", steps)
     assert code == 0, err
     pages = re.findall(rb"/Type\s*/Page[^s]", out.read_bytes())  # Qt writes no object streams
-    assert len(pages) == expected_frames(steps) == (8 if steps == "backward" else 7)
+    assert len(pages) == expected_frames(steps) == 7  # 6 steps and step 0, either way
 
 
 @pytest.mark.parametrize("steps", ["backward", "forward"])
@@ -166,7 +171,7 @@ def test_a_pass_too_long_to_draw_is_refused(capsys, tmp_path, monkeypatch):
 
     monkeypatch.setattr(drawing, "MAX_STEP_FRAMES", 4)
     code, err = export(capsys, "-o", str(tmp_path / "s.pdf"), "--steps", "backward")
-    assert code == 2 and "the pass has 7 steps, more than the 3" in err
+    assert code == 2 and "the pass has 6 steps, more than the 3" in err
     assert err.count("\n") == 1 and not (tmp_path / "s.pdf").exists()
 
 

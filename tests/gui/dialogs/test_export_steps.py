@@ -54,7 +54,7 @@ def test_backward_steps_as_a_gif(window, monkeypatch, tmp_path):
     out = tmp_path / "lecture.gif"  # the chosen format's extension is added
     durations, _ = gif_frames(out)
     steps = len(step_frames(window.document, True))
-    assert steps == 8 and durations == [400] * (steps - 1) + [1200]
+    assert steps == 7 and durations == [400] * (steps - 1) + [1200]
     assert window.document.overlay == PLAIN
     assert f"Exported {out}" in window.statusBar().currentMessage()
 
