@@ -139,7 +139,7 @@ class Graph:
         plan's arrays."""
         key = self.key_of(ref)
         node = self._nodes[key]
-        return node.op.name == "const" and not node.box and self.nx.out_degree(key) == 1
+        return node.op.name == "const" and not node.box and self._consumer_count.get(key) == 1
 
     def upstream(self, ref: NodeRef) -> set[int]:
         """Keys of every node this node depends on (its ancestors)."""

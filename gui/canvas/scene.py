@@ -334,16 +334,21 @@ class GraphScene(QGraphicsScene):
     def _dock_chips(self, keys: Iterable[int]) -> None:
         """Put these chips on the ports they feed, and note which nodes host chips."""
         hosted: dict[int, list[int]] = {}
-        graph = self.graph
-        for key in keys:
-            chip = self.chips.get(key)
-            uses = graph.consumers(key) if chip is not None else []
-            if chip is None or len(uses) != 1:
+        ordered = [key for key in keys if key in self.chips]
+        wanted = set(ordered)
+        port: dict[int, tuple[int, int]] = {}  # chip -> (consumer, slot), one pass over edges
+        if wanted:
+            for node in self.graph:
+                for slot, source in enumerate(node.inputs):
+                    if source in wanted:
+                        port[source] = (node.key, slot)
+        for key in ordered:
+            if key not in port:
                 continue
-            consumer, slot = uses[0]
-            host = self.nodes.get(graph.key_of(consumer))
+            consumer, slot = port[key]
+            host = self.nodes.get(consumer)
             if host is not None:
-                chip.dock(host, slot)
+                self.chips[key].dock(host, slot)
                 hosted.setdefault(host.key, []).append(key)
         self._hosted = {host: tuple(keys) for host, keys in hosted.items()}
 

@@ -83,3 +83,30 @@ def test_the_window_never_opens_bigger_than_the_screen(qtbot, monkeypatch):
     big = MainWindow(Document.lecture())
     qtbot.addWidget(big)
     assert (big.width(), big.height()) == (1280, 800)
+
+
+def test_opening_the_lecture_does_not_load_networkx(tmp_path):
+    """networkx costs about 0.2 s to import; the window on the lecture needs none of it."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, HOME=str(tmp_path), QT_QPA_PLATFORM="offscreen")
+    code = (
+        "import sys\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication([])\n"
+        "from dvar.gui.app.window import MainWindow\n"
+        "w = MainWindow(); w.show(); app.processEvents()\n"
+        "print('networkx' in sys.modules)\n"
+        "w.document.undo_stack.setClean()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+        env=env,
+    )
+    assert done.stdout.strip().splitlines()[-1] == "False"
