@@ -82,6 +82,8 @@ class GraphScene(QGraphicsScene):
         self.constants_as_nodes = False
         #: The constants drawn as chips, by key (each item is also in ``nodes``).
         self.chips: dict[int, ChipItem] = {}
+        #: The nodes without a value at the last change, for the overview's colours.
+        self._failed: frozenset[str] = frozenset()
         #: For each node with chips on its ports, the chips' keys: its formula shows their numbers.
         self._hosted: dict[int, tuple[int, ...]] = {}
         #: The digit count and notation the boxes' widths were fitted for.
@@ -233,7 +235,12 @@ class GraphScene(QGraphicsScene):
                 self._apply(events, evaluation)
         else:
             self._apply(events, evaluation)
-        self.overview_changed.emit()
+        # The overview draws shapes and colours, not numbers: a new value changes it
+        # only when a node gains or loses its value (an error is drawn in its own colour).
+        failed = frozenset(evaluation.errors)
+        if failed != self._failed or any(e.kind != "value_changed" for e in events):
+            self.overview_changed.emit()
+        self._failed = failed
 
     def _apply(self, events: list[Event], evaluation: Evaluation) -> None:
         graph = self.graph

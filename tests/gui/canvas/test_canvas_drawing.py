@@ -20,6 +20,7 @@ from dvar.gui.canvas.look import OUTPUT
 from dvar.gui.canvas.nodes import GRID
 from dvar.gui.canvas.scene import SETTLE_MS
 from dvar.gui.canvas.view import readable_zoom
+from dvar.gui.document.commands import SetField
 from dvar.gui.document.commands import SetField, SetOutput
 from tests.gui.helpers import drag, drop_op, keys, node_point
 
@@ -260,3 +261,21 @@ def test_repainting_only_an_edges_label_or_arrowhead_keeps_them(window, qtbot):
     for rect in (label_only, arrow_tip):
         scene.invalidate(rect, QGraphicsScene.SceneLayer.BackgroundLayer)
         assert differing(on_screen(window), from_scratch(window)) == 0
+
+
+def test_the_overview_is_redrawn_for_a_new_shape_or_a_lost_value_not_for_a_new_number(window):
+    scene, graph = window.scene, window.document.graph
+    redrawn = []
+    scene.overview_changed.connect(lambda: redrawn.append(True))
+    window.document.run(SetField.to(graph, graph.key_of("a"), "value", 7.0))
+    assert not redrawn  # same shapes, same colours
+    window.document.run(SetField.to(graph, graph.key_of("three"), "value", 1e308))
+    assert "J" in window.document.evaluation.errors  # 1e308 · 11 overflows
+    assert redrawn  # J loses its value: drawn in the error colour
+    redrawn.clear()
+    window.document.undo_stack.undo()
+    assert redrawn  # and get them back
+    redrawn.clear()
+    graph_item = scene.nodes[graph.key_of("a")]
+    window.document.run(SetField.to(graph, graph_item.key, "label", "α"))
+    assert redrawn  # a new label is a new block text
