@@ -343,8 +343,7 @@ class MainWindow(FileMenu, RecentFiles, RecoveryOffer, QMainWindow):
             self.presentation.start()
 
     def select_all(self) -> None:
-        for item in self.scene.nodes.values():
-            item.setSelected(True)
+        self.scene.select_keys(self.scene.nodes)
 
     def find_node(self) -> None:
         ids = sorted(node.id for node in self.document.graph)
