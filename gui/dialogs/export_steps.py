@@ -1,6 +1,6 @@
 """Export Steps…: every step of the backward or forward pass, as the step-through shows
 it, written as a PDF (a page per step) or an animated GIF.  The drawing is
-``gui.canvas.export.export_steps``; the window hands over the steps (the step-through
+``gui.canvas.export_steps.export_steps``; the window hands over the steps (the step-through
 belongs to ``gui.teach``, which dialogs do not import).
 
 Problems are reported in plain-text message boxes (``gui.messages``).
@@ -26,14 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from dvar.gui import messages
-from dvar.gui.canvas.export import (
-    FRAME_MS,
-    STEP_FORMATS,
-    ExportError,
-    ExportResult,
-    Frame,
-    export_steps,
-)
+from dvar.gui.canvas.export import FRAME_MS, STEP_FORMATS, ExportError, ExportResult, Frame
+from dvar.gui.canvas.export_steps import export_steps
 from dvar.gui.canvas.scene import GraphScene
 from dvar.gui.dialogs.folders import pictures_folder
 

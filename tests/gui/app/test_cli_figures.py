@@ -167,7 +167,7 @@ def test_steps_of_a_part_are_the_steps_at_its_nodes(capsys, tmp_path):
 
 
 def test_a_pass_too_long_to_draw_is_refused(capsys, tmp_path, monkeypatch):
-    from dvar.gui.canvas import export as drawing
+    from dvar.gui.canvas import export_steps as drawing
 
     monkeypatch.setattr(drawing, "MAX_STEP_FRAMES", 4)
     code, err = export(capsys, "-o", str(tmp_path / "s.pdf"), "--steps", "backward")
