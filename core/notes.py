@@ -11,12 +11,11 @@ edit.  In a ``.dvar`` file they are the optional top-level list ``notes``, each
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from typing import Any
 
-from dvar.core.node import GraphError
+from dvar.core.node import GraphError, check_value
 
 KINDS = ("note", "frame")
 #: The colour each kind gets when none is given (a pale yellow note, a blue frame).
@@ -144,15 +143,16 @@ def read_notes(records: Any, where: str = "notes") -> list[Note]:
 
 
 def _number(value: Any, where: str, name: str) -> float:
+    """A note's coordinate or size: the rule of node values (``check_value``), in the
+    file reader's words."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise GraphError(f"{where}: field {name!r}: expected a number, found {_short(value)}")
     try:
-        number = float(value)
-    except OverflowError:
-        number = math.inf
-    if not math.isfinite(number):
-        raise GraphError(f"{where}: field {name!r}: expected a finite number, found {value!r}")
-    return number
+        return check_value(value, name)
+    except GraphError:
+        raise GraphError(
+            f"{where}: field {name!r}: expected a finite number, found {value!r}"
+        ) from None
 
 
 def _kind_of(value: Any) -> str:
