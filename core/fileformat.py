@@ -19,6 +19,8 @@ from typing import Any
 
 from dvar.core.atomicwrite import write_atomic
 from dvar.core.graph import Graph, GraphError, Node, check_id
+from dvar.core.groups import groups_record, read_groups
+from dvar.core.lesson import LessonError, check_structure, lesson_record, read_lesson
 from dvar.core.notes import read_notes
 from dvar.core.ops import OPS
 from dvar.core.oserrors import reason
@@ -38,7 +40,7 @@ MAX_NODES = 200_000
 #: A JSON string, escapes included: what the value count skips over.
 _JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
 _NODE_FIELDS = frozenset({"id", "op", "value", "inputs", "label", "param", "box", "x", "y"})
-_TOP_FIELDS = frozenset({"format", "version", "output", "nodes", "notes"})
+_TOP_FIELDS = frozenset({"format", "version", "output", "nodes", "notes", "groups", "lesson"})
 
 
 class FileFormatError(GraphError):
@@ -237,8 +239,30 @@ def _from_dict(document: Any, where: str, consume: bool) -> Graph:
             notes = read_notes(document["notes"])
         except GraphError as error:
             raise FileFormatError(f"{where}: {error}") from None
+    groups = ()
+    if document.get("groups") is not None:
+        try:
+            groups = read_groups(document["groups"], keys, "field 'groups'")
+        except GraphError as error:
+            raise FileFormatError(f"{where}: {error}") from None
     extra = {k: v for k, v in document.items() if k not in _TOP_FIELDS}
-    return Graph._from_nodes(nodes, ranks, None if output is None else keys[output], extra, notes)
+    graph = Graph._from_nodes(
+        nodes, ranks, None if output is None else keys[output], extra, notes, groups
+    )
+    if document.get("lesson") is not None:
+        graph._lesson = _read_lesson(document["lesson"], keys, graph, where)
+    return graph
+
+
+def _read_lesson(record: Any, keys: dict[str, int], graph: Graph, where: str) -> Any:
+    """The file's lesson, checked against its graph; one line naming the step at fault."""
+    try:
+        lesson = read_lesson(record, keys.__getitem__)
+        check_structure(graph, lesson)
+    except LessonError as error:
+        about = "" if str(error).startswith("step ") else "field 'lesson': "
+        raise FileFormatError(f"{where}: {about}{error}") from None
+    return lesson
 
 
 def _read_node(record: Any, index: int, where: str) -> tuple[Node, list]:
@@ -400,6 +424,10 @@ def to_dict(graph: Graph) -> dict[str, Any]:
     document["nodes"] = records
     if graph.notes:
         document["notes"] = [note.record() for note in graph.notes.values()]
+    if graph.groups:
+        document["groups"] = groups_record(graph.groups, graph)
+    if graph.lesson is not None:
+        document["lesson"] = lesson_record(graph.lesson, graph.id_of)
     for field, value in graph.extra.items():
         document.setdefault(field, value)
     return document
@@ -436,10 +464,18 @@ def dumps(graph: Graph, ascii_only: bool = False) -> str:
     document = to_dict(graph)
     records = document.pop("nodes")
     notes = document.pop("notes", None)
+    groups = document.pop("groups", None)
+    lesson = document.pop("lesson", None)
     head = json.dumps(document, ensure_ascii=ascii_only, indent=2)[:-2]  # drop the "\n}"
     text = f'{head},\n  "nodes": {_lines(records, ascii_only)}'
     if notes:
         text += f',\n  "notes": {_lines(notes, ascii_only)}'
+    if groups:
+        text += f',\n  "groups": {_lines(groups, ascii_only)}'
+    if lesson is not None:
+        title = json.dumps(lesson["title"], ensure_ascii=ascii_only)
+        steps = _lines(lesson["steps"], ascii_only).replace("\n", "\n  ")
+        text += f',\n  "lesson": {{\n    "title": {title},\n    "steps": {steps}\n  }}'
     return text + "\n}\n"
 
 

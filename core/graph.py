@@ -21,6 +21,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from dvar.core import names
+from dvar.core.groups import Group, GroupPath, check_groups, owner_of, without_key
 from dvar.core.node import (
     STRUCTURAL,
     Event,
@@ -73,6 +74,8 @@ class Graph:
         self._plan: Any = None  # the engine's cached evaluation plan
         self._notes: dict[int, Note] = {}  # canvas notes and frames (core/notes.py)
         self._next_note = 0
+        self._groups: tuple[Group, ...] = ()  # core/groups.py
+        self._group_owner: dict[int, GroupPath] | None = None  # innermost group per key, cached
 
     # ----------------------------------------------------------------- queries
     def __len__(self) -> int:
@@ -342,6 +345,8 @@ class Graph:
                     self.disconnect(key, slot)
             if self._output == key:
                 self.set_output(None)
+            if self._groups:
+                self._leave_group(key)
             self._delete(key)
 
     def connect(self, source: NodeRef, consumer: NodeRef, slot: int) -> None:
@@ -498,6 +503,41 @@ class Graph:
             kind = "note_added"
         self._changed(Event(kind, key), lambda: self._put_note(key, old))
 
+    # ----------------------------------------------------------------- groups
+    @property
+    def groups(self) -> tuple[Group, ...]:
+        """The top-level groups (core/groups.py), each naming its nodes by key.  Read it;
+        change it with ``set_groups``."""
+        return self._groups
+
+    def set_groups(self, groups: tuple[Group, ...] | list[Group]) -> None:
+        """Replace every group (checked: nodes exist, each in at most one group, titles
+        plain text).  Event ``groups_changed``; it changes no value."""
+        checked = check_groups(groups, self._nodes.__contains__)
+        if checked != self._groups:
+            self._put_groups(checked, None)
+
+    def _put_groups(
+        self, groups: tuple[Group, ...], owner: dict[int, GroupPath] | None
+    ) -> None:
+        old = self._groups
+        self._groups, self._group_owner = groups, owner
+        self._changed(Event("groups_changed"), lambda: self._put_groups(old, None))
+
+    def _leave_group(self, key: int) -> None:
+        """Take a node being removed out of its group (an empty group disappears)."""
+        if self._group_owner is None:
+            self._group_owner = owner_of(self._groups)
+        path = self._group_owner.get(key)
+        if path is None:
+            return
+        groups, vanished = without_key(self._groups, path, key)
+        owner = None
+        if not vanished:  # every other group keeps its path: the cache stays good
+            owner = self._group_owner  # undo recomputes it, so it may change in place
+            del owner[key]
+        self._put_groups(groups, owner)
+
     # ------------------------------------------------------- internal editing
     def _check_slot(self, node: Node, slot: object) -> None:
         if isinstance(slot, bool) or not isinstance(slot, int) or not 0 <= slot < node.op.arity:
@@ -627,6 +667,7 @@ class Graph:
         output: int | None,
         extra: dict[str, Any],
         notes: Iterable[Note] = (),
+        groups: tuple[Group, ...] = (),
     ) -> Graph:
         """Build a graph from already validated nodes and notes (used by the file reader)."""
         graph = cls()
@@ -646,6 +687,7 @@ class Graph:
         graph._order = None
         graph._output = output
         graph.extra = extra
+        graph._groups = groups  # checked by the caller (core/groups.py read_groups)
         return graph
 
     def _repr_svg_(self) -> str | None:
@@ -678,6 +720,7 @@ class Graph:
         )
         graph._notes, graph._next_note = dict(self._notes), self._next_note
         graph._next_key, graph._next_rank = self._next_key, self._next_rank
+        graph._groups = self._groups
         return graph
 
 

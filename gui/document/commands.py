@@ -17,6 +17,7 @@ from PySide6.QtGui import QUndoCommand
 
 from dvar import core
 from dvar.core import Graph, GraphError
+from dvar.core.groups import Group
 from dvar.core.notes import Note
 from dvar.core.numbers import DIGITS, format_number
 
@@ -230,6 +231,7 @@ class RemoveItems(GraphCommand):
             if dst not in removed and (source := graph.node(dst).inputs[slot]) not in removed
         ]
         self.output = graph.output_key
+        self.groups = graph.groups  # removing a node takes it out of its group
 
     def apply(self) -> None:
         for dst, slot, _ in self.edges:
@@ -246,6 +248,7 @@ class RemoveItems(GraphCommand):
         for dst, slot, source in self.edges:
             graph.connect(source, dst, slot)
         graph.set_output(self.output)
+        graph.set_groups(self.groups)
 
 
 class Connect(GraphCommand):
@@ -456,6 +459,7 @@ class BuildFromFormula(GraphCommand):
         self.old_output = graph.output_key
         self.new_output: int | None = None
         self.values: dict[int, tuple[float, float]] = {}  # key -> (old, new) of bound nodes
+        self.old_groups = graph.groups  # a replace removes every node from its group
 
     def apply(self) -> None:
         graph = self.graph
@@ -488,6 +492,7 @@ class BuildFromFormula(GraphCommand):
         for record in self.removed:
             record.create(graph)
         graph.set_output(self.old_output)
+        graph.set_groups(self.old_groups)
 
 
 class SetValues(GraphCommand):
@@ -585,3 +590,18 @@ class RemoveNotes(GraphCommand):
     def revert(self) -> None:
         for key, note in self.removed.items():
             self.graph.add_note(note, key)
+
+
+class SetGroups(GraphCommand):
+    """Replace the graph's groups (core/groups.py): group, ungroup, collapse, expand,
+    retitle.  ``groups`` is the whole new tuple; undo puts back the old one."""
+
+    def __init__(self, graph: Graph, groups: tuple[Group, ...], text: str) -> None:
+        super().__init__(graph, text)
+        self.old, self.new = graph.groups, tuple(groups)
+
+    def apply(self) -> None:
+        self.graph.set_groups(self.new)
+
+    def revert(self) -> None:
+        self.graph.set_groups(self.old)

@@ -24,7 +24,15 @@ PREPARE_DELAY_MS = 700
 
 #: Events that cannot change any value or derivative.
 _COSMETIC = frozenset(
-    {"moved", "label_changed", "param_changed", "note_added", "note_changed", "note_removed"}
+    {
+        "moved",
+        "label_changed",
+        "param_changed",
+        "note_added",
+        "note_changed",
+        "note_removed",
+        "groups_changed",
+    }
 )
 
 
