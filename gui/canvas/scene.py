@@ -63,6 +63,11 @@ class GraphScene(QGraphicsScene):
     overview_changed = Signal()
     #: A note's text should be edited (it was double-clicked): its key.
     note_edit_requested = Signal(int)
+    #: The keyboard's focus moved to another node (see keyboard.py): its key, or None.
+    nodeFocused = Signal(object)  # noqa: N815 (named as Qt names its signals)
+    #: The keyboard's focus moved onto a port, or off every port: (key, "in" or "out",
+    #: slot), or None.  Comes after ``nodeFocused`` when both change.
+    portFocused = Signal(object)  # noqa: N815
 
     def __init__(self, document: Document, parent=None) -> None:
         super().__init__(parent)
@@ -113,6 +118,10 @@ class GraphScene(QGraphicsScene):
         self.text_readable = True
         #: False while too far out for even a block's name (see set_text_readable).
         self.names_readable = True
+        #: The node the keyboard is on (arrow keys move it, see keyboard.py), or None;
+        #: and the port of it the keyboard is on, ("in", slot) or ("out", 0), or None.
+        self.focused_key: int | None = None
+        self.focused_port: tuple[str, int] | None = None
         self._build()
         document.changed.connect(self._on_changed)
         document.overlay_changed.connect(self._on_overlay)
@@ -251,6 +260,8 @@ class GraphScene(QGraphicsScene):
                 self._add_node_item(key, len(self.nodes))
                 structural = True
             elif kind == "node_removed" and key in self.nodes:
+                if key == self.focused_key:
+                    self.set_focused(None)
                 item = self.nodes.pop(key)
                 for edge in list(item.edges):
                     self._remove_edge_item(edge.consumer.key, edge.slot)
@@ -719,6 +730,23 @@ class GraphScene(QGraphicsScene):
         the document's overlay gets these edges."""
         document = self.document
         document.set_overlay(document.overlay.but(edges=term_edges(self.graph, key)))
+
+    def set_focused(self, key: int | None, port: tuple[str, int] | None = None) -> None:
+        """Put the keyboard's focus on a node, and on one of its ports (``("in", slot)``
+        or ``("out", 0)``) or none; None takes it off every node.  Tells the views and
+        assistive technology (``nodeFocused``, ``portFocused``) what changed."""
+        if key is not None and key not in self.nodes:
+            key = None
+        if key is None:
+            port = None
+        old_key, old_port = self.focused_key, self.focused_port
+        if (key, port) == (old_key, old_port):
+            return
+        self.focused_key, self.focused_port = key, port
+        if key != old_key:
+            self.nodeFocused.emit(key)
+        if port is not None or old_port is not None:
+            self.portFocused.emit(None if port is None else (key, *port))
 
     def selected_keys(self) -> list[int]:
         return [item.key for item in self.selectedItems() if isinstance(item, NodeItem)]
