@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from dvar.core import names
 from dvar.core.groups import Group, GroupPath, check_groups, owner_of, without_key
+from dvar.core.lesson import Lesson, LessonError
 from dvar.core.node import (
     STRUCTURAL,
     Event,
@@ -74,6 +75,7 @@ class Graph:
         self._plan: Any = None  # the engine's cached evaluation plan
         self._notes: dict[int, Note] = {}  # canvas notes and frames (core/notes.py)
         self._next_note = 0
+        self._lesson: Lesson | None = None  # the file's lesson (core/lesson.py), by node key
         self._groups: tuple[Group, ...] = ()  # core/groups.py
         self._group_owner: dict[int, GroupPath] | None = None  # innermost group per key, cached
 
@@ -336,15 +338,19 @@ class Graph:
     def remove_node(self, ref: NodeRef) -> None:
         """Remove a node.  Slots it fed become empty; if it was the output, none is chosen."""
         key = self.key_of(ref)
+        fed: list[tuple[int, int]] = []  # the slots it fed: their local derivatives go too
         with self.batch():
             if self._consumer_count.get(key):
                 for _, dst, slot in list(self.nx.out_edges(key, keys=True)):
+                    fed.append((dst, slot))
                     self.disconnect(dst, slot)
             for slot, src in enumerate(self._nodes[key].inputs):
                 if src is not None:
                     self.disconnect(key, slot)
             if self._output == key:
                 self.set_output(None)
+            if self._lesson is not None and self._lesson.mentions(key, fed):
+                self._put_lesson(self._lesson.without_node(key, fed))
             if self._groups:
                 self._leave_group(key)
             self._delete(key)
@@ -446,6 +452,28 @@ class Graph:
     def _restore_output(self, key: int | None) -> None:
         self._output = key
         self.structure_version += 1
+
+    # ----------------------------------------------------------------- lesson
+    @property
+    def lesson(self) -> Lesson | None:
+        """The lesson this graph carries (core/lesson.py), or None."""
+        return self._lesson
+
+    def set_lesson(self, lesson: Lesson | None) -> None:
+        """Give the graph a lesson, or remove it (None).  Event ``lesson_changed``; it
+        changes no value.  Refused when the lesson names a node the graph lacks."""
+        if lesson is not None:
+            if not isinstance(lesson, Lesson):
+                raise GraphError("a lesson must be a core.lesson.Lesson")
+            missing = next((k for k in sorted(lesson.keys) if k not in self._nodes), None)
+            if missing is not None:
+                raise LessonError(f"the lesson names node key {missing}, which is not in the graph")
+        if lesson != self._lesson:
+            self._put_lesson(lesson)
+
+    def _put_lesson(self, lesson: Lesson | None) -> None:
+        old, self._lesson = self._lesson, lesson
+        self._changed(Event("lesson_changed"), lambda: self._put_lesson(old))
 
     # ------------------------------------------------------------------ notes
     @property
@@ -719,6 +747,7 @@ class Graph:
             nodes, [self._rank[n.key] for n in nodes], self._output, dict(self.extra)
         )
         graph._notes, graph._next_note = dict(self._notes), self._next_note
+        graph._lesson = self._lesson
         graph._next_key, graph._next_rank = self._next_key, self._next_rank
         graph._groups = self._groups
         return graph

@@ -18,6 +18,7 @@ from PySide6.QtGui import QUndoCommand
 from dvar import core
 from dvar.core import Graph, GraphError
 from dvar.core.groups import Group
+from dvar.core.lesson import Lesson
 from dvar.core.notes import Note
 from dvar.core.numbers import DIGITS, format_number
 
@@ -232,6 +233,7 @@ class RemoveItems(GraphCommand):
         ]
         self.output = graph.output_key
         self.groups = graph.groups  # removing a node takes it out of its group
+        self.lesson = graph.lesson  # ... and out of the lesson
 
     def apply(self) -> None:
         for dst, slot, _ in self.edges:
@@ -249,6 +251,7 @@ class RemoveItems(GraphCommand):
             graph.connect(source, dst, slot)
         graph.set_output(self.output)
         graph.set_groups(self.groups)
+        graph.set_lesson(self.lesson)
 
 
 class Connect(GraphCommand):
@@ -460,6 +463,7 @@ class BuildFromFormula(GraphCommand):
         self.new_output: int | None = None
         self.values: dict[int, tuple[float, float]] = {}  # key -> (old, new) of bound nodes
         self.old_groups = graph.groups  # a replace removes every node from its group
+        self.old_lesson = graph.lesson  # ... and from the lesson
 
     def apply(self) -> None:
         graph = self.graph
@@ -493,6 +497,7 @@ class BuildFromFormula(GraphCommand):
             record.create(graph)
         graph.set_output(self.old_output)
         graph.set_groups(self.old_groups)
+        graph.set_lesson(self.old_lesson)
 
 
 class SetValues(GraphCommand):
@@ -605,3 +610,18 @@ class SetGroups(GraphCommand):
 
     def revert(self) -> None:
         self.graph.set_groups(self.old)
+
+
+class SetLesson(GraphCommand):
+    """Give the graph a lesson, change it, or remove it (None): the lesson editor's every
+    change.  Undo puts back the lesson as it was.  No value changes."""
+
+    def __init__(self, graph: Graph, lesson: Lesson | None, text: str = "Edit lesson") -> None:
+        super().__init__(graph, text)
+        self.old, self.new = graph.lesson, lesson
+
+    def apply(self) -> None:
+        self.graph.set_lesson(self.new)
+
+    def revert(self) -> None:
+        self.graph.set_lesson(self.old)

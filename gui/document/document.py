@@ -32,6 +32,7 @@ _COSMETIC = frozenset(
         "note_changed",
         "note_removed",
         "groups_changed",
+        "lesson_changed",
     }
 )
 
