@@ -31,6 +31,8 @@ from dvar.gui.document.document import Document
 from dvar.gui.document.overlay import Overlay, term_edges
 from dvar.gui.numbers import format_number
 
+#: How faint a lesson draws what lies outside its spotlight.
+DIMMED = 0.25
 #: A change with more events than this redraws the edges once, not one by one.
 BULK_EVENTS = 32
 
@@ -686,7 +688,23 @@ class GraphScene(QGraphicsScene):
                 edge = self.edges.get(slot_key)
                 if edge is not None:
                     edge.set_style(edge.backward, edge.label, slot_key in new.edges)
+        if new.spotlight != old.spotlight:
+            self._dim_outside(new.spotlight)
         self.overview_changed.emit()
+
+    def _dim_outside(self, spotlight: frozenset[int] | None) -> None:
+        """A lesson's spotlight: every node outside it, and every edge not between two
+        nodes in it, drawn faint (None: everything in full)."""
+
+        def opacity(*keys: int) -> float:
+            return 1.0 if spotlight is None or all(k in spotlight for k in keys) else DIMMED
+
+        for key, item in self.nodes.items():
+            chip = self.chips.get(key)
+            host = chip.host.key if chip is not None and chip.host is not None else key
+            item.setOpacity(opacity(host))  # a chip is as bright as the node it sits on
+        for (consumer, _), edge in self.edges.items():
+            edge.setOpacity(opacity(edge.source.key, consumer))
 
     def _style_edges(self, evaluation: Evaluation) -> None:
         backward = self.backward_view and self.document.overlay.backward_shown

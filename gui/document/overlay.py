@@ -95,6 +95,9 @@ class Overlay:
     #: Practice: the hidden cells, each with what it shows instead of its number.  An
     #: unsolved cell's number shows nowhere (canvas, panel, card, breakdown, tooltips).
     cells: Mapping[Cell, Mark] = dataclasses.field(default_factory=dict)
+    #: A lesson step's spotlight: the nodes drawn in full, every other one dimmed
+    #: (None: nothing is dimmed).
+    spotlight: frozenset[int] | None = None
 
     def __post_init__(self) -> None:
         # Copies, read-only: whoever built an overlay cannot change it afterwards.
@@ -106,6 +109,7 @@ class Overlay:
         set_field(self, "derivatives", _frozen(self.derivatives))
         set_field(self, "edges", frozenset(self.edges))
         set_field(self, "cells", _frozen(self.cells))
+        set_field(self, "spotlight", _keys(self.spotlight))
 
     def __hash__(self) -> int:
         def items(mapping: Mapping | None) -> frozenset | None:
@@ -122,6 +126,7 @@ class Overlay:
                 self.edges,
                 self.backward_shown,
                 items(self.cells),
+                self.spotlight,
             )
         )
 

@@ -118,13 +118,17 @@ class PracticeSession(QObject):
         notation: str = "d",
         chips: Collection[int] = (),
         parent: QObject | None = None,
+        cells: list[Cell] | None = None,
     ) -> None:
         super().__init__(parent)
         self.document, self.any_order, self.notation = document, any_order, notation
         self.kinds = tuple(kind for kind in KINDS if kind in kinds)
         self.evaluation = document.evaluation
         self.undo_stack = QUndoStack(self)
-        self.cells: list[Cell] = _cells(document.graph, self.evaluation, self.kinds, chips)
+        # ``cells`` asks exactly those (a lesson step's); else every cell of the kinds.
+        if cells is None:
+            cells = _cells(document.graph, self.evaluation, self.kinds, chips)
+        self.cells: list[Cell] = list(cells)
         self._states: dict[Cell, CellState] = {}
         self._needs: dict[Cell, list[Cell]] = _needs(document.graph, self.cells)
         # A breakdown of dnode shows the derivatives and local derivatives it is built
