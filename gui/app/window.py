@@ -26,7 +26,7 @@ from dvar.gui.app.docks import make_docks
 from dvar.gui.app.files import FileMenu
 from dvar.gui.app.recent import RecentFiles
 from dvar.gui.app.recovery import RecoveryOffer
-from dvar.gui.canvas import notes
+from dvar.gui.canvas import accessible, notes
 from dvar.gui.canvas.nodes import NodeItem
 from dvar.gui.canvas.notes import NoteItem
 from dvar.gui.canvas.quick_add import QuickAdd
@@ -57,6 +57,7 @@ class MainWindow(FileMenu, RecentFiles, RecoveryOffer, QMainWindow):
 
     def __init__(self, document: Document | None = None) -> None:
         super().__init__()
+        accessible.install()  # screen readers see the canvas's nodes and ports
         self.settings = QSettings("dvar", "dvar")
         self.preferences = Preferences(self.settings)
         apply_theme(self.preferences.get("theme"))

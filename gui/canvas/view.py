@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QFrame, QGraphicsView, QWidget
 
 from dvar import core
 from dvar.gui.canvas import notes, placement
+from dvar.gui.canvas.accessible import CanvasAccessibility
 from dvar.gui.canvas.blocks import lowest_named_zoom, named_zoom
 from dvar.gui.canvas.chips import ChipItem
 from dvar.gui.canvas.edges import EdgeItem
@@ -84,6 +85,8 @@ class GraphView(QGraphicsView):
         self.pan_only = False
         self.value_editor = ValueEditor(self)
         self.minimap = Minimap(self)
+        #: What assistive technology sees of the canvas: its nodes and ports (accessible.py).
+        self.accessibility = CanvasAccessibility(self)
         scene.overview_changed.connect(self.minimap.schedule)
         self.horizontalScrollBar().valueChanged.connect(self.minimap.schedule)
         self.verticalScrollBar().valueChanged.connect(self.minimap.schedule)
@@ -104,6 +107,7 @@ class GraphView(QGraphicsView):
         self.setScene(scene)
         self.minimap.setScene(scene)
         scene.overview_changed.connect(self.minimap.schedule)
+        self.accessibility.bind(scene)
         self.resetTransform()
         self._zoom_changed()
         self.auto_fit = True

@@ -22,7 +22,8 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QFont
 
-from dvar.core import Evaluation, derivative_symbol
+from dvar.core import Evaluation, derivative_symbol, spoken
+from dvar.gui.canvas import accessible
 from dvar.gui.canvas.look import derivative_color
 from dvar.gui.document.overlay import PLAIN, Overlay
 from dvar.gui.messages import plain_tip
@@ -40,6 +41,7 @@ _FONT = int(Qt.ItemDataRole.FontRole)
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
 _TIP = int(Qt.ItemDataRole.ToolTipRole)
 _KEY = int(KEY_ROLE)
+_SPOKEN = int(Qt.ItemDataRole.AccessibleTextRole)
 _SELECTABLE = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 _LINE_FLAGS = _SELECTABLE | Qt.ItemFlag.ItemNeverHasChildren
 
@@ -289,6 +291,10 @@ class DerivativeModel(QAbstractItemModel):
                 return self._row_tip(index.row(), index.column())
             if role == _KEY:
                 return self._keys[index.row()]
+            if role == _SPOKEN:  # a screen reader hears the whole row, in words
+                if index.column() == 0:
+                    return self.spoken_row(index.row())
+                return spoken.words(self.row_texts(index.row())[1])
             return None
         if index.column() != 0:
             return None
@@ -300,7 +306,16 @@ class DerivativeModel(QAbstractItemModel):
             return plain_tip(self._line(ident - 1, index.row()))
         if role == _KEY:
             return self._keys[ident - 1]
+        if role == _SPOKEN:
+            return spoken.words(self._line(ident - 1, index.row()))
         return None
+
+    def spoken_row(self, row: int) -> str:
+        """A row as a screen reader says it: ``db equals 6; db equals du times c, 3 times 2``
+        (only what the teaching preview shows)."""
+        key = self._keys[row]
+        shown = accessible.shown(self.overlay, key)
+        return spoken.derivative_row(self.evaluation, key, shown, self.notation, format_number)
 
     def _line(self, parent_row: int, row: int) -> str:
         lines = self.lines(self._keys[parent_row])

@@ -1,0 +1,514 @@
+"""The canvas as assistive technology sees it: the view, its nodes, their ports.
+
+Scene items are not QObjects, so Qt exposes nothing about them on its own.  Here
+the view gets an accessible interface (``CanvasInterface``, made by the factory
+``install()`` registers) whose children are the nodes, in the order the graph
+computes them, and each node's children are its ports: its inputs, then its output.
+Their words come from :mod:`dvar.core.spoken`, through the document's teaching
+overlay, so a hidden practice cell or a step not reached yet is never read out.
+
+Interfaces are made only when assistive technology asks for them, and kept (Qt's
+accessibility cache owns them once registered) until their node goes.  The view's
+``CanvasAccessibility`` tells assistive technology what changed: the keyboard's
+focus (the scene's ``nodeFocused``/``portFocused``), the selection, and the
+focused node's words after an edit or a preview.  When no assistive technology is
+listening (``QAccessible.isActive()`` is False) it does nothing per node.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QPoint, QRect, QRectF
+from PySide6.QtGui import QAccessible, QAccessibleEvent, QAccessibleInterface
+from PySide6.QtWidgets import QAccessibleWidget
+
+from dvar.core import Evaluation, Event, spoken
+from dvar.gui.canvas.scene import GraphScene
+from dvar.gui.document.overlay import Overlay
+from dvar.gui.numbers import format_number
+
+Role, Text = QAccessible.Role, QAccessible.Text
+
+#: Events after which the canvas has other nodes or ports: its children are re-read.
+_REORDER = frozenset({"node_added", "node_removed", "connected", "disconnected", "reset"})
+
+
+def shown(overlay: Overlay, key: int) -> spoken.Shown:
+    """What the teaching overlay lets a listener hear about one node."""
+    value_mark, grad_mark = overlay.mark("value", key), overlay.mark("grad", key)
+    derivatives = overlay.derivatives
+    return spoken.Shown(
+        value=overlay.value_shown(key),
+        grad=overlay.grad_shown(key),
+        backward=overlay.backward_shown,
+        breakdown=overlay.breakdown_shown(key),
+        value_mark=None if value_mark is None else spoken.Hidden(value_mark.text, value_mark.state),
+        grad_mark=None if grad_mark is None else spoken.Hidden(grad_mark.text, grad_mark.state),
+        derivative=None if derivatives is None else derivatives.get(key, ""),
+        nudge=overlay.values.get(key, ""),
+        note=overlay.notes.get(key, ""),
+        current=key == overlay.current,
+    )
+
+
+def announce(event: QAccessibleEvent) -> None:
+    """Hand an event to assistive technology (tests listen here)."""
+    QAccessible.updateAccessibility(event)
+
+
+class CanvasAccessibility(QObject):
+    """The view's accessible children, made on demand, and the events that keep
+    assistive technology in step with the canvas."""
+
+    def __init__(self, view) -> None:
+        super().__init__(view)
+        self.view = view
+        self.scene: GraphScene | None = None
+        #: Node interfaces made so far, by key (only those someone asked for).
+        self.interfaces: dict[int, NodeInterface] = {}
+        self._order: list[int] = []
+        self._index: dict[int, int] = {}
+        self._order_for: tuple | None = None
+        self._said: str = ""  # the focused node's name as last told
+        self.bind(view.graph_scene())
+
+    # ---------------------------------------------------------------- the scene
+    def bind(self, scene: GraphScene) -> None:
+        """Follow this scene (the view shows another document's scene now)."""
+        if scene is self.scene:
+            return
+        if self.scene is not None:
+            old = self.scene
+            old.selectionChanged.disconnect(self._on_selection)
+            old.nodeFocused.disconnect(self._on_focus)
+            old.portFocused.disconnect(self._on_port_focus)
+            old.document.changed.disconnect(self._on_changed)
+            old.document.overlay_changed.disconnect(self._on_overlay)
+        self.forget(list(self.interfaces))
+        self.scene = scene
+        self._order_for = None
+        scene.selectionChanged.connect(self._on_selection)
+        scene.nodeFocused.connect(self._on_focus)
+        scene.portFocused.connect(self._on_port_focus)
+        scene.document.changed.connect(self._on_changed)
+        scene.document.overlay_changed.connect(self._on_overlay)
+        if QAccessible.isActive():
+            announce(QAccessibleEvent(self.view, QAccessible.Event.ObjectReorder))
+
+    # ----------------------------------------------------------------- children
+    def order(self) -> list[int]:
+        """Node keys in the order the canvas's children are: the graph's, operands first."""
+        graph = self.scene.graph
+        version = (id(graph), graph.structure_version)
+        if version != self._order_for:
+            nodes = self.scene.nodes
+            self._order = [key for key in graph.topological_keys() if key in nodes]
+            self._index = {key: i for i, key in enumerate(self._order)}
+            self._order_for = version
+        return self._order
+
+    def index_of(self, key: int) -> int:
+        self.order()
+        return self._index.get(key, -1)
+
+    def node(self, key: int) -> NodeInterface | None:
+        """The interface of a node, made (and registered with Qt) on first use."""
+        if self.scene is None or key not in self.scene.nodes:
+            return None
+        interface = self.interfaces.get(key)
+        if interface is None:
+            interface = self.interfaces[key] = NodeInterface(self, key)
+            QAccessible.registerAccessibleInterface(interface)
+        return interface
+
+    def forget(self, keys) -> None:
+        """Nodes went: drop their interfaces and their ports' from Qt's cache."""
+        for key in keys:
+            interface = self.interfaces.pop(key, None)
+            if interface is not None:
+                interface.release()
+
+    # ------------------------------------------------------------- the words
+    def name(self, key: int) -> str:
+        scene = self.scene
+        graph, evaluation = scene.graph, scene.document.evaluation
+        if key not in graph:
+            return ""
+        overlay = scene.document.overlay
+        return spoken.node_name(
+            graph, evaluation, key, shown(overlay, key), scene.notation, format_number
+        )
+
+    def description(self, key: int) -> str:
+        graph = self.scene.graph
+        return spoken.node_description(graph, key) if key in graph else ""
+
+    def focused(self) -> int | None:
+        """The node assistive technology should follow: the keyboard's, or the one
+        selected node."""
+        scene = self.scene
+        if scene.focused_key is not None:
+            return scene.focused_key
+        keys = scene.selected_keys()
+        return keys[0] if len(keys) == 1 else None
+
+    # ---------------------------------------------------------------- events
+    def _child_event(self, kind: QAccessible.Event, key: int) -> None:
+        index = self.index_of(key)
+        if index < 0:
+            return
+        event = QAccessibleEvent(self.view, kind)
+        event.setChild(index)
+        announce(event)
+
+    def _on_focus(self, key: int | None) -> None:
+        if not QAccessible.isActive() or key is None:
+            return
+        self._said = self.name(key)
+        if self.view.hasFocus():
+            self._child_event(QAccessible.Event.Focus, key)
+
+    def _on_port_focus(self, port) -> None:
+        if not QAccessible.isActive() or port is None or not self.view.hasFocus():
+            return
+        key, side, slot = port
+        node = self.node(key)
+        child = None if node is None else node.port(side, slot)
+        if child is not None:
+            announce(QAccessibleEvent(child, QAccessible.Event.Focus))
+
+    def _on_selection(self) -> None:
+        if not QAccessible.isActive():
+            return
+        scene = self.scene
+        keys = scene.selected_keys()
+        if len(keys) == 1:
+            self._child_event(QAccessible.Event.Selection, keys[0])
+            if scene.focused_key is None and self.view.hasFocus():  # no keyboard focus: follow it
+                self._said = self.name(keys[0])
+                self._child_event(QAccessible.Event.Focus, keys[0])
+        else:
+            announce(QAccessibleEvent(self.view, QAccessible.Event.SelectionWithin))
+
+    def _on_changed(self, events: list[Event], evaluation: Evaluation) -> None:
+        gone = [e.key for e in events if e.kind in ("node_removed", "reset")]
+        if gone and self.interfaces:
+            if any(e.kind == "reset" for e in events):
+                gone = [key for key in self.interfaces if key not in self.scene.graph]
+            self.forget(gone)
+        if not QAccessible.isActive():
+            return
+        if any(e.kind in _REORDER for e in events):
+            announce(QAccessibleEvent(self.view, QAccessible.Event.ObjectReorder))
+        self._tell_focused()
+
+    def _on_overlay(self, new: Overlay, old: Overlay) -> None:
+        if not QAccessible.isActive():
+            return
+        self._tell_focused()
+        if new.current is not None and new.current != old.current:  # stepping moved on
+            self._child_event(QAccessible.Event.NameChanged, new.current)
+
+    def _tell_focused(self) -> None:
+        """The focused node may read differently now: say so if it does."""
+        key = self.focused()
+        if key is None:
+            return
+        name = self.name(key)
+        if name != self._said:
+            self._said = name
+            self._child_event(QAccessible.Event.NameChanged, key)
+
+
+class CanvasInterface(QAccessibleWidget):
+    """The canvas view: its children are the nodes, then the view's own widgets
+    (the value editor, the minimap)."""
+
+    def __init__(self, view) -> None:
+        super().__init__(view, Role.Canvas, "Canvas")
+        self.view = view
+        self.canvas: CanvasAccessibility = view.accessibility
+
+    def text(self, kind: QAccessible.Text) -> str:
+        if kind == Text.Name:
+            return self.view.accessibleName() or "Canvas"
+        if kind == Text.Description:
+            scene = self.canvas.scene
+            count = len(scene.nodes)
+            output = scene.graph.output
+            out = f", output {output}" if output else ", no output chosen"
+            return f"Computation graph, {count} node{'s' * (count != 1)}{out}"
+        return super().text(kind)
+
+    def childCount(self) -> int:  # noqa: N802 (Qt's names)
+        return len(self.canvas.order()) + super().childCount()
+
+    def child(self, index: int) -> QAccessibleInterface | None:
+        order = self.canvas.order()
+        if 0 <= index < len(order):
+            return self.canvas.node(order[index])
+        return super().child(index - len(order)) if index >= len(order) else None
+
+    def indexOfChild(self, child: QAccessibleInterface) -> int:  # noqa: N802
+        if isinstance(child, NodeInterface):
+            return self.canvas.index_of(child.key) if child.canvas is self.canvas else -1
+        if isinstance(child, PortInterface):
+            return -1
+        index = super().indexOfChild(child)
+        return index + len(self.canvas.order()) if index >= 0 else -1
+
+    def focusChild(self) -> QAccessibleInterface | None:  # noqa: N802
+        key = self.canvas.focused()
+        if key is None or not self.view.hasFocus():
+            return super().focusChild()
+        node = self.canvas.node(key)
+        port = self.canvas.scene.focused_port
+        if node is not None and port is not None and key == self.canvas.scene.focused_key:
+            return node.port(*port) or node
+        return node
+
+    def childAt(self, x: int, y: int) -> QAccessibleInterface | None:  # noqa: N802
+        view = self.view
+        local = view.viewport().mapFromGlobal(QPoint(x, y))
+        if view.viewport().rect().contains(local):
+            item = self.canvas.scene.node_at(view.mapToScene(local))
+            if item is not None:
+                return self.canvas.node(item.key)
+        return super().childAt(x, y)
+
+
+class NodeInterface(QAccessibleInterface):
+    """One node of the canvas: its sentence, its state, where it is; its ports as children."""
+
+    def __init__(self, canvas: CanvasAccessibility, key: int) -> None:
+        super().__init__()
+        self.canvas = canvas
+        self.key = key
+        self.ports: dict[tuple[str, int], PortInterface] = {}
+
+    def release(self) -> None:
+        for port in self.ports.values():
+            port.release()
+        self.ports.clear()
+        QAccessible.deleteAccessibleInterface(QAccessible.uniqueId(self))
+
+    def item(self):
+        scene = self.canvas.scene
+        return None if scene is None else scene.nodes.get(self.key)
+
+    def port_keys(self) -> list[tuple[str, int]]:
+        graph = self.canvas.scene.graph
+        if self.key not in graph:
+            return []
+        arity = graph.node(self.key).op.arity
+        return [("in", slot) for slot in range(arity)] + [("out", 0)]
+
+    def port(self, side: str, slot: int) -> PortInterface | None:
+        if (side, slot) not in self.port_keys():
+            return None
+        port = self.ports.get((side, slot))
+        if port is None:
+            port = self.ports[(side, slot)] = PortInterface(self, side, slot)
+            QAccessible.registerAccessibleInterface(port)
+        return port
+
+    # ---------------------------------------------------- QAccessibleInterface
+    def isValid(self) -> bool:  # noqa: N802
+        return self.item() is not None
+
+    def object(self) -> QObject | None:
+        return None
+
+    def window(self):
+        return self.canvas.view.window().windowHandle()
+
+    def relations(self, match=QAccessible.RelationFlag.AllRelations):  # noqa: ARG002
+        return []
+
+    def parent(self) -> QAccessibleInterface | None:
+        return QAccessible.queryAccessibleInterface(self.canvas.view)
+
+    def childCount(self) -> int:  # noqa: N802
+        return len(self.port_keys()) if self.isValid() else 0
+
+    def child(self, index: int) -> QAccessibleInterface | None:
+        keys = self.port_keys()
+        return self.port(*keys[index]) if 0 <= index < len(keys) else None
+
+    def indexOfChild(self, child: QAccessibleInterface) -> int:  # noqa: N802
+        if isinstance(child, PortInterface) and child.node is self:
+            keys = self.port_keys()
+            place = (child.side, child.slot)
+            return keys.index(place) if place in keys else -1
+        return -1
+
+    def focusChild(self) -> QAccessibleInterface | None:  # noqa: N802
+        scene = self.canvas.scene
+        if scene.focused_key == self.key and scene.focused_port is not None:
+            return self.port(*scene.focused_port)
+        return None
+
+    def childAt(self, x: int, y: int) -> QAccessibleInterface | None:  # noqa: N802
+        for index in range(self.childCount()):
+            port = self.child(index)
+            if port is not None and port.rect().contains(x, y):
+                return port
+        return None
+
+    def text(self, kind: QAccessible.Text) -> str:
+        if not self.isValid():
+            return ""
+        if kind == Text.Name:
+            return self.canvas.name(self.key)
+        if kind == Text.Description:
+            return self.canvas.description(self.key)
+        if kind == Text.Value:
+            scene = self.canvas.scene
+            overlay = scene.document.overlay
+            value = scene.document.evaluation.values[self.key]
+            if not overlay.value_shown(self.key) or overlay.mark("value", self.key):
+                return ""
+            return format_number(value) if value is not None else ""
+        return ""
+
+    def setText(self, kind: QAccessible.Text, text: str) -> None:  # noqa: N802, ARG002
+        return None
+
+    def rect(self) -> QRect:
+        item = self.item()
+        return QRect() if item is None else self.canvas_rect(item.sceneBoundingRect())
+
+    def canvas_rect(self, scene_rect) -> QRect:
+        """A rectangle of the canvas in screen coordinates."""
+        view = self.canvas.view
+        local = view.mapFromScene(scene_rect).boundingRect()
+        return QRect(view.viewport().mapToGlobal(local.topLeft()), local.size())
+
+    def role(self) -> QAccessible.Role:
+        return Role.ListItem
+
+    def state(self) -> QAccessible.State:
+        state = QAccessible.State()
+        item = self.item()
+        if item is None:
+            state.invalid = True
+            return state
+        view, scene = self.canvas.view, self.canvas.scene
+        state.focusable = True
+        state.selectable = True
+        state.multiSelectable = True
+        state.movable = True
+        state.selected = item.isSelected()
+        state.focused = view.hasFocus() and self.canvas.focused() == self.key
+        shown = view.mapToScene(view.viewport().rect()).boundingRect()
+        state.offscreen = not shown.intersects(item.sceneBoundingRect())
+        state.invisible = not item.isVisible()
+        state.editable = scene.graph.node(self.key).op.is_leaf
+        return state
+
+
+class PortInterface(QAccessibleInterface):
+    """An input or the output of a node: where it comes from or where it goes."""
+
+    def __init__(self, node: NodeInterface, side: str, slot: int) -> None:
+        super().__init__()
+        self.node = node
+        self.side = side
+        self.slot = slot
+
+    def release(self) -> None:
+        QAccessible.deleteAccessibleInterface(QAccessible.uniqueId(self))
+
+    def isValid(self) -> bool:  # noqa: N802
+        return self.node.isValid() and (self.side, self.slot) in self.node.port_keys()
+
+    def object(self) -> QObject | None:
+        return None
+
+    def window(self):
+        return self.node.window()
+
+    def relations(self, match=QAccessible.RelationFlag.AllRelations):  # noqa: ARG002
+        return []
+
+    def parent(self) -> QAccessibleInterface | None:
+        return self.node
+
+    def childCount(self) -> int:  # noqa: N802
+        return 0
+
+    def child(self, index: int) -> QAccessibleInterface | None:  # noqa: ARG002
+        return None
+
+    def indexOfChild(self, child: QAccessibleInterface) -> int:  # noqa: N802, ARG002
+        return -1
+
+    def focusChild(self) -> QAccessibleInterface | None:  # noqa: N802
+        return None
+
+    def childAt(self, x: int, y: int) -> QAccessibleInterface | None:  # noqa: N802, ARG002
+        return None
+
+    def text(self, kind: QAccessible.Text) -> str:
+        if kind != Text.Name or not self.isValid():
+            return ""
+        graph = self.node.canvas.scene.graph
+        return spoken.port_name(graph, self.node.key, self.side, self.slot)
+
+    def setText(self, kind: QAccessible.Text, text: str) -> None:  # noqa: N802, ARG002
+        return None
+
+    def rect(self) -> QRect:
+        item = self.node.item()
+        if item is None:
+            return QRect()
+        centre = item.output_port() if self.side == "out" else item.input_port(self.slot)
+        spot = item.mapToScene(centre)
+        size = 14.0
+        return self.node.canvas_rect(QRectF(spot.x() - size / 2, spot.y() - size / 2, size, size))
+
+    def role(self) -> QAccessible.Role:
+        return Role.ListItem
+
+    def state(self) -> QAccessible.State:
+        state = QAccessible.State()
+        if not self.isValid():
+            state.invalid = True
+            return state
+        scene = self.node.canvas.scene
+        state.focusable = True
+        state.focused = (
+            self.node.canvas.view.hasFocus()
+            and scene.focused_key == self.node.key
+            and scene.focused_port == (self.side, self.slot)
+        )
+        return state
+
+
+_installed = False
+
+
+def _factory(key: str, obj: QObject) -> QAccessibleInterface | None:  # noqa: ARG001
+    from dvar.gui.canvas.view import GraphView
+
+    if isinstance(obj, GraphView) and getattr(obj, "accessibility", None) is not None:
+        return CanvasInterface(obj)
+    return None
+
+
+def install() -> None:
+    """Let assistive technology see into the canvas (once per process)."""
+    global _installed
+    if not _installed:
+        QAccessible.installFactory(_factory)
+        _installed = True
+
+
+__all__ = [
+    "CanvasAccessibility",
+    "CanvasInterface",
+    "NodeInterface",
+    "PortInterface",
+    "announce",
+    "install",
+    "shown",
+]
