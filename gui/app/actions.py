@@ -429,6 +429,13 @@ def build_menus(window, bar: QMenuBar) -> dict[str, QMenu]:
         menu = bar.addMenu(spec.title)
         menu.aboutToShow.connect(lambda: refresh(window))
         for item in spec.items:
+            Action(
+                "play_lesson",
+                "Play Le&sson",
+                "play_lesson",
+                tip="Walk through the lesson this file carries, one step at a time",
+                enabled=lambda w: w.document is not None and w.document.graph.lesson is not None,
+            ),
             if isinstance(item, Separator):
                 menu.addSeparator()
             elif isinstance(item, Submenu):

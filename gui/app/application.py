@@ -17,8 +17,9 @@ def _show_error(title: str, text: str) -> None:
     messages.critical(None, f"{title} — dvar", text)  # the file's words, never rich text
 
 
-def run(path: str | None = None) -> int:
-    """Open the main window on ``path`` (or on the lecture graph) and run until it closes.
+def run(path: str | None = None, lesson: bool = False) -> int:
+    """Open the main window on ``path`` (or on the lecture graph) and run until it closes;
+    with ``lesson``, in the player of the file's lesson (``dvar lesson FILE``).
 
     A file that cannot be opened is reported like any ``dvar`` error (exit 2) before
     a window appears; when a desktop launched dvar (a double-click), where nobody reads
@@ -52,6 +53,8 @@ def run(path: str | None = None) -> int:
     if path is not None:
         window.remember(path)
     QTimer.singleShot(0, window.offer_recovery)
+    if path is not None and graph.lesson is not None:  # dvar lesson FILE plays it; else ask
+        QTimer.singleShot(0, window.play_lesson if lesson else window.offer_lesson)
     app.aboutToQuit.connect(_release_clipboard)
     return app.exec()
 

@@ -19,7 +19,7 @@ import unicodedata
 from collections.abc import Sequence
 
 BAD_INPUT = 2
-SUBCOMMANDS = ("eval", "export", "new", "paths", "trace")
+SUBCOMMANDS = ("eval", "export", "lesson", "new", "paths", "trace")
 
 
 class UsageError(Exception):
@@ -46,6 +46,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _trace(args[1:])
         if args and args[0] == "paths":
             return _paths(args[1:])
+        if args and args[0] == "lesson":
+            return _lesson(args[1:])
         return _open(args)
     except UsageError as error:
         return _fail(str(error))
@@ -84,7 +86,8 @@ def _open(args: list[str]) -> int:
         "'dvar new --formula \"J = 3*(a + b*c)\" --set a=5 b=3 c=2 -o FILE.dvar' makes a file; "
         "'dvar new --practice 2 [--seed S] -o FILE.dvar' makes a practice problem; "
         "'dvar trace SCRIPT.py --function f --set a=5' shows the graph of your own code; "
-        "'dvar paths FILE NODE [--json]' lists every path from NODE to the output.",
+        "'dvar paths FILE NODE [--json]' lists every path from NODE to the output; "
+        "'dvar lesson FILE [--check]' plays the lesson a file carries (or checks it).",
     )
     parser.add_argument("file", nargs="?", help="a .dvar file to open (default: the lecture graph)")
     parser.add_argument("--version", action="version", version=_version())
@@ -139,6 +142,44 @@ def _eval(args: list[str]) -> int:
         sys.stdout.write("\n")
     else:
         sys.stdout.write(report(evaluation, options.file))
+    return 0
+
+
+def _lesson(args: list[str]) -> int:
+    """``dvar lesson FILE`` opens the app in the lesson player; with ``--check`` it
+    validates the lesson without a display and loads no Qt."""
+    parser = _Parser(
+        prog="dvar lesson",
+        description="Play the lesson a .dvar file carries, or (--check) validate it without "
+        "a display: every step names existing nodes, every asked cell has an answer, every "
+        "action is possible.",
+    )
+    parser.add_argument("file", help="the .dvar file with a lesson")
+    parser.add_argument(
+        "--check", action="store_true", help="validate the lesson and print one line; no window"
+    )
+    options = parser.parse_args(args)
+
+    from dvar import core
+    from dvar.core.lesson import LessonError, check_lesson
+
+    try:
+        graph = core.load(options.file)
+    except core.FileFormatError as error:
+        return _fail(str(error))
+    lesson = graph.lesson
+    if lesson is None:
+        return _fail(f"{options.file}: the file has no lesson")
+    if not options.check:
+        from dvar.gui.app.application import run
+
+        return run(options.file, lesson=True)
+    try:
+        check_lesson(graph, lesson, core.evaluate(graph))
+    except LessonError as error:
+        return _fail(f"{options.file}: {error}")
+    count = len(lesson.steps)
+    print(f'{options.file}: "{lesson.title}", {count} step{"s" * (count != 1)}: ok')
     return 0
 
 

@@ -18,6 +18,7 @@ LAYOUT = (
     ("train", "Train", Right),
     ("practice", "Practice", Right),
     ("paths", "Paths", Right),
+    ("lesson", "Lesson", Right),
 )
 
 
@@ -40,6 +41,7 @@ def make_docks(
     window.tabifyDockWidget(docks["teach"], docks["train"])
     window.tabifyDockWidget(docks["train"], docks["practice"])
     window.tabifyDockWidget(docks["practice"], docks["paths"])
+    window.tabifyDockWidget(docks["paths"], docks["lesson"])
     docks["inspector"].raise_()
     palette_width = max(170, widgets["palette"].sizeHint().width())  # its widest row
     window.resizeDocks([docks["palette"]], [palette_width], Qt.Orientation.Horizontal)

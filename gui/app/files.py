@@ -43,6 +43,8 @@ class FileMenu:
             return False
         self.set_document(document)
         self.remember(path)
+        if document.graph.lesson is not None:
+            self.offer_lesson()
         return True
 
     def _build_examples_menu(self, menu: QMenu) -> None:

@@ -24,6 +24,7 @@ from dvar.gui import messages, numbers
 from dvar.gui.app import actions
 from dvar.gui.app.docks import make_docks
 from dvar.gui.app.files import FileMenu
+from dvar.gui.app.lessons import LessonMenu
 from dvar.gui.app.recent import RecentFiles
 from dvar.gui.app.recovery import RecoveryOffer
 from dvar.gui.canvas import accessible, notes
@@ -52,7 +53,7 @@ from dvar.gui.teach.training import TrainingPanel
 LAYOUT_VERSION = 1
 
 
-class MainWindow(FileMenu, RecentFiles, RecoveryOffer, QMainWindow):
+class MainWindow(FileMenu, RecentFiles, RecoveryOffer, LessonMenu, QMainWindow):
     """One window editing one document."""
 
     def __init__(self, document: Document | None = None) -> None:
@@ -180,8 +181,12 @@ class MainWindow(FileMenu, RecentFiles, RecoveryOffer, QMainWindow):
         old_practice = getattr(self, "practice", None)
         if old_practice is not None:
             old_practice.stop()
+        old_lesson = getattr(self, "lesson_player", None)
+        if old_lesson is not None:
+            old_lesson.stop()
         for old in (
             old_practice,
+            old_lesson,
             getattr(self, "panel", None),
             getattr(self, "inspector", None),
             old_teaching,
@@ -199,6 +204,7 @@ class MainWindow(FileMenu, RecentFiles, RecoveryOffer, QMainWindow):
         self.paths_panel = PathsPanel(self.document, self.scene)
         self.practice = PracticePanel(self.document, self.scene, self.view)
         self.practice.session_changed.connect(self._on_practice)
+        self.lesson_player = self._make_lesson_player()
         widgets = {
             "palette": self.palette,
             "panel": self.panel.container,  # the card above the rows
@@ -208,6 +214,7 @@ class MainWindow(FileMenu, RecentFiles, RecoveryOffer, QMainWindow):
             "train": self.training,
             "practice": self.practice,
             "paths": self.paths_panel,
+            "lesson": self.lesson_player,
         }
         if not first:
             for name, widget in widgets.items():
@@ -224,8 +231,11 @@ class MainWindow(FileMenu, RecentFiles, RecoveryOffer, QMainWindow):
     def _after_change(self, events, evaluation: core.Evaluation) -> None:
         out = evaluation.output
         practice = getattr(self, "practice", None)
+        lesson = getattr(self, "lesson_player", None)
         if practice is not None and practice.session is not None:
             self.value_label.setText(practice.status_text())  # J's value may be an answer
+        elif lesson is not None and lesson.active:
+            self.value_label.setText(lesson.status_text())  # ... or a lesson's
         elif out is None:
             self.value_label.setText("No output chosen: right-click a node → Set as output")
         else:
@@ -434,6 +444,7 @@ class MainWindow(FileMenu, RecentFiles, RecoveryOffer, QMainWindow):
 
     def _set_practice(self, on: bool) -> None:
         if on:
+            self.lesson_player.stop()
             self.teaching.clear()
             self.paths_panel.clear()
             self.docks["practice"].show()
@@ -537,6 +548,7 @@ class MainWindow(FileMenu, RecentFiles, RecoveryOffer, QMainWindow):
         action.blockSignals(True)
         action.setChecked(on)
         action.blockSignals(False)
+        self._lesson_view_changed()
 
     def show_paths(self) -> None:
         """Teach → Paths: the selected node's paths to the output, in the Paths dock."""
@@ -618,6 +630,7 @@ class MainWindow(FileMenu, RecentFiles, RecoveryOffer, QMainWindow):
 
     def _set_backward(self, on: bool) -> None:
         self.scene.set_backward_view(on)
+        self._lesson_view_changed()
 
     def _set_grid(self, on: bool) -> None:
         self.preferences.set("grid", on)

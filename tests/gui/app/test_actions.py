@@ -44,7 +44,7 @@ MENU_BAR = {
         "Step Through &Backward Pass", "Step Through &Forward Pass", "Ne&xt Step",
         "&Previous Step", "P&lay / Pause", "---",
         "F&orward Mode", "Pat&hs", "&Train…", "---",
-        "Pr&actice", "New Probl&em…",
+        "Pr&actice", "New Probl&em…", "Play Le&sson",
     ],
     "&Help": ["&Keyboard Shortcuts", "&About dvar"],
 }  # fmt: skip
