@@ -30,6 +30,7 @@ from dvar.gui.canvas.interactions import (
     RubberBand,
 )
 from dvar.gui.canvas.interactions import Connect as ConnectEdge
+from dvar.gui.canvas.keyboard import KeyboardFocus
 from dvar.gui.canvas.look import TEXT_LOD, Fonts
 from dvar.gui.canvas.minimap import Minimap
 from dvar.gui.canvas.nodes import GRID, HEIGHT, NodeItem
@@ -84,6 +85,8 @@ class GraphView(QGraphicsView):
         #: True while presenting: a left drag pans too, and never moves or selects.
         self.pan_only = False
         self.value_editor = ValueEditor(self)
+        #: The focused node, the arrow keys and the focus ring (see keyboard.py).
+        self.keyboard = KeyboardFocus(self)
         self.minimap = Minimap(self)
         #: What assistive technology sees of the canvas: its nodes and ports (accessible.py).
         self.accessibility = CanvasAccessibility(self)
@@ -105,6 +108,7 @@ class GraphView(QGraphicsView):
         self.cancel_interaction()
         self.value_editor.close_editor()
         self.setScene(scene)
+        self.keyboard.attach(scene)
         self.minimap.setScene(scene)
         scene.overview_changed.connect(self.minimap.schedule)
         self.accessibility.bind(scene)
@@ -214,6 +218,7 @@ class GraphView(QGraphicsView):
 
     # ---------------------------------------------------------------- gestures
     def mousePressEvent(self, event: QMouseEvent) -> None:
+        self.keyboard.mouse_pressed()
         interaction = self.interaction
         if interaction is not None:
             if interaction.holds_mouse:
@@ -307,6 +312,9 @@ class GraphView(QGraphicsView):
         if event.key() == Qt.Key.Key_Escape and self.cancel_interaction():
             event.accept()
             return
+        if self.keyboard.key_press(event):  # arrows, Ctrl+Space
+            event.accept()
+            return
         if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
             self._space_down = True
             self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
@@ -325,7 +333,24 @@ class GraphView(QGraphicsView):
         super().keyReleaseEvent(event)
 
     def focusNextPrevChild(self, next: bool) -> bool:
-        return False  # Tab belongs to quick-add, not to the focus chain
+        # Tab belongs to quick-add, not to the focus chain; Shift+Tab leaves the canvas.
+        return False if next else super().focusNextPrevChild(False)
+
+    def focusInEvent(self, event) -> None:
+        super().focusInEvent(event)
+        self.keyboard.focus_entered(event.reason())
+
+    def focusOutEvent(self, event) -> None:
+        super().focusOutEvent(event)
+        self.keyboard.redraw()
+
+    def scrollContentsBy(self, dx: int, dy: int) -> None:
+        super().scrollContentsBy(dx, dy)
+        self.keyboard.scrolled(dx, dy)
+
+    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+        super().drawForeground(painter, rect)  # the live edges
+        self.keyboard.paint(painter)  # the focus ring: on screen only, never exported
 
     def cursor_scene_pos(self) -> QPointF:
         local = self.viewport().mapFromGlobal(self.cursor().pos())

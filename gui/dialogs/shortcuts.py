@@ -1,4 +1,5 @@
-"""Help → Keyboard Shortcuts: every action with its keys, menu by menu, then the mouse gestures."""
+"""Help → Keyboard Shortcuts: every action with its keys, menu by menu, then the keys that
+move around the canvas, then the mouse gestures."""
 
 from __future__ import annotations
 
@@ -28,6 +29,24 @@ GESTURES = [
     ("Right-click", "Node or canvas menu"),
 ]
 
+#: The keys that move around the canvas (gui/canvas/keyboard.py): (keys, effect).
+CANVAS_KEYS = [
+    ("Tab (from a panel), F6", "Put the keyboard on the canvas (a ring shows where it is)"),
+    (
+        "Left",
+        "Focus the node feeding this one (the focused input's, or the first); it is selected",
+    ),
+    ("Right", "Focus a node this one feeds"),
+    ("Up, Down", "Focus the next input of the same node, or the next node of the layer"),
+    ("Up, Down (on a port)", "Focus the node's previous or next port"),
+    ("Ctrl+arrow", "Move the focus and keep the selection"),
+    ("Ctrl+Space", "Add the focused node to the selection, or take it out"),
+    ("Enter, F2, Ctrl+J, N, Del", "Act on the focused (selected) node"),
+    ("Shift+arrow", "Pan the canvas"),
+    ("Alt+arrow", "Move the selected nodes one grid step"),
+    ("Shift+Tab", "Leave the canvas (Tab on the canvas adds a node)"),
+]
+
 Section = tuple[str, list[tuple[str, str]]]
 
 
@@ -42,7 +61,11 @@ class ShortcutSheet(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Keyboard shortcuts — dvar")
         layout = QVBoxLayout(self)
-        sections = [*sections, ("Mouse", [(what, how) for how, what in GESTURES])]
+        sections = [
+            *sections,
+            ("Keyboard on the Canvas", [(what, how) for how, what in CANVAS_KEYS]),
+            ("Mouse", [(what, how) for how, what in GESTURES]),
+        ]
         self.table = table = QTableWidget(0, 2, self)
         table.setHorizontalHeaderLabels(["Action", "Keys / gesture"])
         for title, rows in sections:

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QDialog, QMenu, QWidget
 
 from dvar.gui.app import actions
 from dvar.gui.app.actions import ACTIONS, MENUS, Action, Separator, Submenu
-from dvar.gui.dialogs.shortcuts import GESTURES, ShortcutSheet
+from dvar.gui.dialogs.shortcuts import CANVAS_KEYS, GESTURES, ShortcutSheet
 from tests.gui.helpers import keys, press_key
 
 #: The menu bar as it reads: "---" a separator, "name ▸" a submenu.
@@ -30,6 +30,7 @@ MENU_BAR = {
     ],
     "&Node": [
         "&Add Node…", "Edit &Value", "Re&name…", "Set as &Output", "---",
+        "Next Po&rt", "&Previous Port", "&Connect Port…", "&Disconnect Port", "---",
         "Build from &Formula…", "&Arrange", "---",
         "Add No&te", "Add Fra&me",
     ],
@@ -37,7 +38,7 @@ MENU_BAR = {
         "Zoom &In", "Zoom &Out", "&Fit to View", "---",
         "&Backward View", "Show &Grid", "&Snap to Grid", "&Constants as Nodes",
         "&Derivatives of Constants", "&Minimap", "---",
-        "&Present", "Derivative &Notation ▸", "&Panels ▸",
+        "&Present", "Derivative &Notation ▸", "&Panels ▸", "Next Pan&e", "Pre&vious Pane",
     ],
     "&Teach": [
         "&Nudge", "&Clear Nudge / Steps", "---",
@@ -96,13 +97,15 @@ def test_every_table_entry_is_in_the_shortcut_sheet_with_its_keys(window, monkey
     for spec in ACTIONS.values():
         keys_text = ", ".join(s.toString(native) for s in window.actions[spec.id].shortcuts())
         assert rows.count((actions.plain(spec.text), keys_text)) == 1, spec.id
-    headings = [actions.plain(menu.title) for menu in MENUS] + ["Mouse"]
+    headings = [actions.plain(menu.title) for menu in MENUS] + ["Keyboard on the Canvas", "Mouse"]
     assert [row[0] for row in rows if row[0] in headings and row[1] == ""] == headings
     for gesture, effect in GESTURES:
         assert (effect, gesture) in rows
+    for keys_text, effect in CANVAS_KEYS:
+        assert (effect, keys_text) in rows
     assert rows[-len(GESTURES) - 1] == ("Mouse", "")
-    # One row per action, per heading, per gesture: nothing else.
-    assert len(rows) == len(ACTIONS) + len(MENUS) + 1 + len(GESTURES)
+    # One row per action, per heading, per canvas key, per gesture: nothing else.
+    assert len(rows) == len(ACTIONS) + len(MENUS) + 2 + len(CANVAS_KEYS) + len(GESTURES)
 
 
 def test_no_two_actions_share_a_shortcut(window):
