@@ -40,8 +40,9 @@ MAX_TITLE = 200
 ACTIONS = ("set", "nudge", "view")
 #: The views a ``view`` action may ask for.
 VIEWS = ("backward", "forward", "normal")
-#: Text that looks like an HTML tag, a comment or a processing instruction.
-_HTML = re.compile(r"<\s*[A-Za-z!/?]")
+#: Text that looks like an HTML tag (``<b>``, ``<a href=...>``, ``</p>``), a comment or a
+#: processing instruction.  ``a < b`` and ``2<3`` are math, not HTML.
+_HTML = re.compile(r"<(?:[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|/[A-Za-z]|[!?])")
 _CELL_NAMES = {"grad": "grad", "value": "value", "local": "partial"}
 _HIDE_NAMES = {"grads": "grad", "values": "value", "locals": "partial"}
 
@@ -272,7 +273,7 @@ def check_text(text: str, at: str) -> None:
         tag = text[found.start() : found.start() + 12].split(">")[0].strip()
         raise LessonError(
             f"{at}: the text holds HTML ({_kind(tag + '>')}); write lessons in dvar's "
-            "Markdown (*em*, **strong**, `code`, lists)"
+            "Markdown (*em*, **strong**, `code`, lists), and < with spaces around it"
         )
 
 
