@@ -71,6 +71,7 @@ _PARTIAL = re.compile(r"∂(\w+)/∂(\w+)(?:\[(\d)\])?")
 _RATIO = re.compile(r"\b(d\w+)/(d\w+)\b")
 _MINUS = re.compile(r"(^|[\s(\[])[-−](?=[\d.])")
 _SLASH = re.compile(r"(?<=\w)/(?=[\w(])")
+_BRACKETED = re.compile(r"\((minus [^()\s]+)\)(?! squared| to the power)")
 
 
 def words(text: str) -> str:
@@ -87,6 +88,7 @@ def words(text: str) -> str:
     for symbol, said in _SYMBOLS:
         out = out.replace(symbol, said)
     out = _SLASH.sub(" over ", out)
+    out = _BRACKETED.sub(r"\1", out)  # "3 times (minus 2)": the brackets are not said
     return re.sub(r"\s{2,}", " ", out).strip()
 
 
