@@ -10,8 +10,11 @@ right after ``gc.collect()`` with Python's default garbage collection, and no
 other large graph alive:
 
 - micrograd: the forward pass (building the loss) and ``backward()``: the peer;
-- ``from_micrograd(loss)`` and the first ``core.evaluate`` of the graph (target
-  at most 0.5 of the peer), with the two parts on rows of their own;
+- ``from_micrograd(loss, model=model)`` (grouped by samples, layers and neurons,
+  as the moons file opens) and the first ``core.evaluate`` of the graph (target
+  at most 0.5 of the peer), with the two parts on rows of their own; the groups
+  are made when first read (``Graph.group_later``), so for information a row of
+  their own times that first read;
 - a value edit: ``set_value`` of one weight and ``core.evaluate`` on the imported
   graph, the micrograd graph gone, each evaluation kept until the next replaces it
   as the editor does (target at most 0.1 of the peer);
@@ -60,7 +63,7 @@ def run(rounds: int) -> None:
     model = MLP(2, [16, 16, 1])
     points, labels = moons()
     size = check(model, points, labels)
-    keys = ("micrograd", "import", "evaluate", "both", "collect", "edit")
+    keys = ("micrograd", "import", "evaluate", "both", "groups", "collect", "edit")
     wall: dict[str, list[float]] = {k: [] for k in keys}
     cpu: dict[str, list[float]] = {k: [] for k in keys}
     weight = model.layers[1].neurons[3].w[5]
@@ -82,13 +85,16 @@ def run(rounds: int) -> None:
         # dvar: import + first evaluate of that very graph.
         gc.collect()
         start = clock()
-        graph, node_of = core.from_micrograd(loss)
+        graph, node_of = core.from_micrograd(loss, model=model)
         middle = clock()
         ev = core.evaluate(graph)
         end = clock()
         note("import", start, middle)
         note("evaluate", middle, end)
         note("both", start, end)
+        start = clock()
+        assert graph.groups
+        note("groups", start, clock())
         start = clock()
         gc.collect()
         note("collect", start, clock())
@@ -107,9 +113,10 @@ def run(rounds: int) -> None:
     rows = []
     for key, label, target in (
         ("micrograd", "micrograd forward + backward (peer)", None),
-        ("import", "from_micrograd", None),
+        ("import", "from_micrograd, grouped", None),
         ("evaluate", "first evaluate", None),
         ("both", "from_micrograd + first evaluate", IMPORT_TARGET),
+        ("groups", "groups, at their first read (information)", None),
         ("collect", "gc.collect() after the import (information)", None),
         ("edit", "value edit (one weight) + evaluate", EDIT_TARGET),
     ):

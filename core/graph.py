@@ -77,6 +77,7 @@ class Graph:
         self._next_note = 0
         self._lesson: Lesson | None = None  # the file's lesson (core/lesson.py), by node key
         self._groups: tuple[Group, ...] = ()  # core/groups.py
+        self._groups_later: Callable[[], tuple[Group, ...]] | None = None  # see group_later
         self._group_owner: dict[int, GroupPath] | None = None  # innermost group per key, cached
 
     # ----------------------------------------------------------------- queries
@@ -351,7 +352,7 @@ class Graph:
                 self.set_output(None)
             if self._lesson is not None and self._lesson.mentions(key, fed):
                 self._put_lesson(self._lesson.without_node(key, fed))
-            if self._groups:
+            if self.groups:
                 self._leave_group(key)
             self._delete(key)
 
@@ -363,6 +364,8 @@ class Graph:
         src, dst = self.key_of(source), self.key_of(consumer)
         node = self._nodes[dst]
         self._check_slot(node, slot)
+        if self._groups_later is not None:
+            self.groups  # noqa: B018 - made from the structure as it was built
         if node.inputs[slot] is not None:
             taken = self._nodes[node.inputs[slot]].id
             raise GraphError(f"slot {slot + 1} of {node.id} is already fed by {taken}")
@@ -378,6 +381,8 @@ class Graph:
         dst = self.key_of(consumer)
         node = self._nodes[dst]
         self._check_slot(node, slot)
+        if self._groups_later is not None:
+            self.groups  # noqa: B018 - made from the structure as it was built
         if node.inputs[slot] is None:
             raise GraphError(f"slot {slot + 1} of {node.id} is already empty")
         self._set_slot(dst, slot, None)
@@ -536,13 +541,22 @@ class Graph:
     def groups(self) -> tuple[Group, ...]:
         """The top-level groups (core/groups.py), each naming its nodes by key.  Read it;
         change it with ``set_groups``."""
+        if self._groups_later is not None:
+            make, self._groups_later = self._groups_later, None
+            self._groups = make()
         return self._groups
+
+    def group_later(self, make: Callable[[], tuple[Group, ...]]) -> None:
+        """Let ``make()`` give the groups when they are first read, or before the first
+        edge changes: for a graph just built, whose groups are trusted (``make`` reads
+        the structure it was built with).  A graph that is only evaluated never pays."""
+        self._groups, self._groups_later = (), make
 
     def set_groups(self, groups: tuple[Group, ...] | list[Group]) -> None:
         """Replace every group (checked: nodes exist, each in at most one group, titles
         plain text).  Event ``groups_changed``; it changes no value."""
         checked = check_groups(groups, self._nodes.__contains__)
-        if checked != self._groups:
+        if checked != self.groups:
             self._put_groups(checked, None)
 
     def _put_groups(
@@ -749,7 +763,7 @@ class Graph:
         graph._notes, graph._next_note = dict(self._notes), self._next_note
         graph._lesson = self._lesson
         graph._next_key, graph._next_rank = self._next_key, self._next_rank
-        graph._groups = self._groups
+        graph._groups = self.groups
         return graph
 
 

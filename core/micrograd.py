@@ -49,6 +49,7 @@ import struct
 import zlib
 from collections.abc import Iterator, Mapping
 
+from dvar.core.autogroups import by_model, model_neurons
 from dvar.core.bulk import is_valid_id
 from dvar.core.graph import Graph, GraphError, Node
 from dvar.core.ops import OPS
@@ -97,8 +98,9 @@ def from_micrograd(value: object, model: object = None) -> tuple[Graph, NodeOf]:
     """The graph of a micrograd ``Value`` (its output), and each micrograd Value's node id.
 
     ``model``, when given, must have ``parameters()`` returning micrograd Values (an
-    ``MLP``); it is checked, and will let the editor group the graph by neurons and
-    layers.  Raises GraphError for anything that is not a micrograd graph dvar reads.
+    ``MLP``); it is checked, and the graph is grouped by samples, layers and neurons
+    (``core.autogroups.by_model``), all collapsed.  Raises GraphError for anything
+    that is not a micrograd graph dvar reads.
     """
     _check_value(value, "from_micrograd's value")
     if model is not None:
@@ -111,6 +113,8 @@ def from_micrograd(value: object, model: object = None) -> tuple[Graph, NodeOf]:
         walk.hash()
         walk.order_operands()
         result = walk.assemble()
+        if model is not None:
+            _group(result, model)
         if paused and gc.get_freeze_count() == 0:  # never touch what the program froze
             gc.freeze()  # the new graph goes straight to the oldest generation
             gc.unfreeze()
@@ -118,6 +122,26 @@ def from_micrograd(value: object, model: object = None) -> tuple[Graph, NodeOf]:
     finally:
         if paused:
             gc.enable()
+
+
+def _group(result: tuple[Graph, NodeOf], model: object) -> None:
+    """Group the graph by the model's neurons (nothing for a model of another shape)."""
+    graph, node_of = result
+    neurons = model_neurons(model)
+    if not neurons:
+        return
+    index, position = node_of._index, node_of._position
+    found = []
+    for layer, neuron, params in neurons:
+        keys = [position[index[id(p)]] for p in params if id(p) in index]
+        if keys:
+            found.append((layer, neuron, keys))
+    nodes = graph.nodes()  # in key order: the order they were built in, operands first
+    output = graph.output_key
+    # Made when first read (by_model takes 50 to 60 ms at 66,000 nodes), so a graph
+    # imported only to evaluate or train never pays.  by_model puts each node in one
+    # group at most: no Graph.set_groups check.
+    graph.group_later(lambda: by_model(nodes, output, found))
 
 
 def _check_value(v: object, what: str) -> None:
