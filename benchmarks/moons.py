@@ -2,10 +2,15 @@
 
 The benchmark (import_micrograd.py) and the tests (tests/core/test_micrograd_import.py)
 both build the same graph from here.  Only micrograd is needed, no sklearn.
+
+``python benchmarks/moons.py --write FILE`` saves that graph as a ``.dvar`` file,
+grouped by the model (samples, layers, neurons, all collapsed): opened in dvar its
+top level reads "100 samples → losses → mean + regularisation".
 """
 
 from __future__ import annotations
 
+import argparse
 import math
 import random
 
@@ -37,3 +42,30 @@ def moons_loss(model: MLP, points, labels) -> Value:
     alpha = 1e-4
     reg_loss = alpha * sum(p * p for p in model.parameters())
     return data_loss + reg_loss
+
+
+def moons_graph(n: int = 100, seed: int = 1337):
+    """The moons step as a dvar graph, grouped by its model (``from_micrograd(loss, model=)``)."""
+    from dvar import core
+
+    random.seed(seed)
+    model = MLP(2, [16, 16, 1])
+    points, labels = moons(n)
+    graph, _ = core.from_micrograd(moons_loss(model, points, labels), model=model)
+    return graph
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Write micrograd's moons step as a .dvar file.")
+    parser.add_argument("--write", metavar="FILE", required=True, help="the .dvar file to write")
+    parser.add_argument("--points", type=int, default=100, help="data points (default 100)")
+    options = parser.parse_args()
+    from dvar import core
+
+    graph = moons_graph(options.points)
+    core.save(graph, options.write)
+    print(f"{options.write}: {len(graph):,} nodes, {len(graph.groups)} groups at the top level")
+
+
+if __name__ == "__main__":
+    main()
