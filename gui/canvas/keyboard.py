@@ -30,7 +30,7 @@ from __future__ import annotations
 import contextlib
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QPointF, QRect, QRectF, Qt
+from PySide6.QtCore import QObject, QPointF, QRect, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QKeyEvent, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QApplication, QDockWidget, QInputDialog, QMenu, QWidget
 
@@ -302,12 +302,15 @@ class KeyboardFocus(QObject):
             return None
         graph = scene.graph
         port = scene.focused_port
-        if port is None:
+        menu = QMenu(self.view)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        if port is None:  # the port is chosen for this once: the focus goes back to the node
             empty = [slot for slot, source in enumerate(graph.node(key).inputs) if source is None]
             port = ("in", empty[0]) if empty else ("out", 0)
             scene.set_focused(key, port)
+            chosen = port
+            menu.aboutToHide.connect(lambda: QTimer.singleShot(0, lambda: self._leave(key, chosen)))
         self.show_ring()
-        menu = QMenu(self.view)
         if port[0] == "in":
             self._fill_sources(menu, key, port[1])
         else:
@@ -316,8 +319,18 @@ class KeyboardFocus(QObject):
         spot = item.input_port(port[1]) if port[0] == "in" else item.output_port()
         at = self.view.viewport().mapToGlobal(self.view.mapFromScene(item.mapToScene(spot)))
         menu.popup(at)
-        menu.setActiveAction(menu.actions()[0] if menu.actions() else None)
+        first = [
+            action for action in menu.actions() if action.isEnabled() and not action.isSeparator()
+        ]
+        if first:
+            menu.setActiveAction(first[0])
         return menu
+
+    def _leave(self, key: int, port: Port) -> None:
+        """Take the focus off a port the slot menu chose by itself, back to its node."""
+        scene = self.scene
+        if self._live() and (scene.focused_key, scene.focused_port) == (key, port):
+            scene.set_focused(key)
 
     def _fill_sources(self, menu: QMenu, key: int, slot: int) -> None:
         graph = self.scene.graph

@@ -89,7 +89,9 @@ class QuickAdd(QFrame):
         self.hide()
         self.view.setFocus()
         if item is not None:
-            self.view.add_node(item.data(Qt.ItemDataRole.UserRole), self.at)
+            key = self.view.add_node(item.data(Qt.ItemDataRole.UserRole), self.at)
+            self.view.keyboard.focus(key)  # typed in: the keys go on from the new node
+            self.view.keyboard.show_ring()
 
     def eventFilter(self, watched, event) -> bool:
         if event.type() == QEvent.Type.KeyPress:
