@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
+    QToolButton,
     QUndoView,
 )
 
@@ -80,6 +81,8 @@ class MainWindow(FileMenu, RecentFiles, RecoveryOffer, LessonMenu, QMainWindow):
         self.set_document(document if document is not None else Document.lecture())
         self.toolbar = actions.build_toolbar(self)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
+        for button in self.toolbar.findChildren(QToolButton, "qt_toolbar_ext_button"):
+            button.setAccessibleName("More toolbar buttons")  # Qt's own, shown when narrow
         self.panels_menu.addSeparator()
         self.panels_menu.addAction(self.toolbar.toggleViewAction())
         self._restore_layout()
@@ -170,6 +173,7 @@ class MainWindow(FileMenu, RecentFiles, RecoveryOffer, LessonMenu, QMainWindow):
             self.palette = Palette()
             self.palette.op_chosen.connect(self._add_from_palette)
             self.history = QUndoView(self.undo_group)
+            self.history.setAccessibleName("Edit history")
             self.history.setEmptyLabel("Start")
         old_teaching = getattr(self, "teaching", None)
         if old_teaching is not None:

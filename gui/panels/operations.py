@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -194,6 +195,7 @@ def _op_item(op: core.Op) -> QListWidgetItem:
     item.setData(OP_ROLE, op.name)
     item.setData(SYMBOL_ROLE, shown_symbol(op))
     item.setData(DESCRIPTION_ROLE, description(op))
+    item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{op.name}: {description(op)}")
     item.setFlags(
         Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
     )
@@ -219,6 +221,8 @@ class Palette(QWidget):
         self.filter.setPlaceholderText("Filter operations…")
         self.filter.setClearButtonEnabled(True)
         self.filter.setAccessibleName("Filter operations")
+        for button in self.filter.findChildren(QToolButton):  # the clear button's icon
+            button.setAccessibleName("Clear the filter")
         self.filter.setToolTip("Type part of a name, symbol or description; Enter adds the first")
         self.list = OpList(self)
         self.nothing = QLabel(self)

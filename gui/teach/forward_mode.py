@@ -40,9 +40,12 @@ class ForwardModeBox(QGroupBox):
         self._key: int | None = None  # the key of x while forward mode is on
         layout = QVBoxLayout(self)
         row = QHBoxLayout()
-        row.addWidget(QLabel("x ="))
+        label = QLabel("x =")
+        row.addWidget(label)
         self.wrt = QComboBox()
+        label.setBuddy(self.wrt)  # on Linux a screen reader names a combo box by its label
         self.wrt.setToolTip("The input or constant to differentiate with respect to")
+        self.wrt.setAccessibleName("Forward mode: x, the node to differentiate by")
         row.addWidget(self.wrt, 1)
         self.show_button = QCheckBox("Show d(node)/dx")
         self.show_button.setToolTip(

@@ -60,9 +60,12 @@ class PathsPanel(QWidget):
 
         layout = QVBoxLayout(self)
         row = QHBoxLayout()
-        row.addWidget(QLabel("Node:"))
+        label = QLabel("Node:")
+        row.addWidget(label)
         self.chooser = QComboBox()
+        label.setBuddy(self.chooser)  # on Linux a screen reader names a combo box by its label
         self.chooser.setToolTip("The node x whose paths to the output are listed")
+        self.chooser.setAccessibleName("Node whose paths are listed")
         row.addWidget(self.chooser, 1)
         self.factor = QCheckBox("Factor")
         self.factor.setToolTip(
@@ -74,6 +77,7 @@ class PathsPanel(QWidget):
         self.summary = _label(IDLE_TEXT)
         layout.addWidget(self.summary)
         self.table = QTableWidget(0, len(PATH_HEADERS))
+        self.table.setAccessibleName("Paths to the output")
         self.table.setHorizontalHeaderLabels(PATH_HEADERS)
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -99,6 +99,7 @@ class PracticePanel(QScrollArea):
         row = QHBoxLayout()
         self.order = QComboBox()
         self.order.addItems(ORDERS)
+        self.order.setAccessibleName("Order of the cells")
         self.order.setToolTip(
             "Right to left: a derivative opens once the cells it is built from are solved"
         )

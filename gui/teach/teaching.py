@@ -190,6 +190,7 @@ class TeachingPanel(QWidget):
         row.addWidget(QLabel("h ="))
         self.h_edit = QLineEdit(str(DEFAULT_H))
         self.h_edit.setToolTip("How far to bump the selected node (the lecture uses 0.001)")
+        self.h_edit.setAccessibleName("Nudge size h")
         row.addWidget(self.h_edit)
         self.nudge_button = QPushButton("Nudge")
         self.nudge_button.setToolTip("Bump the selected node by h and see what moves (N)")
@@ -213,6 +214,7 @@ class TeachingPanel(QWidget):
         top = QHBoxLayout()
         self.direction = QComboBox()
         self.direction.addItems(["Backward pass", "Forward pass"])
+        self.direction.setAccessibleName("Pass to step through")
         top.addWidget(self.direction, 1)
         step_layout.addLayout(top)
         row = QHBoxLayout()
@@ -240,6 +242,7 @@ class TeachingPanel(QWidget):
             strict=True,
         ):
             button.setToolTip(tip)
+            button.setAccessibleName(tip)  # a screen reader says this, not the arrows
             if button is self.stop_button:
                 top.addWidget(button)
             else:
@@ -251,6 +254,7 @@ class TeachingPanel(QWidget):
         self.speed.setRange(1, 10)
         self.speed.setValue(4)
         self.speed.setToolTip("Steps per second when playing")
+        self.speed.setAccessibleName("Speed, in steps per second")
         row.addWidget(self.speed)
         step_layout.addLayout(row)
         self.step_text = QLabel(IDLE_TEXT[True])
