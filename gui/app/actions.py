@@ -141,6 +141,12 @@ MENUS: tuple[Menu, ...] = (
             ),
             SEPARATOR,
             Action("print", "&Print…", "print_diagram", (Std.Print,)),
+            Action(
+                "print_worksheet",
+                "Print &Worksheet…",
+                "print_worksheet",
+                tip="A worksheet to print: the diagram with numbered blanks and a table to fill in",
+            ),
             Action("close", "&Close", "close_document", (Std.Close, "Ctrl+W")),
             Action("quit", "&Quit", "close", (Std.Quit, "Ctrl+Q")),
         ),

@@ -19,7 +19,7 @@ import unicodedata
 from collections.abc import Sequence
 
 BAD_INPUT = 2
-SUBCOMMANDS = ("eval", "export", "lesson", "new", "paths", "trace")
+SUBCOMMANDS = ("eval", "export", "lesson", "new", "paths", "trace", "worksheet")
 
 
 class UsageError(Exception):
@@ -48,6 +48,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _paths(args[1:])
         if args and args[0] == "lesson":
             return _lesson(args[1:])
+        if args and args[0] == "worksheet":
+            return _worksheet(args[1:])
         return _open(args)
     except UsageError as error:
         return _fail(str(error))
@@ -87,7 +89,8 @@ def _open(args: list[str]) -> int:
         "'dvar new --practice 2 [--seed S] -o FILE.dvar' makes a practice problem; "
         "'dvar trace SCRIPT.py --function f --set a=5' shows the graph of your own code; "
         "'dvar paths FILE NODE [--json]' lists every path from NODE to the output; "
-        "'dvar lesson FILE [--check]' plays the lesson a file carries (or checks it).",
+        "'dvar lesson FILE [--check]' plays the lesson a file carries (or checks it); "
+        "'dvar worksheet FILE -o OUT.pdf [--hide WHAT] [--answers]' prints a worksheet.",
     )
     parser.add_argument("file", nargs="?", help="a .dvar file to open (default: the lecture graph)")
     parser.add_argument("--version", action="version", version=_version())
@@ -347,6 +350,65 @@ def _export(args: list[str]) -> int:
         return _fail(str(error))
     if result.warning:
         print(f"dvar: warning: {result.path}: {result.warning}", file=sys.stderr)
+    return 0
+
+
+def _worksheet(args: list[str]) -> int:
+    parser = _Parser(
+        prog="dvar worksheet",
+        description="Write a worksheet to print (PDF): the diagram with numbered blanks where "
+        "the hidden numbers were, a table to fill in, and with --answers an answer key on a "
+        "page of its own.",
+    )
+    parser.add_argument("file", help="the .dvar file")
+    parser.add_argument("-o", "--output", required=True, metavar="OUT.pdf", help="the PDF to write")
+    parser.add_argument(
+        "--hide",
+        action="append",
+        metavar="WHAT",
+        help="what to leave blank: derivatives, values, locals (the local derivatives on the "
+        "edges) or lesson (every cell the file's lesson asks); repeat for several (default: "
+        "lesson when the file has one, derivatives otherwise)",
+    )
+    parser.add_argument("--answers", action="store_true", help="add the answer key")
+    parser.add_argument("--paper", default="a4", help="a4 (the default) or letter")
+    options = parser.parse_args(args)
+    if options.paper.lower() not in ("a4", "letter"):
+        return _fail(f"--paper: choose a4 or letter, not {options.paper!r}")
+    if not options.output.lower().endswith(".pdf"):
+        return _fail(f"{options.output}: a worksheet is a PDF; name the file .pdf")
+
+    from pathlib import Path
+
+    from dvar import core
+    from dvar.core.worksheet import WorksheetError, check_blanks
+
+    try:
+        graph = core.load(options.file)
+    except core.FileFormatError as error:
+        return _fail(str(error))
+    try:  # the choice of what to hide is checked before a display is started
+        check_blanks(graph, core.evaluate(graph), options.hide)
+    except WorksheetError as error:
+        return _fail(f"{options.file}: {error}")
+    _use_offscreen_without_display()
+    from dvar.gui.canvas.export import ExportError
+    from dvar.gui.canvas.worksheet import write_worksheet
+
+    try:
+        result = write_worksheet(
+            graph,
+            options.output,
+            hide=options.hide,
+            answers=options.answers,
+            paper=options.paper.lower(),
+            name=Path(options.file).name,
+        )
+    except ExportError as error:
+        return _fail(str(error))
+    pages = f"{result.pages} page{'s' * (result.pages != 1)}"
+    key = ", with the answer key" if options.answers else ""
+    print(f"{result.path}: {pages}, {result.blanks} blank{'s' * (result.blanks != 1)}{key}")
     return 0
 
 

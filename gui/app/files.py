@@ -199,6 +199,21 @@ class FileMenu:
         finally:
             painter.end()
 
+    def print_worksheet(self) -> None:
+        """Print Worksheet…: the diagram with numbered blanks, as a PDF or on paper."""
+        from dvar.gui.dialogs.worksheet import worksheet_with_dialog
+
+        done = worksheet_with_dialog(
+            self,
+            self.document.graph,
+            self.document.evaluation,
+            self.document.name,
+            self.document.path,
+            self.scene.notation,
+        )
+        if done is not None:
+            self.show_message(done)
+
     def close_document(self) -> None:
         """Close the document (asking first if it has unsaved changes); an empty one remains."""
         if self._confirm_discard():

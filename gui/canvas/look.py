@@ -23,6 +23,8 @@ RED_DARK_MODE = QColor("#ff6b6b")
 ERROR = QColor("#9e9e9e")
 OUTPUT = QColor("#f9a825")
 VALID_PORT = QColor("#2e7d32")
+#: Paper in black and white (worksheets): derivatives, marks and the output in dark ink.
+INK = QColor("#1a1a1a")
 
 
 def is_dark() -> bool:
@@ -44,15 +46,16 @@ class Look:
 
     _made: Look | None = None
 
-    def __init__(self, palette: QPalette) -> None:
+    def __init__(self, palette: QPalette, ink: bool = False) -> None:
         role = QPalette.ColorRole
         self.key = palette.cacheKey()
         self.base = palette.color(role.Base)
         self.text = palette.color(role.Text)
         self.mid = palette.color(role.Mid)
-        self.highlight = palette.color(role.Highlight)
+        self.highlight = INK if ink else palette.color(role.Highlight)
         self.muted = palette.color(role.PlaceholderText)
-        self.red = RED_DARK_MODE if _is_dark(palette) else RED
+        self.red = INK if ink else RED_DARK_MODE if _is_dark(palette) else RED
+        self.output = INK if ink else OUTPUT
         self.no_pen = QPen(Qt.PenStyle.NoPen)
         self.no_brush = QBrush(Qt.BrushStyle.NoBrush)
 

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QStyleOptionGrap
 from dvar.gui.canvas.blocks import draw_block
 from dvar.gui.canvas.look import (
     ERROR,
-    OUTPUT,
     RED_DARK_MODE,
     TEXT_LOD,
     VALID_PORT,
@@ -298,7 +297,7 @@ class NodeItem(QGraphicsRectItem):
         painter.drawRoundedRect(rect, 8, 8)
 
         header = QRectF(0, 0, width, HEADER)
-        fill = QColor(OUTPUT if self.is_output else border)
+        fill = QColor(look.output if self.is_output else border)
         fill.setAlpha(70 if self.is_output else 40)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(fill)
@@ -418,7 +417,7 @@ class NodeItem(QGraphicsRectItem):
     def border_color(self, look: Look) -> QColor:
         if self.isSelected():
             return look.highlight
-        return OUTPUT if self.is_output else look.mid
+        return look.output if self.is_output else look.mid
 
     def block_color(self, look: Look) -> QColor:
         """The node's colour when drawn too small to read: a plain block."""
