@@ -378,6 +378,8 @@ def read_groups(
     line naming the fault (``where`` starts it)."""
     if not isinstance(records, list):
         raise GraphError(f"{where}: expected a list of groups, found {type(records).__name__}")
+    if _too_many(records):
+        raise GraphError(f"{where}: more than {MAX_GROUPS:,} groups; refusing")
     seen: set[int] = set()
     count = 0
 
@@ -428,6 +430,21 @@ def read_groups(
         return Group(title, tuple(members), nested, collapsed)
 
     return tuple(read(record, f"{where}: group {i + 1}", 1) for i, record in enumerate(records))
+
+
+def _too_many(records: list) -> bool:
+    """Whether the records hold more than MAX_GROUPS groups (counted before reading
+    any, nested ones included, without recursion)."""
+    count, stack = 0, [records]
+    while stack:
+        level = stack.pop()
+        count += len(level)
+        if count > MAX_GROUPS:
+            return True
+        stack.extend(
+            r["groups"] for r in level if isinstance(r, dict) and isinstance(r.get("groups"), list)
+        )
+    return False
 
 
 def groups_record(groups: tuple[Group, ...], graph: Graph) -> list[dict[str, Any]]:
