@@ -416,11 +416,27 @@ MENUS: tuple[Menu, ...] = (
                 "new_problem",
                 tip="A generated graph to practise on, by level and seed",
             ),
+            Action(
+                "play_lesson",
+                "Play Le&sson",
+                "play_lesson",
+                tip="Walk through the lesson this file carries, one step at a time",
+                enabled=lambda w: w.document is not None and w.document.graph.lesson is not None,
+            ),
+            Action(
+                "edit_lesson",
+                "E&dit Lesson…",
+                "edit_lesson",
+                tip="Write the lesson this file carries: steps, text, spotlight, hidden and "
+                "asked cells, actions",
+            ),
         ),
     ),
     Menu(
         "&Help",
         (
+            Submenu("&Lessons", "_build_lessons_menu"),
+            SEPARATOR,
             Action("shortcuts", "&Keyboard Shortcuts", "show_shortcuts", (Std.HelpContents,)),
             Action("about", "&About dvar", "show_about"),
         ),
@@ -483,13 +499,6 @@ def build_menus(window, bar: QMenuBar) -> dict[str, QMenu]:
         menu = bar.addMenu(spec.title)
         menu.aboutToShow.connect(lambda: refresh(window))
         for item in spec.items:
-            Action(
-                "play_lesson",
-                "Play Le&sson",
-                "play_lesson",
-                tip="Walk through the lesson this file carries, one step at a time",
-                enabled=lambda w: w.document is not None and w.document.graph.lesson is not None,
-            ),
             if isinstance(item, Separator):
                 menu.addSeparator()
             elif isinstance(item, Submenu):

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from dvar import core
+from dvar.core.resources import lessons as bundled_lessons
 from dvar.gui import messages, numbers
 from dvar.gui.app import actions
 from dvar.gui.app.docks import make_docks
@@ -44,6 +45,7 @@ from dvar.gui.numbers import format_number
 from dvar.gui.panels.derivatives import DerivativePanel
 from dvar.gui.panels.inspector import Inspector
 from dvar.gui.panels.operations import Palette
+from dvar.gui.teach.lesson_editor import LessonEditor
 from dvar.gui.teach.paths import PathsPanel
 from dvar.gui.teach.practice_panel import PracticePanel, problem_text
 from dvar.gui.teach.present import Presentation
@@ -139,6 +141,9 @@ class MainWindow(FileMenu, RecentFiles, RecoveryOffer, LessonMenu, QMainWindow):
             self.view.show_scene(self.scene)
             old_scene.deleteLater()
         self._build_docks()
+        editor = getattr(self, "lesson_editor", None)
+        if editor is not None:  # Teach → Edit Lesson… follows the window to its new file
+            editor.set_document(document, self.scene, self.view)
         self._follow_paths_dock()
         self.scene.set_notation(self.notation())
         self.panel.set_notation(self.notation())
@@ -714,6 +719,45 @@ class MainWindow(FileMenu, RecentFiles, RecoveryOffer, LessonMenu, QMainWindow):
         menu.exec(self.view.viewport().mapToGlobal(point))
 
     # -------------------------------------------------------------------- help
+    def edit_lesson(self) -> None:
+        """Teach → Edit Lesson…: the lesson editor, a window beside the canvas."""
+        if self._practising("edit the lesson"):
+            return
+        self.lesson_player.stop()
+        editor = getattr(self, "lesson_editor", None)
+        if editor is None:
+            self.lesson_editor = editor = LessonEditor(self.document, self.scene, self.view, self)
+        editor.show()
+        editor.raise_()
+        editor.activateWindow()
+
+    def _build_lessons_menu(self, menu: QMenu) -> None:
+        """Help → Lessons: dvar's own lessons by title, read from the files when it opens."""
+        menu.aboutToShow.connect(lambda: self._fill_lessons_menu(menu))
+
+    def _fill_lessons_menu(self, menu: QMenu) -> None:
+        menu.clear()
+        for name, path in bundled_lessons().items():
+            try:
+                title = core.load(path).lesson.title
+            except (core.FileFormatError, OSError, AttributeError):
+                continue  # a damaged install: the menu lists the lessons that load
+            menu.addAction(title, lambda n=name: self.open_bundled_lesson(n))
+
+    def open_bundled_lesson(self, name: str) -> bool:
+        """Open one of dvar's lessons as an untitled copy (Save never writes into the
+        installed package) and play it."""
+        if not self._confirm_discard():
+            return False
+        path = bundled_lessons()[name]
+        try:
+            graph = core.load(path)
+        except (core.FileFormatError, OSError) as error:
+            messages.critical(self, "Cannot open the lesson", f"{path.name}: {error}")
+            return False
+        self.set_document(Document(graph, None, self, f"{name}.dvar"))
+        return self.play_lesson()
+
     def show_shortcuts(self) -> None:
         ShortcutSheet(actions.shortcut_sections(self.actions), self).exec()
 

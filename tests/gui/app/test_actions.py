@@ -45,9 +45,9 @@ MENU_BAR = {
         "Step Through &Backward Pass", "Step Through &Forward Pass", "Ne&xt Step",
         "&Previous Step", "P&lay / Pause", "---",
         "F&orward Mode", "Pat&hs", "&Train…", "---",
-        "Pr&actice", "New Probl&em…", "Play Le&sson",
+        "Pr&actice", "New Probl&em…", "Play Le&sson", "E&dit Lesson…",
     ],
-    "&Help": ["&Keyboard Shortcuts", "&About dvar"],
+    "&Help": ["&Lessons ▸", "---", "&Keyboard Shortcuts", "&About dvar"],
 }  # fmt: skip
 
 

@@ -1,0 +1,831 @@
+"""The lesson editor (Teach → Edit Lesson…): a teacher writes the lesson a graph carries.
+
+A window beside the canvas holds the lesson's title and its steps (add, remove,
+reorder), and for the chosen step: its text with a live preview, its spotlight, the
+cells it hides or asks, and the action it wants the learner to take.  While the
+editor is open the canvas shows the chosen step as the player will (the spotlight,
+hidden cells as empty boxes, asked ones as ``?``), and a click on the canvas picks:
+
+- on a node's name, the node goes into the spotlight, or out of it;
+- on a value, a derivative or an edge's label (backward view), the cell goes
+  shown → hidden → asked → shown.
+
+The same is at hand from the keyboard: the buttons under the cells act on the nodes
+and the edge selected on the canvas.
+
+Every change is one ``SetLesson`` command on the document's undo stack, so Undo takes
+it back and Save writes it with the file.  The editor keeps no lesson of its own: it
+reads ``graph.lesson`` again after each change, an undo included.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import shiboken6
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, QTimer
+from PySide6.QtGui import QKeySequence, QMouseEvent, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QStackedWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dvar.core.graph import Graph
+from dvar.core.lesson import (
+    MAX_STEPS,
+    MAX_TITLE,
+    Action,
+    Cell,
+    Lesson,
+    LessonError,
+    Step,
+    answer,
+    cell_name,
+    check_text,
+)
+from dvar.core.markup import markdown_html
+from dvar.gui.canvas.chips import ChipItem
+from dvar.gui.canvas.edges import EdgeItem
+from dvar.gui.canvas.nodes import HEADER, LINE
+from dvar.gui.canvas.scene import GraphScene
+from dvar.gui.canvas.value_editor import parse_typed_number
+from dvar.gui.canvas.view import GraphView
+from dvar.gui.document.commands import SetLesson
+from dvar.gui.document.document import Document
+from dvar.gui.document.overlay import Mark
+from dvar.gui.numbers import format_number
+from dvar.gui.teach.practice_box import cell_rect
+
+#: What a cell of a step can be, in the order a click cycles through them.
+SHOWN, HIDDEN, ASKED = "shown", "hidden", "asked"
+#: How long typing may pause before the text becomes one undoable change.
+TEXT_PAUSE_MS = 900
+#: The actions offered, as (kind, what the list says); "" is "no action".
+ACTION_CHOICES = (
+    ("", "No action"),
+    ("set", "Set a node to a value"),
+    ("nudge", "Nudge a node"),
+    ("view", "Switch the view"),
+)
+VIEW_CHOICES = (("backward", "Backward view"), ("forward", "Forward mode"), ("normal", "Normal"))
+#: How the canvas shows the chosen step's cells while the editor is open.
+HIDDEN_MARK = Mark("", "waiting", "Hidden in this step")
+ASKED_MARK = Mark("?", "open", "Asked in this step: the learner fills it in")
+NEW_STEP_TEXT = "Write what the learner should look at, or do, in this step."
+
+
+# ----------------------------------------------------------- lesson arithmetic
+def cell_state(step: Step, cell: Cell) -> str:
+    """Whether a step shows a cell, hides it, or asks it."""
+    if cell in step.ask:
+        return ASKED
+    return HIDDEN if cell in step.hide else SHOWN
+
+
+def with_cell_state(step: Step, cell: Cell, state: str) -> Step:
+    """The step with one cell shown, hidden or asked (added at the end of its list)."""
+    hide = tuple(c for c in step.hide if c != cell)
+    ask = tuple(c for c in step.ask if c != cell)
+    if state == HIDDEN:
+        hide += (cell,)
+    elif state == ASKED:
+        ask += (cell,)
+    return dataclasses.replace(step, hide=hide, ask=ask)
+
+
+def next_state(state: str, can_ask: bool) -> str:
+    """shown → hidden → asked → shown; a cell with no answer skips "asked"."""
+    if state == SHOWN:
+        return HIDDEN
+    if state == HIDDEN and can_ask:
+        return ASKED
+    return SHOWN
+
+
+def with_spotlight_toggled(step: Step, key: int) -> Step:
+    spotlight = step.spotlight
+    if key in spotlight:
+        spotlight = tuple(k for k in spotlight if k != key)
+    else:
+        spotlight += (key,)
+    return dataclasses.replace(step, spotlight=spotlight)
+
+
+def with_step(lesson: Lesson, index: int, step: Step) -> Lesson:
+    steps = list(lesson.steps)
+    steps[index] = step
+    return Lesson(lesson.title, tuple(steps))
+
+
+def with_step_inserted(lesson: Lesson, index: int, step: Step) -> Lesson:
+    steps = list(lesson.steps)
+    steps.insert(index, step)
+    return Lesson(lesson.title, tuple(steps))
+
+
+def with_step_removed(lesson: Lesson, index: int) -> Lesson:
+    steps = list(lesson.steps)
+    del steps[index]
+    return Lesson(lesson.title, tuple(steps))
+
+
+def with_step_moved(lesson: Lesson, index: int, to: int) -> Lesson:
+    steps = list(lesson.steps)
+    steps.insert(to, steps.pop(index))
+    return Lesson(lesson.title, tuple(steps))
+
+
+# ------------------------------------------------------------ picking on the canvas
+def pick_at(view: GraphView, scene_pos: QPointF) -> tuple[str, object] | None:
+    """What a click at ``scene_pos`` picks: ``("spotlight", key)`` on a node's name,
+    ``("cell", cell)`` on its value or derivative line or, in the backward view, on an
+    edge's label; None elsewhere (a constant's chip has no cells of its own)."""
+    scene = view.graph_scene()
+    if scene is None:
+        return None
+    if scene.backward_view:
+        near = QRectF(scene_pos.x() - 48, scene_pos.y() - 32, 96, 64)
+        for item in scene.items(near):
+            if isinstance(item, EdgeItem):
+                cell = ("partial", item.consumer.key, item.slot)
+                rect = cell_rect(view, cell)
+                if rect is not None and rect.contains(scene_pos):
+                    return ("cell", cell)
+    item = scene.node_at(scene_pos)
+    if item is None or isinstance(item, ChipItem):
+        return None
+    y = item.mapFromScene(scene_pos).y()
+    if y < HEADER:
+        return ("spotlight", item.key)
+    kind = "value" if y < HEADER + LINE + 2 else "grad"
+    return ("cell", (kind, item.key, 0))
+
+
+class _CanvasPicker(QObject):
+    """Watches the canvas for clicks while the editor is open; a click that picks
+    something is the editor's, and starts no gesture (no move, no selection)."""
+
+    def __init__(self, editor: LessonEditor) -> None:
+        super().__init__(editor)
+        self.editor = editor
+
+    def eventFilter(self, watched, event: QEvent) -> bool:  # noqa: N802 (as Qt names it)
+        kinds = (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick)
+        if event.type() not in kinds or not isinstance(event, QMouseEvent):
+            return False
+        if event.button() != Qt.MouseButton.LeftButton or event.modifiers():
+            return False
+        view = self.editor.view
+        if not self.editor.picking():
+            return False
+        picked = pick_at(view, view.mapToScene(event.position().toPoint()))
+        if picked is None:
+            return False
+        what, target = picked
+        if what == "spotlight":
+            self.editor.toggle_spotlight([target])
+        else:
+            self.editor.cycle_cells([target])
+        event.accept()
+        return True
+
+
+# ------------------------------------------------------------------- the window
+class LessonEditor(QDialog):
+    """Edit the lesson of the window's document (one editor per window)."""
+
+    def __init__(self, document: Document, scene: GraphScene, view: GraphView, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("lesson_editor")
+        self.setWindowTitle("Edit Lesson")
+        self.setModal(False)
+        self.document: Document | None = None
+        self.scene, self.view = scene, view
+        #: The step shown, by index; 0 when the lesson has none.
+        self.current = 0
+        #: True while the fields are being filled from the lesson (no edits then).
+        self._filling = False
+        #: True while this editor's preview is on the document's overlay.
+        self._previewing = False
+        self._text_timer = QTimer(self)
+        self._text_timer.setSingleShot(True)
+        self._text_timer.setInterval(TEXT_PAUSE_MS)
+        self._text_timer.timeout.connect(self.commit_text)
+        self._picker = _CanvasPicker(self)
+        self._build()
+        view.viewport().installEventFilter(self._picker)
+        self.set_document(document, scene, view)
+        # The window's Undo and Redo, here too (a text field keeps them for its typing).
+        QShortcut(QKeySequence.StandardKey.Undo, self, lambda: self._history("undo"))
+        QShortcut(QKeySequence.StandardKey.Redo, self, lambda: self._history("redo"))
+        self.resize(560, 720)
+
+    # ------------------------------------------------------------ building
+    def _build(self) -> None:
+        self.pages = QStackedWidget()
+        empty = QWidget()
+        empty_layout = QVBoxLayout(empty)
+        self.empty_label = QLabel("This graph has no lesson yet.")
+        self.create_button = QPushButton("&Create Lesson")
+        self.create_button.clicked.connect(self.create_lesson)
+        empty_layout.addWidget(self.empty_label)
+        empty_layout.addWidget(self.create_button, 0, Qt.AlignmentFlag.AlignLeft)
+        empty_layout.addStretch(1)
+        self.pages.addWidget(empty)
+        self.pages.addWidget(self._build_lesson_page())
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.close)
+        self.message = QLabel()
+        self.message.setObjectName("lesson_editor_message")
+        self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.pages, 1)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+
+    def _build_lesson_page(self) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+
+        title_row = QHBoxLayout()
+        self.title_edit = QLineEdit()
+        self.title_edit.setMaxLength(MAX_TITLE)
+        self.title_edit.editingFinished.connect(self._title_edited)
+        self.delete_button = QPushButton("Delete Lesso&n")
+        self.delete_button.setToolTip("Take the lesson out of this graph (Undo brings it back)")
+        self.delete_button.clicked.connect(self.delete_lesson)
+        title_row.addWidget(self.title_edit, 1)
+        title_row.addWidget(self.delete_button)
+        form.addRow("&Title:", title_row)
+
+        steps_row = QHBoxLayout()
+        self.step_list = QListWidget()
+        self.step_list.setObjectName("lesson_steps")
+        self.step_list.currentRowChanged.connect(self._step_chosen)
+        steps_row.addWidget(self.step_list, 1)
+        step_buttons = QVBoxLayout()
+        self.add_button = QPushButton("&Add Step")
+        self.add_button.setToolTip("A new step after the chosen one")
+        self.remove_button = QPushButton("&Remove Step")
+        self.up_button = QPushButton("Move &Up")
+        self.down_button = QPushButton("Move Do&wn")
+        self.add_button.clicked.connect(self.add_step)
+        self.remove_button.clicked.connect(self.remove_step)
+        self.up_button.clicked.connect(lambda: self.move_step(-1))
+        self.down_button.clicked.connect(lambda: self.move_step(1))
+        for button in (self.add_button, self.remove_button, self.up_button, self.down_button):
+            step_buttons.addWidget(button)
+        step_buttons.addStretch(1)
+        steps_row.addLayout(step_buttons)
+        form.addRow("&Steps:", steps_row)
+
+        self.text_edit = QPlainTextEdit()
+        self.text_edit.setObjectName("lesson_text")
+        self.text_edit.setTabChangesFocus(True)
+        self.text_edit.setPlaceholderText("*emphasis*, **strong**, `code`, - lists, 1. lists")
+        self.text_edit.textChanged.connect(self._text_typed)
+        self.text_edit.installEventFilter(self)
+        form.addRow("Te&xt:", self.text_edit)
+        self.preview = QTextBrowser()
+        self.preview.setObjectName("lesson_preview")
+        self.preview.setOpenLinks(False)
+        self.preview.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        form.addRow("Preview:", self.preview)
+
+        spot_row = QHBoxLayout()
+        self.spotlight_label = QLabel()
+        self.spotlight_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.spotlight_label.setWordWrap(True)
+        self.spotlight_button = QPushButton("S&potlight Selected")
+        self.spotlight_button.setToolTip(
+            "Put the nodes selected on the canvas into the spotlight, or take them out"
+        )
+        self.spotlight_button.clicked.connect(lambda: self.toggle_spotlight(self._selected()))
+        self.clear_spotlight_button = QPushButton("C&lear")
+        self.clear_spotlight_button.setToolTip("No spotlight: nothing is dimmed")
+        self.clear_spotlight_button.clicked.connect(self.clear_spotlight)
+        spot_row.addWidget(self.spotlight_label, 1)
+        spot_row.addWidget(self.spotlight_button)
+        spot_row.addWidget(self.clear_spotlight_button)
+        form.addRow("Spotlight:", spot_row)
+
+        cells = QGridLayout()
+        self.cell_list = QListWidget()
+        self.cell_list.setObjectName("lesson_cells")
+        self.cell_list.setToolTip("Space: hide ▸ ask ▸ show;  Delete: show it again")
+        cells.addWidget(self.cell_list, 0, 0, 1, 4)
+        self.value_button = QPushButton("&Value")
+        self.grad_button = QPushButton("&Derivative")
+        self.edge_button = QPushButton("&Edge Label")
+        self.show_button = QPushButton("S&how")
+        self.value_button.setToolTip("Selected nodes' values: shown ▸ hidden ▸ asked")
+        self.grad_button.setToolTip("Selected nodes' derivatives: shown ▸ hidden ▸ asked")
+        self.edge_button.setToolTip("The selected edges' local derivatives: shown ▸ hidden ▸ asked")
+        self.show_button.setToolTip("Show the cell chosen in the list again")
+        self.value_button.clicked.connect(lambda: self._cycle_selected("value"))
+        self.grad_button.clicked.connect(lambda: self._cycle_selected("grad"))
+        self.edge_button.clicked.connect(self._cycle_selected_edges)
+        self.show_button.clicked.connect(self._show_listed)
+        for column, button in enumerate(
+            (self.value_button, self.grad_button, self.edge_button, self.show_button)
+        ):
+            cells.addWidget(button, 1, column)
+        QShortcut(
+            QKeySequence(Qt.Key.Key_Space),
+            self.cell_list,
+            self._cycle_listed,
+            Qt.ShortcutContext.WidgetShortcut,
+        )
+        QShortcut(
+            QKeySequence(QKeySequence.StandardKey.Delete),
+            self.cell_list,
+            self._show_listed,
+            Qt.ShortcutContext.WidgetShortcut,
+        )
+        form.addRow("Cells:", cells)
+
+        action_row = QHBoxLayout()
+        self.action_kind = QComboBox()
+        self.action_kind.setObjectName("lesson_action")
+        for kind, text in ACTION_CHOICES:
+            self.action_kind.addItem(text, kind)
+        self.action_node = QComboBox()
+        self.action_value = QLineEdit()
+        self.action_value.setPlaceholderText("value")
+        self.action_view = QComboBox()
+        for view, text in VIEW_CHOICES:
+            self.action_view.addItem(text, view)
+        self.action_kind.activated.connect(self._action_kind_chosen)
+        self.action_node.activated.connect(lambda _: self._action_edited())
+        self.action_value.editingFinished.connect(self._action_edited)
+        self.action_view.activated.connect(lambda _: self._action_edited())
+        for widget in (self.action_kind, self.action_node, self.action_value, self.action_view):
+            action_row.addWidget(widget)
+        action_row.addStretch(1)
+        form.addRow("A&ction:", action_row)
+
+        self.hint = QLabel(
+            "On the canvas: click a node's name to spotlight it; click its value, its "
+            "derivative or (backward view, B) an edge's label to hide it, again to ask "
+            "it, and again to show it."
+        )
+        self.hint.setWordWrap(True)
+        self.hint.setEnabled(False)  # drawn muted: it explains, it does nothing
+        form.addRow(self.hint)
+        return page
+
+    # ------------------------------------------------------------ documents
+    def set_document(self, document: Document, scene: GraphScene, view: GraphView) -> None:
+        """Edit another document's lesson (the window opened a file)."""
+        old = self.document
+        if old is not None and shiboken6.isValid(old):
+            self.commit_text()
+            self._clear_preview()
+            old.changed.disconnect(self._on_document_changed)
+        self.document, self.scene = document, scene
+        if view is not self.view:
+            self.view.viewport().removeEventFilter(self._picker)
+            self.view = view
+            view.viewport().installEventFilter(self._picker)
+        document.changed.connect(self._on_document_changed)
+        self.current = 0
+        self.message.clear()
+        self.refresh()
+
+    @property
+    def graph(self) -> Graph:
+        return self.document.graph
+
+    @property
+    def lesson(self) -> Lesson | None:
+        return self.document.graph.lesson
+
+    def step(self) -> Step | None:
+        lesson = self.lesson
+        if lesson is None or not lesson.steps:
+            return None
+        return lesson.steps[min(self.current, len(lesson.steps) - 1)]
+
+    def _history(self, way: str) -> None:
+        self.commit_text()
+        stack = self.document.undo_stack
+        stack.undo() if way == "undo" else stack.redo()
+
+    def picking(self) -> bool:
+        """True when a click on the canvas is the editor's: it is open on a step."""
+        return self.isVisible() and self.step() is not None and self.document.locked is None
+
+    def _on_document_changed(self, events, evaluation) -> None:
+        if any(e.kind in ("lesson_changed", "renamed", "node_removed") for e in events):
+            self.refresh()
+
+    # ------------------------------------------------------------ edits
+    def _run(self, lesson: Lesson | None, text: str) -> bool:
+        """Hand one change to the document's undo stack; False (and why) if refused."""
+        self.message.clear()
+        command = SetLesson(self.graph, lesson, text)
+        if not self.document.run(command):
+            self.message.setText(str(command.error or "The lesson cannot change now"))
+            return False
+        return True  # the graph says "lesson_changed", and the fields follow
+
+    def _change_step(self, step: Step, text: str) -> bool:
+        lesson = self.lesson
+        if lesson is None or not lesson.steps:
+            return False
+        return self._run(with_step(lesson, self._index(), step), text)
+
+    def _index(self) -> int:
+        lesson = self.lesson
+        return 0 if lesson is None else max(0, min(self.current, len(lesson.steps) - 1))
+
+    def create_lesson(self) -> None:
+        title = self.graph.extra.get("title") if hasattr(self.graph, "extra") else None
+        if not isinstance(title, str) or not title.strip():
+            title = "Untitled lesson"
+        title = title.strip()[:MAX_TITLE]
+        self.current = 0
+        if self._run(Lesson(title, (Step(NEW_STEP_TEXT),)), "Create lesson"):
+            self.text_edit.setFocus()
+            self.text_edit.selectAll()
+
+    def delete_lesson(self) -> None:
+        self.commit_text()
+        self._run(None, "Delete lesson")
+
+    def _title_edited(self) -> None:
+        if self._filling or self.lesson is None:
+            return
+        title = self.title_edit.text().strip()
+        if title == self.lesson.title:
+            return
+        if not title or not title.isprintable():
+            self.message.setText("A lesson's title is one line of text, not empty")
+            self.title_edit.setText(self.lesson.title)
+            return
+        self._run(Lesson(title, self.lesson.steps), "Rename lesson")
+
+    def add_step(self) -> None:
+        self.commit_text()
+        lesson = self.lesson
+        if lesson is None:
+            self.create_lesson()
+            return
+        if len(lesson.steps) >= MAX_STEPS:
+            self.message.setText(f"A lesson has at most {MAX_STEPS} steps")
+            return
+        at = self._index() + 1 if lesson.steps else 0
+        # A new step keeps the spotlight of the one it follows: the next idea usually
+        # happens in the same corner of the graph.
+        spotlight = lesson.steps[at - 1].spotlight if lesson.steps else ()
+        self.current = at
+        if self._run(with_step_inserted(lesson, at, Step(NEW_STEP_TEXT, spotlight)), "Add step"):
+            self.text_edit.setFocus()
+            self.text_edit.selectAll()
+
+    def remove_step(self) -> None:
+        self._text_timer.stop()
+        lesson = self.lesson
+        if lesson is None or not lesson.steps:
+            return
+        index = self._index()
+        self._run(with_step_removed(lesson, index), f"Remove step {index + 1}")
+
+    def move_step(self, delta: int) -> None:
+        self.commit_text()
+        lesson = self.lesson
+        if lesson is None or not lesson.steps:
+            return
+        index = self._index()
+        to = index + delta
+        if not 0 <= to < len(lesson.steps):
+            return
+        self.current = to
+        self._run(with_step_moved(lesson, index, to), f"Move step {index + 1} to {to + 1}")
+
+    def choose_step(self, index: int) -> None:
+        """Show step ``index`` (from 0), its text saved first."""
+        self.commit_text()
+        self.current = index
+        self.refresh()
+
+    def commit_text(self) -> None:
+        """Make the text typed so far one undoable change (when it differs)."""
+        self._text_timer.stop()
+        step = self.step()
+        if step is None or self._filling or not shiboken6.isValid(self.text_edit):
+            return
+        text = self.text_edit.toPlainText()
+        if text == step.text:
+            return
+        number = self._index() + 1
+        try:
+            check_text(text, f"step {number}")
+        except LessonError as error:
+            self.message.setText(str(error))
+            return
+        self._change_step(dataclasses.replace(step, text=text), f"Edit step {number}'s text")
+
+    def toggle_spotlight(self, keys: list[int]) -> None:
+        step = self.step()
+        if step is None or not keys:
+            return
+        for key in keys:
+            step = with_spotlight_toggled(step, key)
+        self._change_step(step, "Change spotlight")
+
+    def clear_spotlight(self) -> None:
+        step = self.step()
+        if step is not None and step.spotlight:
+            self._change_step(dataclasses.replace(step, spotlight=()), "Clear spotlight")
+
+    def cycle_cells(self, cells: list[Cell]) -> None:
+        """Move each cell one state on (shown → hidden → asked → shown), as one change;
+        the first cell decides the state, so a mixed selection moves together."""
+        step = self.step()
+        if step is None or not cells:
+            return
+        state = next_state(cell_state(step, cells[0]), self._can_ask(cells[0]))
+        self.set_cells(cells, state)
+
+    def set_cells(self, cells: list[Cell], state: str) -> None:
+        step = self.step()
+        if step is None or not cells:
+            return
+        refused = []
+        for cell in cells:
+            wanted = state
+            if wanted == ASKED and not self._can_ask(cell):
+                refused.append(cell_name(self.graph, cell))
+                wanted = HIDDEN
+            step = with_cell_state(step, cell, wanted)
+        names = ", ".join(cell_name(self.graph, c) for c in cells[:3])
+        more = "…" if len(cells) > 3 else ""
+        if self._change_step(step, f"{state.capitalize()}: {names}{more}") and refused:
+            self.message.setText(
+                f"{', '.join(refused)} has no answer here, so it can only be hidden"
+            )
+
+    def set_action(self, action: Action | None) -> None:
+        step = self.step()
+        if step is not None and action != step.action:
+            self._change_step(dataclasses.replace(step, action=action), "Change action")
+
+    def _can_ask(self, cell: Cell) -> bool:
+        kind, key, slot = cell
+        if kind == "partial" and self.graph.node(key).inputs[slot] is None:
+            return False
+        if kind == "grad" and self.graph.output is None:
+            return False
+        return answer(self.graph, self.document.evaluation, cell) is not None
+
+    # ------------------------------------------------------ selection buttons
+    def _selected(self) -> list[int]:
+        return [k for k in self.scene.selected_keys() if k not in self.scene.chips]
+
+    def _cycle_selected(self, kind: str) -> None:
+        keys = self._selected()
+        if not keys:
+            self.message.setText("Select nodes on the canvas first")
+            return
+        self.cycle_cells([(kind, key, 0) for key in keys])
+
+    def _cycle_selected_edges(self) -> None:
+        edges = self.scene.selected_edges()
+        if not edges:
+            self.message.setText("Select an edge on the canvas first")
+            return
+        self.cycle_cells([("partial", consumer, slot) for consumer, slot in edges])
+
+    def _listed(self) -> Cell | None:
+        item = self.cell_list.currentItem()
+        return None if item is None else item.data(Qt.ItemDataRole.UserRole)
+
+    def _cycle_listed(self) -> None:
+        cell = self._listed()
+        if cell is not None:
+            row = self.cell_list.currentRow()
+            self.cycle_cells([cell])
+            self.cell_list.setCurrentRow(min(row, self.cell_list.count() - 1))
+
+    def _show_listed(self) -> None:
+        cell = self._listed()
+        if cell is not None:
+            row = self.cell_list.currentRow()
+            self.set_cells([cell], SHOWN)
+            self.cell_list.setCurrentRow(min(row, self.cell_list.count() - 1))
+
+    # ------------------------------------------------------ the action fields
+    def _action_kind_chosen(self, _=None) -> None:
+        kind = self.action_kind.currentData()
+        self._fill_action_fields(kind, None)
+        if kind in ("set", "nudge"):
+            self.action_node.setFocus()
+        self._action_edited()
+
+    def _action_edited(self) -> None:
+        if self._filling:
+            return
+        kind = self.action_kind.currentData()
+        if not kind:
+            self.set_action(None)
+            return
+        if kind == "view":
+            self.set_action(Action("view", view=self.action_view.currentData()))
+            return
+        key = self.action_node.currentData()
+        if key is None:
+            self.message.setText("There is no node to " + ("set" if kind == "set" else "nudge"))
+            return
+        if kind == "nudge":
+            self.set_action(Action("nudge", key))
+            return
+        text = self.action_value.text().strip()
+        try:
+            value = parse_typed_number(text) if text else self.graph.node(key).value
+        except ValueError as error:
+            self.message.setText(f"The value to set: {error}")
+            return
+        self.set_action(Action("set", key, float(value)))
+
+    def _fill_action_fields(self, kind: str, action: Action | None) -> None:
+        """Show the fields an action of ``kind`` needs, filled from ``action``."""
+        filling, self._filling = self._filling, True
+        try:
+            self.action_kind.setCurrentIndex(self.action_kind.findData(kind))
+            needs_node = kind in ("set", "nudge")
+            self.action_node.setVisible(needs_node)
+            self.action_value.setVisible(kind == "set")
+            self.action_view.setVisible(kind == "view")
+            if needs_node:
+                self._fill_node_choices(kind, action.key if action is not None else None)
+            if kind == "set":
+                key = self.action_node.currentData()
+                value = action.value if action is not None else None
+                if value is None and key is not None:
+                    value = self.graph.node(key).value
+                self.action_value.setText("" if value is None else format_number(value))
+            if kind == "view":
+                view = action.view if action is not None else "backward"
+                self.action_view.setCurrentIndex(self.action_view.findData(view))
+        finally:
+            self._filling = filling
+
+    def _fill_node_choices(self, kind: str, chosen: int | None) -> None:
+        """The nodes an action may name: inputs and constants for *set*, nodes with a
+        value for *nudge*; selected node first when nothing is chosen yet."""
+        values = self.document.evaluation.values
+        if kind == "set":
+            keys = [node.key for node in self.graph if node.op.is_leaf]
+        else:
+            keys = [node.key for node in self.graph if values[node.id] is not None]
+        self.action_node.clear()
+        for key in keys:
+            self.action_node.addItem(self.graph.id_of(key), key)
+        if chosen is None:
+            chosen = next((k for k in self._selected() if k in keys), None)
+        if chosen is not None:
+            self.action_node.setCurrentIndex(max(0, self.action_node.findData(chosen)))
+
+    # ------------------------------------------------------------ showing
+    def refresh(self) -> None:
+        """Fill every field from the graph's lesson, and show the chosen step on the canvas."""
+        if self.document is None:
+            return
+        lesson = self.lesson
+        self.setWindowTitle(f"Edit Lesson — {self.document.name}")
+        if lesson is None:
+            self.pages.setCurrentIndex(0)
+            self._clear_preview()
+            return
+        self.pages.setCurrentIndex(1)
+        self.current = self._index()
+        filling, self._filling = self._filling, True
+        try:
+            if not self.title_edit.hasFocus() or self.title_edit.text() != lesson.title:
+                self.title_edit.setText(lesson.title)
+            self._fill_steps(lesson)
+            step = self.step()
+            has_step = step is not None
+            for widget in (
+                self.remove_button,
+                self.text_edit,
+                self.spotlight_button,
+                self.clear_spotlight_button,
+                self.cell_list,
+                self.value_button,
+                self.grad_button,
+                self.edge_button,
+                self.show_button,
+                self.action_kind,
+            ):
+                widget.setEnabled(has_step)
+            self.up_button.setEnabled(has_step and self.current > 0)
+            self.down_button.setEnabled(has_step and self.current < len(lesson.steps) - 1)
+            self.add_button.setEnabled(len(lesson.steps) < MAX_STEPS)
+            if step is None:
+                self.text_edit.clear()
+                self.preview.clear()
+                self.spotlight_label.setText("")
+                self.cell_list.clear()
+                self._fill_action_fields("", None)
+            else:
+                if self.text_edit.toPlainText() != step.text and not self._text_timer.isActive():
+                    self.text_edit.setPlainText(step.text)
+                self._show_preview_text()
+                self._fill_step(step)
+        finally:
+            self._filling = filling
+        self._preview()
+
+    def _fill_steps(self, lesson: Lesson) -> None:
+        blocked = self.step_list.blockSignals(True)
+        try:
+            self.step_list.clear()
+            for number, step in enumerate(lesson.steps, 1):
+                first = step.text.strip().splitlines()[0] if step.text.strip() else "(no text)"
+                if len(first) > 60:
+                    first = first[:59] + "…"
+                item = QListWidgetItem(f"{number}.  {first}")
+                item.setToolTip(step.text[:500])
+                self.step_list.addItem(item)
+            if lesson.steps:
+                self.step_list.setCurrentRow(self.current)
+        finally:
+            self.step_list.blockSignals(blocked)
+
+    def _fill_step(self, step: Step) -> None:
+        graph = self.graph
+        names = ", ".join(graph.id_of(k) for k in step.spotlight)
+        self.spotlight_label.setText(names or "none (nothing is dimmed)")
+        row = self.cell_list.currentRow()
+        self.cell_list.clear()
+        for cell in step.hidden:
+            state = cell_state(step, cell)
+            item = QListWidgetItem(f"{cell_name(graph, cell)}  —  {state}")
+            item.setData(Qt.ItemDataRole.UserRole, cell)
+            self.cell_list.addItem(item)
+        if self.cell_list.count():
+            self.cell_list.setCurrentRow(max(0, min(row, self.cell_list.count() - 1)))
+        action = step.action
+        self._fill_action_fields("" if action is None else action.kind, action)
+
+    def _show_preview_text(self) -> None:
+        self.preview.setHtml(markdown_html(self.text_edit.toPlainText()))
+
+    def _text_typed(self) -> None:
+        if self._filling:
+            return
+        self._show_preview_text()
+        self._text_timer.start()
+
+    def _step_chosen(self, row: int) -> None:
+        if row >= 0 and row != self.current:
+            self.choose_step(row)
+
+    def eventFilter(self, watched, event: QEvent) -> bool:  # noqa: N802 (as Qt names it)
+        if watched is self.text_edit and event.type() == QEvent.Type.FocusOut:
+            self.commit_text()
+        return False
+
+    def _preview(self) -> None:
+        """The chosen step on the canvas: its spotlight, hidden cells empty, asked ones ``?``."""
+        step = self.step()
+        if step is None or not self.isVisible() or self.document.locked is not None:
+            self._clear_preview()
+            return
+        cells = {cell: HIDDEN_MARK for cell in step.hide}
+        cells.update({cell: ASKED_MARK for cell in step.ask})
+        spotlight = frozenset(step.spotlight) or None
+        self.document.set_overlay(self.document.overlay.but(cells=cells, spotlight=spotlight))
+        self._previewing = True
+
+    def _clear_preview(self) -> None:
+        if self._previewing and shiboken6.isValid(self.document):
+            self.document.set_overlay(self.document.overlay.but(cells={}, spotlight=None))
+        self._previewing = False
+
+    def showEvent(self, event) -> None:  # noqa: N802 (as Qt names it)
+        super().showEvent(event)
+        self.refresh()
+
+    def hideEvent(self, event) -> None:  # noqa: N802 (as Qt names it)
+        self.commit_text()
+        self._clear_preview()
+        super().hideEvent(event)

@@ -1,0 +1,54 @@
+"""Help → Lessons lists dvar's own lessons by title and plays the one chosen; Teach →
+Edit Lesson… opens the editor, which follows the window to each new file."""
+
+from __future__ import annotations
+
+from dvar import core
+from dvar.core.resources import lessons
+from dvar.gui.document.document import Document
+
+
+def lessons_menu(window):
+    help_menu = window.menuBar().findChildren(type(window.menuBar().addMenu("x")))
+    for menu in help_menu:
+        if menu.title() == "&Lessons":
+            return menu
+    raise AssertionError("no Help → Lessons")
+
+
+def test_help_lists_the_lessons_by_title_in_teaching_order(window) -> None:
+    menu = lessons_menu(window)
+    menu.aboutToShow.emit()
+    titles = [action.text() for action in menu.actions()]
+    assert titles == [core.load(path).lesson.title for path in lessons().values()]
+    assert titles[0] == "Derivatives with a computation graph" and len(titles) == 5
+
+
+def test_choosing_a_lesson_opens_a_copy_and_plays_it(window, qtbot) -> None:
+    menu = lessons_menu(window)
+    menu.aboutToShow.emit()
+    menu.actions()[1].trigger()  # Paths add up
+    document = window.document
+    assert document.path is None and document.name == "paths-add-up.dvar"
+    assert document.graph.lesson.title == "Paths add up"
+    assert window.lesson_player.active
+    assert window.docks["lesson"].isVisible()
+
+
+def test_edit_lesson_opens_the_editor_on_the_current_file(window, qtbot) -> None:
+    window.actions["edit_lesson"].trigger()
+    editor = window.lesson_editor
+    qtbot.waitExposed(editor)
+    assert editor.isVisible() and editor.pages.currentIndex() == 0  # the lecture: no lesson
+    window.set_document(Document.open(lessons()["tanh-neuron"]))
+    assert editor.document is window.document and editor.scene is window.scene
+    assert editor.title_edit.text() == "A tanh neuron" and editor.step_list.count() == 6
+    editor.close()
+
+
+def test_edit_lesson_waits_for_practice_to_end(window) -> None:
+    window.actions["practice"].trigger()
+    assert window.practice.active
+    window.actions["edit_lesson"].trigger()
+    assert getattr(window, "lesson_editor", None) is None
+    assert "practice" in window.statusBar().currentMessage().lower()
