@@ -473,7 +473,7 @@ class LessonPlayer(QScrollArea):
         elif action.kind == "nudge":
             self.host.nudge(action.key)
         else:
-            self.document.run(SetField(self.document.graph, action.key, "value", action.value))
+            self.document.run(SetField.to(self.document.graph, action.key, "value", action.value))
         self.view_changed()
 
     def view_changed(self) -> None:
