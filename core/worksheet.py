@@ -197,8 +197,9 @@ def working(graph: Graph, evaluation: Evaluation, cell: Cell, notation: str = "d
     return f"{symbol} = {term.partial_text} = {number}"
 
 
-def instructions(sheet: list[Blank], output: str | None, notation: str = "d") -> str:
-    """What the learner is asked to do, and what the symbols in the table mean."""
+def instructions(graph: Graph, sheet: list[Blank], notation: str = "d") -> str:
+    """What the learner is asked to do, and what the symbols in the table mean, each
+    told with the first blank of its kind (``db stands for dJ/db, …``)."""
     count = len(sheet)
     if count == 1:
         lines = ["Work out the blank [1] on the diagram and write it in the table."]
@@ -206,15 +207,25 @@ def instructions(sheet: list[Blank], output: str | None, notation: str = "d") ->
         lines = [
             f"Work out each blank, [1] to [{count}], on the diagram and write it in the table."
         ]
-    kinds = {blank.cell[0] for blank in sheet}
-    j = output or "J"
-    if "grad" in kinds and notation != "partial":
-        symbol = derivative_symbol("x", output, notation)
-        lines.append(f"{symbol} stands for d{j}/dx, the derivative of {j} with respect to x.")
-    if "partial" in kinds:
-        lines.append("∂u/∂x is the local derivative on the edge from x into u.")
-    if "value" in kinds:
-        lines.append("“value of u” is the number u has in the forward pass.")
+    first = {}
+    for blank in sheet:
+        first.setdefault(blank.cell[0], blank.cell)
+    j = graph.output or "J"
+    if "grad" in first and notation != "partial":
+        node = graph.id_of(first["grad"][1])
+        symbol = derivative_symbol(node, graph.output, notation)
+        lines.append(
+            f"{symbol} stands for d{j}/d{node}, the derivative of {j} with respect to {node}."
+        )
+    if "partial" in first:
+        _, consumer, slot = first["partial"]
+        source = graph.node(consumer).inputs[slot]
+        if source is not None:
+            u, x = graph.id_of(consumer), graph.id_of(source)
+            lines.append(f"∂{u}/∂{x} is the local derivative on the edge from {x} into {u}.")
+    if "value" in first:
+        u = graph.id_of(first["value"][1])
+        lines.append(f"“value of {u}” is the number {u} has in the forward pass.")
     return " ".join(lines)
 
 

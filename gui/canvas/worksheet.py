@@ -228,7 +228,7 @@ def paint_worksheet(
     area = device.pageLayout().paintRectPixels(dpi)
     page = QRectF(0, 0, area.width(), area.height())
     sheet_look = _Sheet(dpi, page.width())
-    intro = instructions(list(sheet), scene.graph.output, scene.notation)
+    intro = instructions(scene.graph, list(sheet), scene.notation)
     diagram = worksheet.diagram.height() / max(1.0, worksheet.diagram.width())
     tops = {
         kind: sheet_look.heading(None, page, kind, title, intro)

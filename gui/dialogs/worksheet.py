@@ -115,6 +115,8 @@ class WorksheetDialog(QDialog):
             self.buttons.addButton(self.print_button, QDialogButtonBox.ButtonRole.AcceptRole)
             self.print_button.clicked.connect(lambda: self._choose("print"))
         self.buttons.rejected.connect(self.reject)
+        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setAutoDefault(False)  # Enter saves the PDF
         layout.addWidget(self.buttons)
         self.to = "pdf"
         self._update()

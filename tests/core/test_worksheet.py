@@ -203,15 +203,24 @@ def test_too_many_blanks_are_refused():
 
 
 # ------------------------------------------------------------------ instructions
-def test_the_instructions_explain_only_the_symbols_used():
+def test_the_instructions_explain_only_the_symbols_used_with_the_first_blank():
     graph = lecture()
-    derivatives = instructions(sheet(graph, "derivatives"), "J")
-    assert "[1] to [6]" in derivatives and "dx stands for dJ/dx" in derivatives
-    assert "local derivative" not in derivatives
-    locals_ = instructions(sheet(graph, "locals"), "J")
-    assert "local derivative" in locals_ and "stands for" not in locals_
-    values = instructions(sheet(graph, "values"), "J")
-    assert "value of u" in values
+    derivatives = sheet(graph, "derivatives")
+    text = instructions(graph, derivatives)
+    node = graph.id_of(derivatives[0].cell[1])
+    assert f"[1] to [{len(derivatives)}]" in text
+    assert f"d{node} stands for dJ/d{node}" in text and "local derivative" not in text
+    locals_ = sheet(graph, "locals")
+    _, consumer, slot = locals_[0].cell
+    u, x = graph.id_of(consumer), graph.id_of(graph.node(consumer).inputs[slot])
+    text = instructions(graph, locals_)
+    assert f"∂{u}/∂{x} is the local derivative on the edge from {x} into {u}" in text
+    assert "stands for" not in text
+    values = sheet(graph, "values")
+    assert f"value of {graph.id_of(values[0].cell[1])}" in instructions(graph, values)
+    assert "stands for" not in instructions(graph, derivatives, notation="partial")
+    small = build([("a", "input", 2.0), ("b", "neg", ["a"])], "b")
+    assert instructions(small, sheet(small, "values")).startswith("Work out the blank [1] ")
 
 
 # ------------------------------------------------------------------ any graph
