@@ -71,6 +71,7 @@ _PARTIAL = re.compile(r"∂(\w+)/∂(\w+)(?:\[(\d)\])?")
 _RATIO = re.compile(r"\b(d\w+)/(d\w+)\b")
 _MINUS = re.compile(r"(^|[\s(\[])[-−](?=[\d.])")
 _SLASH = re.compile(r"(?<=\w)/(?=[\w(])")
+_EXPONENT = re.compile(r"(?<=\d)e([+-]?)0*(\d+)\b")
 _BRACKETED = re.compile(r"\((minus [^()\s]+)\)(?! squared| to the power)")
 
 
@@ -83,6 +84,7 @@ def words(text: str) -> str:
         return f"partial {match.group(1)} by partial {match.group(2)}{slot}"
 
     out = _PARTIAL.sub(partial, text)
+    out = _EXPONENT.sub(_power_of_ten, out)
     out = _RATIO.sub(r"\1 by \2", out)
     out = _MINUS.sub(r"\1minus ", out)
     for symbol, said in _SYMBOLS:
@@ -90,6 +92,12 @@ def words(text: str) -> str:
     out = _SLASH.sub(" over ", out)
     out = _BRACKETED.sub(r"\1", out)  # "3 times (minus 2)": the brackets are not said
     return re.sub(r"\s{2,}", " ", out).strip()
+
+
+def _power_of_ten(match: re.Match) -> str:
+    """``4e-21`` → ``4 times ten to the minus 21``: an exponent as it is said."""
+    sign = "minus " if match.group(1) == "-" else ""
+    return f" times ten to the {sign}{match.group(2)}"
 
 
 @dataclasses.dataclass(frozen=True)
