@@ -47,6 +47,8 @@ Port = tuple[str, int]
 
 #: The ring's gap from the box and its width, in screen pixels.
 RING_GAP, RING_WIDTH = 4, 3
+#: Items less tall than this are chips, which have no ports of their own (see chips.py).
+PORT_BOX = 20
 #: How many nodes a slot menu lists (the nearest first); "Other…" asks for any name.
 MENU_NODES = 24
 
@@ -564,8 +566,8 @@ class KeyboardFocus(QObject):
         item = self.scene.nodes.get(self.scene.focused_key)  # type: ignore[arg-type]
         if item is None:
             return self.view.viewport().rect() if self.view.hasFocus() else QRect()
-        margin = RING_GAP + RING_WIDTH + 2
-        rect = self._box_on_screen(item).toAlignedRect().adjusted(-margin, -margin, margin, margin)
+        margin = RING_WIDTH + 2
+        rect = self._ring_on_screen(item).toAlignedRect().adjusted(-margin, -margin, margin, margin)
         port = self._port_on_screen(item)
         if port is not None:
             rect = rect.united(port.toAlignedRect().adjusted(-margin, -margin, margin, margin))
@@ -573,6 +575,13 @@ class KeyboardFocus(QObject):
 
     def _box_on_screen(self, item: NodeItem) -> QRectF:
         return QRectF(self.view.mapFromScene(item.mapRectToScene(item.box())).boundingRect())
+
+    def _ring_on_screen(self, item: NodeItem) -> QRectF:
+        """The line the ring follows: RING_GAP pixels clear of the box, and of the ports
+        that stand out of its sides (a chip has none)."""
+        gap = RING_GAP + RING_WIDTH / 2
+        side = gap + (PORT_RADIUS + 1) * self.view.zoom() if item.height > PORT_BOX else gap
+        return self._box_on_screen(item).adjusted(-side, -gap, side, gap)
 
     def _port_on_screen(self, item: NodeItem) -> QRectF | None:
         port = self.scene.focused_port
@@ -602,10 +611,10 @@ class KeyboardFocus(QObject):
                 _stroke(painter, rect, 0, ring, halo)
             painter.restore()
             return
-        box = self._box_on_screen(item)
+        line = self._ring_on_screen(item)
         gap = RING_GAP + RING_WIDTH / 2
-        radius = 8 * self.view.zoom() + gap if item.height > 20 else box.height() / 2 + gap
-        _stroke(painter, box.adjusted(-gap, -gap, gap, gap), radius, ring, halo)
+        radius = 8 * self.view.zoom() + gap if item.height > PORT_BOX else line.height() / 2
+        _stroke(painter, line, radius, ring, halo)
         port = self._port_on_screen(item)
         if port is not None:
             _stroke(painter, port, port.width() / 2, ring, halo)

@@ -160,7 +160,8 @@ def test_the_focus_ring_is_drawn_in_the_themes_highlight(window, theme):
     assert not ring.isEmpty()
     shot = win.view.viewport().grab().toImage()
     highlight = win.view.palette().color(QPalette.ColorRole.Highlight)
-    box = win.view.keyboard._box_on_screen(win.scene.nodes[win.scene.focused_key])
+    item = win.scene.nodes[win.scene.focused_key]
+    box = win.view.mapFromScene(item.mapRectToScene(item.box())).boundingRect()
     # Just outside the box, in the middle of its top side: the ring's colour.
     x = round(box.center().x())
     y = round(box.top() - RING_GAP - RING_WIDTH / 2)
