@@ -57,7 +57,7 @@ from dvar.core.lesson import (
     cell_name,
     check_text,
 )
-from dvar.core.markup import markdown_html
+from dvar.core.markup import markdown_html, plain_text
 from dvar.gui.canvas.chips import ChipItem
 from dvar.gui.canvas.edges import EdgeItem
 from dvar.gui.canvas.nodes import HEADER, LINE
@@ -221,6 +221,8 @@ class LessonEditor(QDialog):
         self._filling = False
         #: True while this editor's preview is on the document's overlay.
         self._previewing = False
+        #: True once the editor has been put beside the canvas (the first time it shows).
+        self._placed = False
         self._text_timer = QTimer(self)
         self._text_timer.setSingleShot(True)
         self._text_timer.setInterval(TEXT_PAUSE_MS)
@@ -232,7 +234,7 @@ class LessonEditor(QDialog):
         # The window's Undo and Redo, here too (a text field keeps them for its typing).
         QShortcut(QKeySequence.StandardKey.Undo, self, lambda: self._history("undo"))
         QShortcut(QKeySequence.StandardKey.Redo, self, lambda: self._history("redo"))
-        self.resize(560, 720)
+        self.resize(460, 720)
 
     # ------------------------------------------------------------ building
     def _build(self) -> None:
@@ -272,12 +274,14 @@ class LessonEditor(QDialog):
         self.delete_button.clicked.connect(self.delete_lesson)
         title_row.addWidget(self.title_edit, 1)
         title_row.addWidget(self.delete_button)
-        form.addRow("&Title:", title_row)
+        form.addRow(_label("&Title:", self.title_edit), title_row)
 
         steps_row = QHBoxLayout()
         self.step_list = QListWidget()
         self.step_list.setObjectName("lesson_steps")
         self.step_list.currentRowChanged.connect(self._step_chosen)
+        self.step_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.step_list.setTextElideMode(Qt.TextElideMode.ElideRight)
         steps_row.addWidget(self.step_list, 1)
         step_buttons = QVBoxLayout()
         self.add_button = QPushButton("&Add Step")
@@ -293,7 +297,7 @@ class LessonEditor(QDialog):
             step_buttons.addWidget(button)
         step_buttons.addStretch(1)
         steps_row.addLayout(step_buttons)
-        form.addRow("&Steps:", steps_row)
+        form.addRow(_label("&Steps:", self.step_list), steps_row)
 
         self.text_edit = QPlainTextEdit()
         self.text_edit.setObjectName("lesson_text")
@@ -317,7 +321,7 @@ class LessonEditor(QDialog):
             "Put the nodes selected on the canvas into the spotlight, or take them out"
         )
         self.spotlight_button.clicked.connect(lambda: self.toggle_spotlight(self._selected()))
-        self.clear_spotlight_button = QPushButton("C&lear")
+        self.clear_spotlight_button = QPushButton("Cl&ear")
         self.clear_spotlight_button.setToolTip("No spotlight: nothing is dimmed")
         self.clear_spotlight_button.clicked.connect(self.clear_spotlight)
         spot_row.addWidget(self.spotlight_label, 1)
@@ -332,7 +336,7 @@ class LessonEditor(QDialog):
         cells.addWidget(self.cell_list, 0, 0, 1, 4)
         self.value_button = QPushButton("&Value")
         self.grad_button = QPushButton("&Derivative")
-        self.edge_button = QPushButton("&Edge Label")
+        self.edge_button = QPushButton("Ed&ge Label")
         self.show_button = QPushButton("S&how")
         self.value_button.setToolTip("Selected nodes' values: shown ▸ hidden ▸ asked")
         self.grad_button.setToolTip("Selected nodes' derivatives: shown ▸ hidden ▸ asked")
@@ -358,7 +362,7 @@ class LessonEditor(QDialog):
             self._show_listed,
             Qt.ShortcutContext.WidgetShortcut,
         )
-        form.addRow("Cells:", cells)
+        form.addRow(_label("Ce&lls:", self.cell_list), cells)
 
         action_row = QHBoxLayout()
         self.action_kind = QComboBox()
@@ -378,7 +382,7 @@ class LessonEditor(QDialog):
         for widget in (self.action_kind, self.action_node, self.action_value, self.action_view):
             action_row.addWidget(widget)
         action_row.addStretch(1)
-        form.addRow("A&ction:", action_row)
+        form.addRow(_label("Acti&on:", self.action_kind), action_row)
 
         self.hint = QLabel(
             "On the canvas: click a node's name to spotlight it; click its value, its "
@@ -759,9 +763,8 @@ class LessonEditor(QDialog):
         try:
             self.step_list.clear()
             for number, step in enumerate(lesson.steps, 1):
-                first = step.text.strip().splitlines()[0] if step.text.strip() else "(no text)"
-                if len(first) > 60:
-                    first = first[:59] + "…"
+                lines = plain_text(step.text).strip().splitlines()
+                first = lines[0] if lines else "(no text)"
                 item = QListWidgetItem(f"{number}.  {first}")
                 item.setToolTip(step.text[:500])
                 self.step_list.addItem(item)
@@ -823,9 +826,21 @@ class LessonEditor(QDialog):
 
     def showEvent(self, event) -> None:  # noqa: N802 (as Qt names it)
         super().showEvent(event)
+        if not self._placed and self.parentWidget() is not None:
+            # Over the window's right-hand panels, not over the graph being picked from.
+            frame = self.parentWidget().frameGeometry()
+            self.move(frame.right() - self.frameGeometry().width() - 8, frame.top() + 60)
+            self._placed = True
         self.refresh()
 
     def hideEvent(self, event) -> None:  # noqa: N802 (as Qt names it)
         self.commit_text()
         self._clear_preview()
         super().hideEvent(event)
+
+
+def _label(text: str, buddy: QWidget) -> QLabel:
+    """A form label whose mnemonic (Alt+letter) puts the keyboard in ``buddy``."""
+    label = QLabel(text)
+    label.setBuddy(buddy)
+    return label
