@@ -522,7 +522,10 @@ class GraphScene(QGraphicsScene):
         painter.save()
         if lod >= TEXT_LOD:
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        dimmed = self.document.overlay.spotlight is not None  # a lesson dims some edges
         for edge in sorted(shown, key=lambda e: e.isSelected() or e.highlighted):
+            if dimmed:
+                painter.setOpacity(edge.opacity())
             edge.draw(painter, lod, look)
         painter.restore()
 
@@ -705,6 +708,7 @@ class GraphScene(QGraphicsScene):
             item.setOpacity(opacity(host))  # a chip is as bright as the node it sits on
         for (consumer, _), edge in self.edges.items():
             edge.setOpacity(opacity(edge.source.key, consumer))
+        self.invalidate(self.sceneRect(), QGraphicsScene.SceneLayer.BackgroundLayer)  # edges
 
     def _style_edges(self, evaluation: Evaluation) -> None:
         backward = self.backward_view and self.document.overlay.backward_shown

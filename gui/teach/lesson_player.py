@@ -105,7 +105,7 @@ class LessonPlayer(QScrollArea):
     ) -> None:
         super().__init__(parent)
         self.document, self.scene, self.view, self.host = document, scene, view, host
-        self.settings = settings if settings is not None else QSettings()
+        self.settings = settings if settings is not None else QSettings("dvar", "dvar")
         self.lesson: Lesson | None = None
         self.index = 0
         self.session: PracticeSession | None = None
@@ -603,7 +603,7 @@ class LessonPlayer(QScrollArea):
         self.message.setVisible(bool(lines))
         open_cell = session is not None and self.cell is not None
         for button in (self.answer_button, self.hint_button, self.reveal_button):
-            button.setVisible(session is not None)
+            button.setVisible(session is not None and not session.finished)
             button.setEnabled(open_cell)
         if action is None:
             self.action_label.hide()

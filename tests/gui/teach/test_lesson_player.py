@@ -81,7 +81,7 @@ def test_lesson_1_can_be_completed_with_the_keyboard_alone(open_window, qtbot):
         press(qtbot, player.next_button)
     assert player.message.text().startswith("Lesson complete")
     assert focused() is player.restart_button
-    settings = QSettings()
+    settings = QSettings("dvar", "dvar")
     assert int(settings.value(progress_key(window.document, player.lesson))) == total
 
 
@@ -184,7 +184,7 @@ def test_progress_is_remembered_and_restart_forgets_it(open_window, qtbot):
     assert player.counter.text().startswith("step 5 of")
     player.restart()
     assert player.counter.text().startswith("step 1 of")
-    assert QSettings().value(progress_key(again.document, player.lesson)) in (0, "0")
+    assert QSettings("dvar", "dvar").value(progress_key(again.document, player.lesson)) in (0, "0")
 
 
 def test_every_control_of_the_dock_is_reached_with_tab(open_window, qtbot):
