@@ -39,7 +39,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication
 
 from dvar import core
-from dvar.core.worksheet import Blank, WorksheetError, blanks, instructions
+from dvar.core.worksheet import Blank, WorksheetError, blanks, check_hide, instructions
 from dvar.gui.canvas.export import (
     ExportError,
     _application,
@@ -129,9 +129,11 @@ class Worksheet:
     """A graph's worksheet, ready to draw: a scene of the graph made for it, with each
     blank's number in its place, and the blanks (see :func:`open_worksheet`)."""
 
-    def __init__(self, scene: GraphScene, sheet: list[Blank], name: str) -> None:
+    def __init__(
+        self, scene: GraphScene, sheet: list[Blank], name: str, hide: tuple[str, ...]
+    ) -> None:
         self.scene, self.blanks = scene, sheet
-        self.title = _heading(scene, name)
+        self.title = _heading(scene, name, hide)
         #: The diagram as the export draws it, in canvas units.
         with _ink(), clean_diagram(scene, True, False, name) as source:
             self.diagram = QRectF(source)
@@ -188,7 +190,7 @@ def open_worksheet(
             raise ExportError(f"{where or name}: {error}") from None
         document.set_overlay(sheet_overlay(sheet))
         scene.set_backward_view(any(blank.cell[0] == "partial" for blank in sheet))
-        yield Worksheet(scene, sheet, name)
+        yield Worksheet(scene, sheet, name, check_hide(graph, hide))
     finally:
         # The document listens to the caller's graph; let it go with this worksheet.
         with contextlib.suppress(ValueError):
@@ -487,7 +489,11 @@ def _shortened(working: str, metrics: QFontMetricsF, room: float) -> str:
     return working
 
 
-def _heading(scene: GraphScene, name: str) -> str:
+def _heading(scene: GraphScene, name: str, hide: tuple[str, ...]) -> str:
+    """The lesson's title on a sheet of its questions, else the graph's, else the file's name."""
+    lesson = scene.graph.lesson
+    if lesson is not None and "lesson" in hide:
+        return lesson.title
     title = scene.graph.extra.get("title")
     if isinstance(title, str) and title.strip():
         return title.strip()

@@ -12,6 +12,7 @@ import pytest
 from PIL import Image
 
 from dvar import core
+from dvar.core.resources import lessons
 from dvar.core.worksheet import blanks
 from dvar.gui.canvas.export import ExportError
 from dvar.gui.canvas.worksheet import open_worksheet, sheet_overlay, write_worksheet
@@ -119,6 +120,14 @@ def test_ink_only_in_either_theme(qapp, tmp_path, theme):
         assert most_colourful(image) < 40  # no red derivatives, no amber output
         corner = image.getpixel((2, 2))
         assert min(corner) > 240  # white paper, even in the dark theme
+
+
+def test_a_sheet_of_the_lessons_questions_bears_the_lessons_title(qapp):
+    graph = core.load(lessons()["paths-add-up"])
+    with open_worksheet(graph) as sheet:
+        assert sheet.title == graph.lesson.title
+    with open_worksheet(graph, ["derivatives"]) as sheet:
+        assert sheet.title == graph.extra["title"] != graph.lesson.title
 
 
 def test_the_graph_is_left_as_it_was(qapp, tmp_path):
