@@ -30,7 +30,7 @@ from __future__ import annotations
 import contextlib
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QPointF, QRect, QRectF, Qt, QTimer
+from PySide6.QtCore import QObject, QPoint, QPointF, QRect, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QKeyEvent, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QApplication, QDockWidget, QInputDialog, QMenu, QWidget
 
@@ -320,6 +320,12 @@ class KeyboardFocus(QObject):
         item = scene.nodes[key]
         spot = item.input_port(port[1]) if port[0] == "in" else item.output_port()
         at = self.view.viewport().mapToGlobal(self.view.mapFromScene(item.mapToScene(spot)))
+        # Beside the port, on the side its edges come from, so the node stays in sight.
+        size = menu.sizeHint()
+        if port[0] == "in":
+            at -= QPoint(size.width() + 2 * RING_GAP + RING_WIDTH, size.height() // 2)
+        else:
+            at += QPoint(2 * RING_GAP + RING_WIDTH, -(size.height() // 2))
         menu.popup(at)
         first = [
             action for action in menu.actions() if action.isEnabled() and not action.isSeparator()
