@@ -4,7 +4,10 @@ A ``QTreeView`` over a :class:`DerivativeModel`: the model formats only the rows
 the view draws, so the panel costs the same on a graph of ten nodes or ten thousand.
 Every row is one line of one height; the card above the rows
 (:class:`~dvar.gui.panels.card.DerivativeCard`) shows the chosen node's derivative
-in full.  The window docks ``panel.container``: the card, then the rows.
+in full.  The window docks ``panel.container``: the card, the filter bar
+(:class:`~dvar.gui.panels.derivative_filter.DerivativeFilter`: by name, by group,
+parameters only, largest |d| first), then the rows.  A node hidden inside a
+collapsed group names that group beside its symbol, and its row's menu expands it.
 """
 
 from __future__ import annotations
@@ -22,11 +25,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dvar.core import Evaluation
+from dvar.core import Evaluation, Event
+from dvar.core.groups import group_at, hidden_by, with_collapsed
+from dvar.core.node import STRUCTURAL
 from dvar.core.text import to_latex
+from dvar.gui.document.commands import SetGroups
 from dvar.gui.document.document import Document
 from dvar.gui.document.overlay import Overlay
 from dvar.gui.panels.card import DerivativeCard
+from dvar.gui.panels.derivative_filter import DerivativeFilter
 from dvar.gui.panels.derivative_model import KEY_ROLE, DerivativeModel
 
 __all__ = ["KEY_ROLE", "DerivativeModel", "DerivativePanel", "PanelRow"]
@@ -76,10 +83,14 @@ class DerivativePanel(QTreeView):
         self.copy_latex_action = QAction("Copy breakdown as LaTeX", self)
         self.copy_latex_action.triggered.connect(lambda: self.copy_breakdown(latex=True))
         self.card = DerivativeCard(document)
-        self.container = _CardAbove(self.card, self)
-        document.changed.connect(lambda events, evaluation: self.refresh(evaluation))
+        self.filter_bar = DerivativeFilter(document)
+        self.filter_bar.view_changed.connect(self.rows_model.set_view)
+        self._hidden: dict[int, tuple[int, ...]] = {}  # node -> collapsed group hiding it
+        self.container = _CardAbove(self.card, self.filter_bar, self)
+        document.changed.connect(self._on_changed)
         document.overlay_changed.connect(self._on_overlay)
         self.rows_model.set_overlay(document.overlay)
+        self._read_groups()
         self.refresh(document.evaluation)
 
     # ---------------------------------------------------------------- contents
@@ -91,6 +102,30 @@ class DerivativePanel(QTreeView):
     def rows(self) -> Mapping[int, PanelRow]:
         """The rows by node key, in backward order: what the panel shows for each node."""
         return _Rows(self)
+
+    def _on_changed(self, events: list[Event], evaluation: Evaluation) -> None:
+        if any(e.kind == "groups_changed" or e.kind in STRUCTURAL for e in events):
+            self._read_groups()
+        self.refresh(evaluation)
+
+    def _read_groups(self) -> None:
+        """Which nodes collapsed groups hide, for the hints beside their symbols."""
+        groups = self.document.graph.groups
+        self._hidden = hidden_by(groups) if groups else {}
+        titles = {path: group_at(groups, path).title for path in set(self._hidden.values())}
+        self.rows_model.set_hints({key: titles[path] for key, path in self._hidden.items()})
+
+    def expand_group_of(self, key: int) -> bool:
+        """Expand the collapsed group that hides this node (one level: the outermost);
+        False when no group hides it."""
+        path = self._hidden.get(key)
+        if path is None:
+            return False
+        graph = self.document.graph
+        title = group_at(graph.groups, path).title
+        return self.document.run(
+            SetGroups(graph, with_collapsed(graph.groups, path, False), f"Expand {title}")
+        )
 
     def refresh(self, evaluation: Evaluation) -> None:
         """Show this evaluation; rows are made anew only when the order changed."""
@@ -264,9 +299,19 @@ class DerivativePanel(QTreeView):
         self.document.message.emit("Copied the breakdown as " + ("LaTeX" if latex else "text"))
 
     def _menu(self, point) -> None:
-        if not self.indexAt(point).isValid():
+        index = self.indexAt(point)
+        if not index.isValid():
             return
         menu = QMenu(self)
+        key = self.rows_model.key_at(index)
+        path = self._hidden.get(key) if key is not None else None
+        if path is not None:
+            title = group_at(self.document.graph.groups, path).title
+            expand = menu.addAction(f"Expand {title}")
+            expand.triggered.connect(lambda: self.expand_group_of(key))
+            only = menu.addAction(f"List {title} only")
+            only.triggered.connect(lambda: self.filter_bar.set_scope(path))
+            menu.addSeparator()
         menu.addAction(self.copy_text_action)
         menu.addAction(self.copy_latex_action)
         menu.addSeparator()
@@ -282,12 +327,13 @@ VALUE_WIDTH = 150
 class _CardAbove(QWidget):
     """What the window docks: the card, then the rows, which take the room left."""
 
-    def __init__(self, card: DerivativeCard, rows: DerivativePanel) -> None:
+    def __init__(self, card: DerivativeCard, bar: DerivativeFilter, rows: DerivativePanel) -> None:
         super().__init__()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 0)
         layout.setSpacing(4)
         layout.addWidget(card)
+        layout.addWidget(bar)
         layout.addWidget(rows, 1)
         self.setFocusProxy(rows)
         for action in (card.copy_text_action, card.copy_latex_action):
