@@ -106,7 +106,8 @@ def hidden_cells(graph: Graph, evaluation: Evaluation, hide: Iterable[str] | Non
                 for slot, source in enumerate(graph.node(key).inputs):
                     if source is None or source in consts:
                         continue
-                    if math.isfinite(ev.partial(key, slot) or math.nan):
+                    partial = ev.partial(key, slot)  # 0 is a number to ask for too
+                    if partial is not None and math.isfinite(partial):
                         cells.add(("partial", key, slot))
     if "lesson" in chosen:
         cells.update(cell for cell in graph.lesson.asked_cells() if _exists(graph, cell))

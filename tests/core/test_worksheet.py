@@ -90,6 +90,12 @@ def test_kinds_add_up_and_repeats_count_once():
     assert len(both) == sum(len(p) for p in parts)
 
 
+def test_a_local_derivative_of_zero_is_asked_too():
+    graph = build([("x", "input", 0.0), ("w", "input", 3.0), ("m", "mul", ["x", "w"])], "m")
+    got = {b.asked: b.answer for b in sheet(graph, "locals")}
+    assert got == {"∂m/∂x": "3", "∂m/∂w": "0"}  # ∂(x·w)/∂w = x = 0
+
+
 def test_a_node_used_twice_by_one_op_names_each_slot():
     graph = build([("x", "input", 3), ("w", "mul", ["x", "x"])], "w")
     asked = [b.asked for b in sheet(graph, "locals")]
