@@ -271,8 +271,10 @@ MENUS: tuple[Menu, ...] = (
     Menu(
         "&View",
         (
-            Action("zoom_in", "Zoom &In", "view.zoom_by", (Std.ZoomIn, "Ctrl+="), args=(1.25,)),
-            Action("zoom_out", "Zoom &Out", "view.zoom_by", (Std.ZoomOut,), args=(0.8,)),
+            # Ctrl+= and Ctrl+- size node text (below); zoom keeps Ctrl++ and takes
+            # Ctrl+Shift+- (the same keys with Shift), the wheel and this menu.
+            Action("zoom_in", "Zoom &In", "view.zoom_by", (Std.ZoomIn, "Ctrl++"), args=(1.25,)),
+            Action("zoom_out", "Zoom &Out", "view.zoom_by", ("Ctrl+Shift+-",), args=(0.8,)),
             Action(
                 "fit",
                 "&Fit to View",
@@ -319,6 +321,30 @@ MENUS: tuple[Menu, ...] = (
                 checkable=True,
                 checked=True,
                 canvas=True,
+            ),
+            Action(
+                "text_larger",
+                "&Larger Node Text",
+                "change_text_size",
+                ("Ctrl+=",),
+                args=(1,),
+                tip="Node text one size larger, whatever the zoom (remembered)",
+            ),
+            Action(
+                "text_smaller",
+                "Smalle&r Node Text",
+                "change_text_size",
+                ("Ctrl+-",),
+                args=(-1,),
+                tip="Node text one size smaller, whatever the zoom (remembered)",
+            ),
+            Action(
+                "text_usual",
+                "&Usual Node Text Size",
+                "change_text_size",
+                ("Ctrl+Shift+0",),
+                args=(0,),
+                tip="Node text back to 100 %",
             ),
             SEPARATOR,
             Action(

@@ -35,7 +35,14 @@ from dvar.gui.canvas.notes import NoteItem
 from dvar.gui.canvas.quick_add import QuickAdd
 from dvar.gui.canvas.scene import GraphScene
 from dvar.gui.canvas.view import GraphView
-from dvar.gui.dialogs.preferences import NOTATIONS, Preferences, PreferencesDialog, apply_theme
+from dvar.gui.dialogs.preferences import (
+    NOTATIONS,
+    Preferences,
+    PreferencesDialog,
+    apply_text_size,
+    apply_theme,
+    stepped_text_size,
+)
 from dvar.gui.dialogs.shortcuts import ShortcutSheet
 from dvar.gui.document.autosave import Autosaver
 from dvar.gui.document.clipboard import copy_nodes, paste_records
@@ -65,6 +72,7 @@ class MainWindow(FileMenu, RecentFiles, RecoveryOffer, LessonMenu, QMainWindow):
         self.settings = QSettings("dvar", "dvar")
         self.preferences = Preferences(self.settings)
         apply_theme(self.preferences.get("theme"))
+        apply_text_size(self.preferences.get("text_size"))
         numbers.set_digits(self.preferences.get("digits"))
         self.preferences_dialog: PreferencesDialog | None = None
         self.document: Document = None  # type: ignore[assignment]
@@ -617,6 +625,16 @@ class MainWindow(FileMenu, RecentFiles, RecoveryOffer, LessonMenu, QMainWindow):
         self.panel.restyle()
         self._on_canvas_selection()  # the inspector shows numbers too
 
+    def change_text_size(self, step: int) -> None:
+        """Node text a size larger (1) or smaller (-1), or back to 100 % (0), in every
+        window; remembered."""
+        size = stepped_text_size(self.preferences.get("text_size"), step)
+        self.preferences.set("text_size", size)
+        apply_text_size(size)
+        if self.preferences_dialog is not None:
+            self.preferences_dialog.show_values()
+        self.show_message(f"Node text at {size} %")
+
     def show_preferences(self) -> None:
         if self.preferences_dialog is None:
             self.preferences_dialog = PreferencesDialog(self.preferences, self)
@@ -634,6 +652,8 @@ class MainWindow(FileMenu, RecentFiles, RecoveryOffer, LessonMenu, QMainWindow):
             self.set_notation(value)
         elif name == "digits":
             self.set_digits(value)
+        elif name == "text_size":
+            apply_text_size(value)
         else:  # grid, snap: their menu actions do the rest
             self.actions[name].setChecked(value)
 

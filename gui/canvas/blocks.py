@@ -97,10 +97,11 @@ def draw_block(painter: QPainter, item, box: QRectF, lod: float, look: Look) -> 
         painter.drawRect(box)
         return
     scene = item.scene()
+    title = f"⚠ {item.title}" if item.has_error else item.title
     if getattr(scene, "show_numbers", True):
-        texts = (item.title, _told(item.nudge_text or item.value_text), _told(item.grad_text))
+        texts = (title, _told(item.nudge_text or item.value_text), _told(item.grad_text))
     else:
-        texts = (item.title, _told(item.formula_text), "")
+        texts = (title, _told(item.formula_text), "")
     fonts = Fonts.get()
     kinds = KINDS
     size, lines = layout(
@@ -121,18 +122,25 @@ def draw_block(painter: QPainter, item, box: QRectF, lod: float, look: Look) -> 
             choices=((TITLE, VALUE),),  # both halves, or nothing
         )
     selected = item.isSelected() or item.highlighted
-    pen = QPen(look.red if item.highlighted else color, 2.0 if selected else 1.0)
+    # Besides its colour, an error is a dashed border (and a ⚠ by its name) and the
+    # output a thick one, as in the full look.
+    thick = selected or item.is_output
+    pen = QPen(look.red if item.highlighted else color, 2.0 if thick else 1.0)
+    if item.has_error:
+        pen.setStyle(Qt.PenStyle.DashLine)
     pen.setCosmetic(True)  # in screen pixels, at any zoom
     painter.setPen(pen)
-    painter.setBrush(look.tint(color))
+    fill = look.tint(color)
+    painter.setBrush(fill)
     painter.drawRect(box)
     if not lines:
         return
     pixels = math.ceil(size / lod)  # in scene units, rounded up: never below ``size``
     line_height = pixels * LEADING
     top = box.center().y() - line_height * len(lines) / 2
-    text = look.muted if item.has_error else look.text
-    pens = {TITLE: text, VALUE: text, GRAD: look.red if not item.has_error else look.muted}
+    text = look.ink_on(look.muted if item.has_error else look.text, fill)
+    red = look.ink_on(look.red, fill)
+    pens = {TITLE: text, VALUE: text, GRAD: red if not item.has_error else text}
     for line in lines:
         painter.setFont(fonts.sized(kinds[line], pixels))
         painter.setPen(pens[line])
@@ -154,5 +162,12 @@ def _broken(name: str) -> tuple[str, str]:
 
 def _told(line: str) -> str:
     """What a node's line says after its last " = ": the number (or the formula, or
-    old → new) without the name, which the block's first line shows already."""
-    return line.rpartition(" = ")[2]
+    old → new) without the name, which the block's first line shows already.  A
+    number's minus sign is the long one (−, U+2212): at a block's small sizes a hyphen
+    is a speck that is easy to miss."""
+    told = line.rpartition(" = ")[2]
+    return told.replace("-", MINUS) if "-" in told else told
+
+
+#: The minus sign blocks write: as wide as a plus, where a hyphen is a third of that.
+MINUS = "\u2212"

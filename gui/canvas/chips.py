@@ -22,7 +22,8 @@ from dvar.gui.canvas.look import TEXT_LOD, Fonts, Look
 from dvar.gui.canvas.nodes import PORT_RADIUS, NodeItem
 from dvar.gui.messages import plain_tip
 
-#: A chip's height; two chips on the two ports of one box do not touch.
+#: A chip's height for node text at its usual size (it grows with the text); two
+#: chips on the two ports of one box do not touch.
 CHIP_HEIGHT = 17.0
 #: The narrowest chip, and the room round its number.
 CHIP_MIN_WIDTH = 22.0
@@ -52,30 +53,35 @@ class ChipItem(NodeItem):
 
     # ---------------------------------------------------------------- geometry
     def box(self) -> QRectF:
-        return QRectF(0, 0, self.width, CHIP_HEIGHT)
+        return QRectF(0, 0, self.width, self.height)
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()
-        path.addRoundedRect(self.box(), CHIP_HEIGHT / 2, CHIP_HEIGHT / 2)
+        path.addRoundedRect(self.box(), self.height / 2, self.height / 2)
         return path
 
     def value_rect(self) -> QRectF:
         return self.box()
 
     def output_port(self) -> QPointF:
-        return QPointF(self.width, CHIP_HEIGHT / 2)
+        return QPointF(self.width, self.height / 2)
 
     def port_at(self, pos: QPointF) -> tuple[str, int] | None:
         return None  # a chip has no ports: pressing it picks it up
 
     def _fit(self, number: str) -> None:
-        """Size the chip for its number and put it back on its port."""
-        width = max(CHIP_MIN_WIDTH, Fonts.get().metrics.horizontalAdvance(number) + CHIP_PAD)
+        """Size the chip for its number (and the text's size) and put it back on its port."""
+        fonts = Fonts.get()
+        width = max(CHIP_MIN_WIDTH, fonts.metrics.horizontalAdvance(number) + CHIP_PAD)
         width += OVER_PORT
-        if width != self.width or self.rect().height() != CHIP_HEIGHT + 2:
-            self.width = width
-            self.setRect(QRectF(-1, -1, width + 2, CHIP_HEIGHT + 2))
+        height = CHIP_HEIGHT * fonts.box_scale
+        if width != self.width or height != self.height or self.rect().height() != height + 2:
+            self.width, self.height = width, height
+            self.setRect(QRectF(-1, -1, width + 2, height + 2))
         self.follow()
+
+    def fit_text_size(self) -> None:
+        self._fit(self._number)
 
     def dock(self, host: NodeItem, slot: int) -> None:
         """Sit on input ``slot`` of ``host`` from now on."""
@@ -96,7 +102,7 @@ class ChipItem(NodeItem):
         if host is None:
             return
         port = host.pos() + host.input_port(self.slot)
-        self.setPos(port.x() + OVER_PORT - self.width, port.y() - CHIP_HEIGHT / 2)
+        self.setPos(port.x() + OVER_PORT - self.width, port.y() - self.height / 2)
 
     def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value):
         if change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
@@ -152,7 +158,7 @@ class ChipItem(NodeItem):
         painter.setPen(QPen(border, 2.0 if (selected or self.highlighted) else 1.1))
         painter.setBrush(look.base)
         painter.drawRoundedRect(
-            rect.adjusted(0.5, 0.5, -0.5, -0.5), CHIP_HEIGHT / 2, CHIP_HEIGHT / 2
+            rect.adjusted(0.5, 0.5, -0.5, -0.5), self.height / 2, self.height / 2
         )
         painter.setFont(Fonts.get().body)
         painter.setPen(look.text)

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from dvar.gui.canvas.look import TEXT_LOD, Fonts, Look
-from dvar.gui.canvas.nodes import PORT_RADIUS, NodeItem
+from dvar.gui.canvas.nodes import PORT_RADIUS, NodeItem, metrics_of
 
 
 class EdgeItem(QGraphicsRectItem):
@@ -79,8 +79,7 @@ class EdgeItem(QGraphicsRectItem):
         self._mid = curve_middle(start, end)
         self._bounds = self._path.boundingRect().adjusted(-12, -12, 12, 12)
         if self.label:
-            mid = self._mid
-            self._bounds = self._bounds.united(QRectF(mid.x() - 40, mid.y() - 24, 80, 26))
+            self._bounds = self._bounds.united(label_box(self._mid, self.label, 2))
         self.setRect(self._bounds)
         self.redraw(old)
 
@@ -98,8 +97,7 @@ class EdgeItem(QGraphicsRectItem):
         if arrow.boundingRect().adjusted(-1, -1, 1, 1).intersects(rect):
             return True
         if self.label and self.backward:
-            mid = self._mid
-            return QRectF(mid.x() - 41, mid.y() - 23, 82, 20).intersects(rect)
+            return label_box(self._mid, self.label, 1).intersects(rect)
         return False
 
     def _strips(
@@ -127,8 +125,7 @@ class EdgeItem(QGraphicsRectItem):
                 QRectF(low_x - pad, low_y - pad, high_x - low_x + 2 * pad, high_y - low_y + 2 * pad)
             )
         if label:
-            mid = curve_middle(start, end)
-            strips.append(QRectF(mid.x() - 40, mid.y() - 24, 80, 26))
+            strips.append(label_box(curve_middle(start, end), label, 2))
         return strips
 
     def setVisible(self, visible: bool) -> None:  # a picked-up edge hides while dragged
@@ -199,16 +196,36 @@ class EdgeItem(QGraphicsRectItem):
         painter.setBrush(color)
         painter.drawPolygon(self._arrow_backward if self.backward else self._arrow_forward)
         if self.label and self.backward:
-            mid = self._mid
-            fonts = Fonts.get()
-            painter.setFont(fonts.grad)
-            box = QRectF(mid.x() - 40, mid.y() - 22, 80, 18)
+            painter.setFont(Fonts.get().grad)
             painter.setBrush(look.base)
-            text_width = fonts.metrics.horizontalAdvance(self.label) + 10
-            pill = QRectF(mid.x() - text_width / 2, box.top(), text_width, 18)
+            pill = label_box(self._mid, self.label)
             painter.drawRoundedRect(pill, 6, 6)
-            painter.setPen(color)
-            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, self.label)
+            painter.setPen(look.ink_on(color, look.base))  # AA, even in the selection's blue
+            painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, self.label)
+
+
+_label_widths: dict[str, float] = {}
+_label_fonts: list = [None]
+
+
+def label_box(mid: QPointF, label: str, margin: float = 0.0) -> QRectF:
+    """The pill an edge's label is drawn in, just above the curve's middle ``mid``: as
+    wide and as tall as the label's text (which grows with the node text size), with
+    ``margin`` more all round."""
+    fonts = Fonts.get()
+    if _label_fonts[0] is not fonts or len(_label_widths) > 20_000:  # other fonts, or old
+        _label_fonts[0] = fonts
+        _label_widths.clear()
+    width = _label_widths.get(label)
+    if width is None:
+        width = _label_widths[label] = metrics_of(fonts.grad).horizontalAdvance(label) + 10
+    height = metrics_of(fonts.grad).height() + 2
+    return QRectF(
+        mid.x() - width / 2 - margin,
+        mid.y() - 4 - height - margin,
+        width + 2 * margin,
+        height + 2 * margin,
+    )
 
 
 _REDRAW_ON = frozenset(

@@ -15,14 +15,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, 
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QStyleOptionGraphicsItem, QWidget
 
 from dvar.gui.canvas.blocks import draw_block
-from dvar.gui.canvas.look import (
-    ERROR,
-    RED_DARK_MODE,
-    TEXT_LOD,
-    VALID_PORT,
-    Fonts,
-    Look,
-)
+from dvar.gui.canvas.look import TEXT_LOD, Fonts, Look
 from dvar.gui.messages import plain_tip
 
 if TYPE_CHECKING:
@@ -43,6 +36,16 @@ BOX = QRectF(0, 0, WIDTH, HEIGHT)
 BOUNDS = QRectF(-PORT_RADIUS - 2, -2, WIDTH + 2 * PORT_RADIUS + 4, HEIGHT + 4)
 #: Room right of the text, before the box's edge and its output port.
 TEXT_RIGHT = 10.0
+#: What an error node says in its header besides its dashed border: a sign and words,
+#: so that no one needs to tell its grey from another.
+NO_VALUE, NO_DERIVATIVE = "⚠ no value", "⚠ no derivative"
+
+
+def box_sizes() -> tuple[float, float, float]:
+    """A box's header, line and whole height for the node text's size now: taller
+    than ``HEADER``, ``LINE`` and ``HEIGHT`` when the text is larger (Fonts.box_scale)."""
+    scale = Fonts.get().box_scale
+    return HEADER * scale, LINE * scale, HEIGHT * scale
 
 
 def width_for(head: str, grad: str) -> float:
@@ -107,8 +110,11 @@ class NodeItem(QGraphicsRectItem):
     and the base class answers without a call into Python.  ``paint`` draws it all.
     """
 
-    #: The box's height (a chip's is smaller).
+    #: The box's height (a chip's is smaller), its header's and a text line's, for
+    #: node text at its usual size; ``fit_text_size`` sets them for the size now.
     height = HEIGHT
+    header = HEADER
+    line = LINE
 
     def __init__(self, key: int, arity: int) -> None:
         super().__init__(BOUNDS)
@@ -149,33 +155,54 @@ class NodeItem(QGraphicsRectItem):
         self.setAcceptHoverEvents(True)
         self.setCacheMode(QGraphicsItem.CacheMode.NoCache)
         self.snap = True
+        sizes = box_sizes()
+        if sizes != (HEADER, LINE, HEIGHT):
+            self.header, self.line, self.height = sizes
+            self.setRect(self._bounds(self.width))
+
+    def fit_text_size(self) -> None:
+        """The node text's size changed: make the box as tall as its text needs (the
+        scene then fits its width, see ``GraphScene.fonts_changed``)."""
+        sizes = box_sizes()
+        if sizes != (self.header, self.line, self.height):
+            self.header, self.line, self.height = sizes
+            self.setRect(self._bounds(self.width))
+            for edge in self.edges:
+                edge.adjust()
+            for chip in self.chips:
+                chip.follow()
 
     # ---------------------------------------------------------------- geometry
     def box(self) -> QRectF:
         """The box, in item coordinates (without its ports)."""
-        return QRectF(0, 0, self.width, HEIGHT)
+        return QRectF(0, 0, self.width, self.height)
+
+    def _bounds(self, width: float) -> QRectF:
+        return QRectF(-PORT_RADIUS - 2, -2, width + 2 * PORT_RADIUS + 4, self.height + 4)
 
     def set_width(self, width: float) -> None:
         """Make the box this wide (its text needs it); edges follow the output port."""
         if width == self.width:
             return
         self.width = width
-        self.setRect(QRectF(-PORT_RADIUS - 2, -2, width + 2 * PORT_RADIUS + 4, HEIGHT + 4))
+        self.setRect(self._bounds(width))
         for edge in self.edges:
             edge.adjust()
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()
-        path.addRoundedRect(QRectF(-PORT_RADIUS, 0, self.width + 2 * PORT_RADIUS, HEIGHT), 8, 8)
+        path.addRoundedRect(
+            QRectF(-PORT_RADIUS, 0, self.width + 2 * PORT_RADIUS, self.height), 8, 8
+        )
         return path
 
     def input_port(self, slot: int) -> QPointF:
         """Where the edge into operand ``slot`` ends, in item coordinates."""
-        step = (HEIGHT - HEADER) / (self.arity + 1)
-        return QPointF(0.0, HEADER + step * (slot + 1))
+        step = (self.height - self.header) / (self.arity + 1)
+        return QPointF(0.0, self.header + step * (slot + 1))
 
     def output_port(self) -> QPointF:
-        return QPointF(self.width, HEADER + (HEIGHT - HEADER) / 2)
+        return QPointF(self.width, self.header + (self.height - self.header) / 2)
 
     def port_at(self, pos: QPointF) -> tuple[str, int] | None:
         """("in", slot) or ("out", 0) for a point (item coordinates) on a port, else None."""
@@ -190,7 +217,7 @@ class NodeItem(QGraphicsRectItem):
         return None
 
     def value_rect(self) -> QRectF:
-        return QRectF(TEXT_LEFT, HEADER + 2, self.width - TEXT_LEFT - 8, LINE)
+        return QRectF(TEXT_LEFT, self.header + 2, self.width - TEXT_LEFT - 8, self.line)
 
     def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value):
         if change == QGraphicsItem.GraphicsItemChange.ItemPositionChange and self.snap:
@@ -288,7 +315,7 @@ class NodeItem(QGraphicsRectItem):
         )
         if self.has_error:
             pen.setStyle(Qt.PenStyle.DashLine)
-            pen.setColor(ERROR if not self.isSelected() else border)
+            pen.setColor(look.error if not self.isSelected() else border)
         if self.highlighted:
             pen.setColor(look.red)
         painter.setPen(pen)
@@ -296,32 +323,38 @@ class NodeItem(QGraphicsRectItem):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.drawRoundedRect(rect, 8, 8)
 
-        header = QRectF(0, 0, width, HEADER)
-        fill = QColor(look.output if self.is_output else border)
-        fill.setAlpha(70 if self.is_output else 40)
+        header_height = self.header
+        header = QRectF(0, 0, width, header_height)
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(fill)
+        painter.setBrush(self.header_fill(look))
         path = QPainterPath()
         path.addRoundedRect(header.adjusted(1, 1, -1, 0), 7, 7)
-        path.addRect(QRectF(1, HEADER / 2, width - 2, HEADER / 2))
+        path.addRect(QRectF(1, header_height / 2, width - 2, header_height / 2))
         path.setFillRule(Qt.FillRule.WindingFill)  # the overlap is filled, not cut out
         painter.drawPath(path.simplified())
 
         fonts = Fonts.get()
         muted = look.muted
+        tag = ("output  " if self.is_output else "") + self.symbol
+        tag_font = fonts.small if len(self.symbol) > 2 else fonts.title
+        tag_room = metrics_of(tag_font).horizontalAdvance(tag) + 10
+        if self.has_error:  # said in words, not only by the grey and the dashes
+            tag_room = self._paint_error_mark(painter, look, header, tag_room)
         painter.setPen(muted if self.has_error else text)
         painter.setFont(fonts.title)
         painter.drawText(
-            header.adjusted(10, 0, -50, 0),
+            header.adjusted(10, 0, -tag_room - 4, 0),
             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-            fonts.metrics.elidedText(self.title, Qt.TextElideMode.ElideRight, width - 60),
+            metrics_of(fonts.title).elidedText(
+                self.title, Qt.TextElideMode.ElideRight, max(width - tag_room - 14, 12)
+            ),
         )
-        painter.setFont(fonts.small if len(self.symbol) > 2 else fonts.title)
+        painter.setFont(tag_font)
         painter.setPen(muted)
         painter.drawText(
             header.adjusted(0, 0, -10, 0),
             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
-            ("output  " if self.is_output else "") + self.symbol,
+            tag,
         )
 
         value_mark = self.marks[0] if self.marks else None  # practice: green when right
@@ -341,7 +374,7 @@ class NodeItem(QGraphicsRectItem):
         painter.setPen(mark_color(grad_mark, look) or (look.red if not self.has_error else muted))
         grad, font = _fitted(self.grad_text, room, fonts.grad, metrics_of(fonts.grad))
         painter.setFont(font)
-        grad_rect = QRectF(TEXT_LEFT, HEADER + LINE + 2, room, LINE)
+        grad_rect = QRectF(TEXT_LEFT, self.header + self.line + 2, room, self.line)
         painter.drawText(grad_rect, Qt.AlignmentFlag.AlignVCenter, grad)
         if self.marks:
             self._paint_cell(painter, look, self.marks[0], self.value_rect(), line, font_of_value)
@@ -414,6 +447,38 @@ class NodeItem(QGraphicsRectItem):
         self._full_line = line
         return _fitted(line, room, fonts.body, fonts.metrics)
 
+    def error_mark(self) -> str:
+        """What an error node's header says: it has no value, or a value but no
+        derivative (a later node failed)."""
+        return NO_VALUE if not self.state or self.state[2] is None else NO_DERIVATIVE
+
+    def _paint_error_mark(self, painter: QPainter, look: Look, header: QRectF, room: float):
+        """Write the error mark left of the op's symbol, if the header has room for
+        it beside a short name; returns the room the header's right end now takes."""
+        fonts = Fonts.get()
+        mark = self.error_mark()
+        metrics = metrics_of(fonts.small)
+        if metrics.horizontalAdvance(mark) + room + 56 > self.width:
+            mark = "⚠"  # a narrow box: the sign alone (the tooltip says why)
+        wide = metrics.horizontalAdvance(mark) + 8
+        painter.setFont(fonts.small)
+        painter.setPen(look.text)
+        painter.drawText(
+            header.adjusted(0, 0, -room - 6, 0),
+            Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
+            mark,
+        )
+        return room + wide + 6
+
+    def header_fill(self, look: Look) -> QColor:
+        """The header's colour: the output's amber, the selection's, or the border's,
+        faint over the base (opaque colours made once per palette)."""
+        if self.is_output and not self.isSelected():
+            return look.output_fill
+        if self.isSelected():
+            return look.selected_fill if not self.is_output else look.output_fill
+        return look.header_fill
+
     def border_color(self, look: Look) -> QColor:
         if self.isSelected():
             return look.highlight
@@ -421,7 +486,7 @@ class NodeItem(QGraphicsRectItem):
 
     def block_color(self, look: Look) -> QColor:
         """The node's colour when drawn too small to read: a plain block."""
-        return ERROR if self.has_error else self.border_color(look)
+        return look.error if self.has_error else self.border_color(look)
 
     def set_sum_badge(self, on: bool) -> None:
         if on != self.sum_badge:
@@ -430,13 +495,16 @@ class NodeItem(QGraphicsRectItem):
 
     def _paint_sum_badge(self, painter: QPainter, look: Look) -> None:
         """A red Σ by the output port: dnode sums one term per consumer."""
-        centre = QPointF(self.width - 18, HEADER + LINE * 1.5 + 2)
+        radius = 9 * self.line / LINE  # larger with larger text
+        centre = QPointF(self.width - 9 - radius, self.header + self.line * 1.5 + 2)
         painter.setPen(QPen(look.red, 1.2))
         painter.setBrush(look.base)
-        painter.drawEllipse(centre, 9, 9)
+        painter.drawEllipse(centre, radius, radius)
         painter.setFont(Fonts.get().title)
         painter.drawText(
-            QRectF(centre.x() - 9, centre.y() - 9, 18, 18), Qt.AlignmentFlag.AlignCenter, "Σ"
+            QRectF(centre.x() - radius, centre.y() - radius, 2 * radius, 2 * radius),
+            Qt.AlignmentFlag.AlignCenter,
+            "Σ",
         )
 
     def _paint_ports(self, painter: QPainter, look: Look) -> None:
@@ -445,7 +513,7 @@ class NodeItem(QGraphicsRectItem):
         for slot in range(self.arity):
             valid = slot in self.valid_ports
             hovered = self.hover_port == ("in", slot)
-            painter.setBrush(VALID_PORT if valid else look.base)
+            painter.setBrush(look.valid_port if valid else look.base)
             radius = PORT_RADIUS + (2 if hovered or valid else 0)
             painter.drawEllipse(self.input_port(slot), radius, radius)
         hovered = self.hover_port == ("out", 0)
@@ -479,9 +547,9 @@ def mark_color(mark, look: Look) -> QColor | None:
     if mark is None:
         return None
     if mark.state == "right":
-        return RIGHT_DARK_MODE if look.red == RED_DARK_MODE else RIGHT
+        return RIGHT_DARK_MODE if look.dark else RIGHT
     if mark.state == "wrong":
-        return ERROR_MARK_DARK_MODE if look.red == RED_DARK_MODE else ERROR_MARK
+        return ERROR_MARK_DARK_MODE if look.dark else ERROR_MARK
     if mark.state == "revealed":
         return look.muted
     return None

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from dvar.core import GraphError
 from dvar.core.notes import MIN_SIZE, Note
-from dvar.gui.canvas.look import Fonts, Look
+from dvar.gui.canvas.look import AA_TEXT, Fonts, Look, contrast
 from dvar.gui.document.commands import AddNote, RemoveNotes, SetNote
 
 if TYPE_CHECKING:
@@ -56,8 +56,9 @@ COLORS = {
 
 
 def ink_on(paper: QColor) -> QColor:
-    """Black or white, whichever reads better on ``paper``."""
-    return QColor("#111111") if paper.lightnessF() > 0.55 else QColor("#f5f5f5")
+    """Black or white, whichever reads better on ``paper`` (the higher WCAG contrast)."""
+    dark, light = QColor("#111111"), QColor("#f5f5f5")
+    return dark if contrast(dark, paper) >= contrast(light, paper) else light
 
 
 class NoteItem(QGraphicsItem):
@@ -298,5 +299,5 @@ def _first_line(text: str) -> str:
 
 
 def _reads_on(color: QColor, background: QColor) -> bool:
-    """Whether text in ``color`` stands out enough from ``background``."""
-    return abs(color.lightnessF() - background.lightnessF()) > 0.25
+    """Whether text in ``color`` reads on ``background`` (WCAG AA)."""
+    return contrast(color, background) >= AA_TEXT

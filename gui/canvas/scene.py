@@ -570,6 +570,16 @@ class GraphScene(QGraphicsScene):
         for item in self.nodes.values():
             item.update()
 
+    def fonts_changed(self) -> None:
+        """Node text has another size (a preference, or the system's font): boxes
+        grow or shrink to it, their edges follow, and all is drawn again."""
+        for item in self.nodes.values():
+            item.fit_text_size()
+        self._fit_all_widths()
+        self.widen_for_texts()
+        self.update()
+        self.overview_changed.emit()
+
     def set_text_readable(
         self, readable: bool, cached: bool | None = None, names: bool | None = None
     ) -> None:

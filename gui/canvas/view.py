@@ -102,6 +102,9 @@ class GraphView(QGraphicsView):
         if event.type() == QEvent.Type.PaletteChange:  # a theme, or the system's scheme
             self.graph_scene().restyle()
             self.resetCachedContent()
+        elif event.type() == QEvent.Type.FontChange:  # the system's font size
+            Fonts.reset()
+            self.graph_scene().fonts_changed()
 
     def show_scene(self, scene: GraphScene) -> None:
         """Show another document's scene in this same view (the window layout stays)."""

@@ -35,7 +35,8 @@ MENU_BAR = {
         "Add No&te", "Add Fra&me",
     ],
     "&View": [
-        "Zoom &In", "Zoom &Out", "&Fit to View", "---",
+        "Zoom &In", "Zoom &Out", "&Fit to View",
+        "&Larger Node Text", "Smalle&r Node Text", "&Usual Node Text Size", "---",
         "&Backward View", "Show &Grid", "&Snap to Grid", "&Constants as Nodes",
         "&Derivatives of Constants", "&Minimap", "---",
         "&Present", "Derivative &Notation ▸", "&Panels ▸", "Next Pan&e", "Pre&vious Pane",
