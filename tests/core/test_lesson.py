@@ -262,3 +262,19 @@ def test_a_refused_batch_gives_the_lesson_back():
 def test_a_copy_keeps_the_lesson():
     graph = load(record(STEP))
     assert graph.copy().lesson == graph.lesson
+
+
+def test_the_json_schema_describes_the_same_lesson():
+    from dvar.core import lesson as lessons
+    from dvar.core.resources import resources
+
+    schema = json.loads((resources.files("dvar.resources") / "dvar.schema.json").read_text())
+    defs = schema["$defs"]
+    assert "lesson" in schema["properties"]
+    assert set(defs["step"]["properties"]) == {"text", "spotlight", "hide", "ask", "action"}
+    assert set(defs["step"]["properties"]["hide"]["properties"]) == {"grads", "values", "locals"}
+    assert defs["lesson"]["properties"]["steps"]["maxItems"] == lessons.MAX_STEPS
+    assert defs["lesson"]["properties"]["title"]["maxLength"] == lessons.MAX_TITLE
+    assert defs["step"]["properties"]["text"]["maxLength"] == lessons.MAX_TEXT
+    views = defs["step"]["properties"]["action"]["oneOf"][2]["properties"]["view"]["enum"]
+    assert tuple(views) == lessons.VIEWS
