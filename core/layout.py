@@ -50,9 +50,40 @@ def layered_layout(graph: Graph, keys: Iterable[NodeRef] | None = None) -> dict[
         return {}
     preds, succs, is_input = _adjacency(graph, members)
     layer = _layers(preds, succs, is_input)
-    order = _order_layers(graph, members, preds, succs, layer)
+    output = graph.output_key
+    first = next((v for v, key in enumerate(members) if key == output), None)
+    order = _order_layers(first, preds, succs, layer)
     ys = _place_rows(order, preds, succs)
     return {members[v]: (layer[v] * LAYER_SPACING, ys[v]) for row in order for v in row}
+
+
+def unit_layout(
+    preds: list[list[int]], sizes: list[tuple[float, float]], output: int | None = None
+) -> list[Position]:
+    """Layered positions (top-left corners, from (0, 0)) for boxes of any ``sizes``
+    (width, height), given each one's operands as ``preds`` (indices of earlier
+    boxes): the canvas lays out what it shows this way, a collapsed group as one box.
+    ``output`` (an index) is placed first among the boxes nothing consumes.  Layers are
+    as wide as their widest box; rows as far apart as the tallest box needs."""
+    n = len(preds)
+    if not n:
+        return []
+    succs: list[list[int]] = [[] for _ in range(n)]
+    for v, operands in enumerate(preds):
+        for p in operands:
+            succs[p].append(v)
+    # A box without operands is an input: it stays in the first layer.
+    layer = _layers(preds, succs, [not operands for operands in preds])
+    order = _order_layers(output, preds, succs, layer)
+    tallest = max(height for _, height in sizes)
+    gap = max(ROW_SPACING, _snap(tallest + ROW_SPACING - NODE_HEIGHT))
+    ys = _place_rows(order, preds, succs, gap)
+    lefts, x = [], 0.0
+    for row in order:
+        lefts.append(x)
+        widest = max((sizes[v][0] for v in row), default=NODE_WIDTH)
+        x += _snap(widest + LAYER_SPACING - NODE_WIDTH)
+    return [(lefts[layer[v]], ys[v]) for v in range(n)]
 
 
 def arrange(graph: Graph, keys: Iterable[NodeRef] | None = None) -> dict[int, Position]:
@@ -147,8 +178,7 @@ def _layers(preds: list[list[int]], succs: list[list[int]], is_input: list[bool]
 
 
 def _order_layers(
-    graph: Graph,
-    members: list[int],
+    first: int | None,
     preds: list[list[int]],
     succs: list[list[int]],
     layer: list[int],
@@ -160,7 +190,7 @@ def _order_layers(
     dummies once their total would exceed a few times the graph's size.  Those
     still pull on the order through their far end's relative position.
     """
-    n = len(members)
+    n = len(preds)
     spans = sorted(layer[v] - layer[p] for v in range(n) for p in preds[v])
     budget = 2 * (n + len(spans)) + 100
     longest, used = 1, 0
@@ -199,10 +229,10 @@ def _order_layers(
             down[previous].append(v)
             up[v][k] = previous
 
-    # Initial order: depth first from the sinks (the output first), operands in slot order.
-    output = graph.output_key
+    # Initial order: depth first from the sinks (``first``, the output, first), operands
+    # in slot order.
     sinks = [v for v in range(n) if not succs[v]]
-    sinks.sort(key=lambda v: members[v] != output)
+    sinks.sort(key=lambda v: v != first)
     seen = [False] * n
     seq = [0.0] * len(vlayer)
     count = 0
@@ -289,7 +319,10 @@ def _crossings(layers: list[list[int]], down: list[list[int]], vlayer: list[int]
 
 
 def _place_rows(
-    order: list[list[int]], preds: list[list[int]], succs: list[list[int]]
+    order: list[list[int]],
+    preds: list[list[int]],
+    succs: list[list[int]],
+    gap: float = ROW_SPACING,
 ) -> list[float]:
     """Vertical positions: each node as close as it can get to the mean of its neighbours,
     layers keeping their order and at least :data:`ROW_SPACING` apart, snapped to the grid.
@@ -301,7 +334,7 @@ def _place_rows(
     y = [0.0] * n
     for row in order:
         for i, v in enumerate(row):
-            y[v] = i * ROW_SPACING
+            y[v] = i * gap
 
     def settle(rows: Iterable[list[int]], first: list[list[int]], then: list[list[int]]) -> None:
         for row in rows:
@@ -317,7 +350,7 @@ def _place_rows(
             if len(row) == 1:
                 y[row[0]] = wanted[0]
             else:
-                for v, value in zip(row, _spaced(wanted, ROW_SPACING), strict=True):
+                for v, value in zip(row, _spaced(wanted, gap), strict=True):
                     y[v] = value
 
     for _ in range(_PLACE_ROUNDS):
@@ -330,8 +363,8 @@ def _place_rows(
         previous = None
         for v in row:
             value = _snap(y[v] - top)
-            if previous is not None and value < previous + ROW_SPACING:
-                value = previous + ROW_SPACING
+            if previous is not None and value < previous + gap:
+                value = previous + gap
             y[v] = previous = value
     return y
 

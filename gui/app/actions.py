@@ -96,6 +96,16 @@ def _can_redo(window) -> bool:
     return window.undo_group.canRedo()
 
 
+def _groups_allow(what: str) -> Callable[[Any], bool]:
+    """Enabled while the canvas's group actions allow ``what`` (``can_group``...)."""
+
+    def enabled(window) -> bool:
+        scene = getattr(window, "scene", None)
+        return scene is not None and getattr(scene.groups, what)()
+
+    return enabled
+
+
 MENUS: tuple[Menu, ...] = (
     Menu(
         "&File",
@@ -201,6 +211,39 @@ MENUS: tuple[Menu, ...] = (
             Action("edit_value", "Edit &Value", "edit_value", ("Return",), canvas=True),
             Action("rename", "Re&name…", "rename", ("F2",)),
             Action("set_output", "Set as &Output", "set_output", ("Ctrl+J",)),
+            SEPARATOR,
+            Action(
+                "group",
+                "&Group",
+                "scene.groups.group",
+                ("Ctrl+G",),
+                tip="Collapse the selected nodes into one box (its inputs, outputs and a count)",
+                enabled=_groups_allow("can_group"),
+            ),
+            Action(
+                "ungroup",
+                "U&ngroup",
+                "scene.groups.ungroup",
+                ("Ctrl+Alt+G",),
+                tip="Dissolve the selected group: its nodes move up one level",
+                enabled=_groups_allow("can_ungroup"),
+            ),
+            Action(
+                "expand_group",
+                "E&xpand Group",
+                "scene.groups.expand",
+                ("Ctrl+Shift+G",),
+                tip="Open the selected group's box in place (or double-click its title)",
+                enabled=_groups_allow("can_expand"),
+            ),
+            Action(
+                "collapse_group",
+                "Co&llapse Group",
+                "scene.groups.collapse",
+                ("Ctrl+Alt+C",),
+                tip="Close the group of the selected nodes into its box again",
+                enabled=_groups_allow("can_collapse"),
+            ),
             SEPARATOR,
             Action(
                 "next_port",

@@ -416,6 +416,8 @@ class MainWindow(FileMenu, RecentFiles, RecoveryOffer, LessonMenu, QMainWindow):
         self.view.edit_value(key)
 
     def rename(self) -> None:
+        if self.scene.groups.rename(self):  # a group's box: its title
+            return
         key = self._single_selected()
         if key is not None:
             self.docks["inspector"].show()

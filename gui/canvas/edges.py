@@ -32,10 +32,16 @@ class EdgeItem(QGraphicsRectItem):
     A rect item for the same reason as NodeItem: its rect is its bounds.
     """
 
-    def __init__(self, source: NodeItem, consumer: NodeItem, slot: int) -> None:
+    def __init__(
+        self, source: NodeItem, consumer: NodeItem, slot: int, out: int | None = None
+    ) -> None:
         super().__init__()
         self.setPen(Qt.PenStyle.NoPen)
         self.source, self.consumer, self.slot = source, consumer, slot
+        #: The row of a group's box the edge leaves from (see groups.py); None for a node.
+        self.out = out
+        #: For an edge that ends at a group's box, its key in ``scene.group_edges``.
+        self.link: tuple | None = None
         self.backward = False
         self.highlighted = False
         self.label = ""
@@ -59,8 +65,11 @@ class EdgeItem(QGraphicsRectItem):
         self.adjust()
 
     def ends(self) -> tuple[QPointF, QPointF]:
+        source = self.source
         return (
-            self.source.mapToScene(self.source.output_port()),
+            source.mapToScene(
+                source.output_port() if self.out is None else source.output_port(self.out)
+            ),
             self.consumer.mapToScene(self.consumer.input_port(self.slot)),
         )
 

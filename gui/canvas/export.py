@@ -338,8 +338,8 @@ def clean_diagram(
     """Make the scene draw the bare diagram, and yield the scene rectangle to draw
     (the diagram plus its margin).  With ``marks``, the teaching overlay's marks stay
     (the step's current node and its chain-rule edges).  Everything is put back on exit."""
-    nodes = list(scene.nodes.values())
-    edges = list(scene.edges.values())
+    nodes = [*scene.nodes.values(), *scene.group_items.values()]  # a group's box too
+    edges = [*scene.edges.values(), *scene.group_edges.values()]
     chosen = {item for item in nodes if item.isSelected()}
     # a constant drawn on a chosen node's port goes with it: its formula shows the number
     chosen |= {chip for chip in scene.chips.values() if chip.host in chosen}

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import QApplication, QGraphicsItem, QGraphicsPathItem, QG
 
 from dvar.gui.canvas.chips import CHIP_Z, ChipItem
 from dvar.gui.canvas.edges import curve
+from dvar.gui.canvas.groups import GroupItem
 from dvar.gui.canvas.look import derivative_color
 from dvar.gui.canvas.nodes import GRID, NodeItem
 from dvar.gui.document.commands import AddNodes, DetachConstant, Disconnect, MoveNodes
@@ -208,14 +209,18 @@ class Move(Interaction):
         super().__init__(view)
         #: Where each selected node was at the press.
         self.pressed: dict[int, QPointF] = {}
+        #: Where each selected group's box was at the press.
+        self.boxes: dict[GroupItem, QPointF] = {}
 
     def press(self, event: QMouseEvent) -> None:
         QGraphicsView.mousePressEvent(self.view, event)
+        chosen = self.scene.selectedItems()
         self.pressed = {
             item.key: item.pos()
-            for item in self.scene.selectedItems()
+            for item in chosen
             if isinstance(item, NodeItem) and not isinstance(item, ChipItem)  # chips follow
         }
+        self.boxes = {item: item.pos() for item in chosen if isinstance(item, GroupItem)}
 
     def move(self, event: QMouseEvent) -> None:
         QGraphicsView.mouseMoveEvent(self.view, event)
@@ -232,6 +237,17 @@ class Move(Interaction):
             if item is not None and item.pos() != pressed and key in graph:
                 node = graph.node(key)  # undo restores what the file had, even "no place"
                 moves[key] = ((node.x, node.y), (item.x(), item.y()))
+        for box, pressed in self.boxes.items():
+            # A box's nodes move with it, hidden as they are; nodes without a place
+            # yet keep none, and the box remembers where it was put.
+            shift = box.pos() - pressed
+            if shift.isNull() or box.scene() is not scene:
+                continue
+            scene.remember_box_spot(box)
+            for key in box.group.all_keys():
+                node = graph.node(key)
+                if node.x is not None and node.y is not None and key not in moves:
+                    moves[key] = ((node.x, node.y), (node.x + shift.x(), node.y + shift.y()))
         if moves:
             scene.document.run(MoveNodes(graph, moves))
 
@@ -246,6 +262,10 @@ class Move(Interaction):
                 snap, item.snap = item.snap, False  # back exactly, even off the grid
                 item.setPos(pressed)
                 item.snap = snap
+        for box, pressed in self.boxes.items():
+            box.snap = False
+            box.setPos(pressed)
+            box.snap = True
         self.end()
 
 

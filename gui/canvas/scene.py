@@ -24,6 +24,14 @@ from dvar.core.text import formula, inline_constants
 from dvar.gui import numbers
 from dvar.gui.canvas.chips import ChipItem
 from dvar.gui.canvas.edges import EdgeItem
+from dvar.gui.canvas.groups import (
+    GroupActions,
+    GroupItem,
+    Units,
+    box_spot,
+    place_units,
+    shown_units,
+)
 from dvar.gui.canvas.look import TEXT_LOD, Look
 from dvar.gui.canvas.nodes import NodeItem, width_for
 from dvar.gui.canvas.notes import FRAME_Z, NOTE_Z, NoteItem
@@ -41,6 +49,24 @@ SETTLE_MS = 300
 
 #: Half the canvas size in scene units.
 CANVAS = 200_000.0
+
+#: Nodes and boxes without positions are laid out in layers up to this many at once;
+#: more (a flat graph of thousands of unplaced nodes) go on a plain grid.
+LAYOUT_LIMIT = 3000
+
+#: Events after which the groups' boxes, and what they hide, are worked out again.
+_UNIT_EVENTS = frozenset(
+    {
+        "node_added",
+        "node_removed",
+        "connected",
+        "disconnected",
+        "groups_changed",
+        "output_changed",
+        "box_changed",
+        "reset",
+    }
+)
 
 #: Events after which a constant may start or stop being drawn as a chip.
 _CHIP_EVENTS = frozenset(
@@ -79,6 +105,15 @@ class GraphScene(QGraphicsScene):
         #: The canvas notes and frames, by their keys in ``graph.notes``.
         self.note_items: dict[int, NoteItem] = {}
         self.edges: dict[tuple[int, int], EdgeItem] = {}
+        #: What is shown of the groups (see groups.py): collapsed boxes and what they hide.
+        self.units = Units()
+        #: A box per outermost collapsed group, by path, and the edges that end at boxes.
+        self.group_items: dict[tuple[int, ...], GroupItem] = {}
+        self.group_edges: dict[tuple, EdgeItem] = {}
+        #: Where the boxes of groups whose nodes have no positions are (by their nodes).
+        self._box_spots: dict[frozenset[int], QPointF] = {}
+        #: Group, Ungroup, Expand, Collapse on the selection (the window's actions).
+        self.groups = GroupActions(self)
         self.backward_view = False
         self.notation = "d"
         self.snap = True
@@ -149,15 +184,23 @@ class GraphScene(QGraphicsScene):
         self.refresh(self.document.evaluation)
 
     def _build_items(self) -> None:
+        """Items for what is shown: nodes outside collapsed groups, and a box per group."""
+        self.units = shown_units(self.graph)
+        hidden = self.units.hidden
         chips = self._wanted_chips()
         for index, node in enumerate(self.graph.topological_keys()):
-            self._add_node_item(node, index, chip=node in chips)
+            if node not in hidden:
+                self._add_node_item(node, index, chip=node in chips)
         for node in self.graph:
+            if node.key in hidden:
+                continue
             for slot, source in enumerate(node.inputs):
-                if source is not None and source not in chips:
+                if source is not None and source not in chips and source not in hidden:
                     self._add_edge_item(source, node.key, slot)
+        self._show_boxes()
         self._dock_chips(chips)
         self._fit_all_widths()
+        self._lay_out_unplaced(list(self.nodes), list(self.group_items), {})
 
     def _add_node_item(self, key: int, index: int = 0, chip: bool = False) -> NodeItem:
         node = self.graph.node(key)
@@ -196,6 +239,17 @@ class GraphScene(QGraphicsScene):
         edge = self.edges.pop((consumer, slot), None)
         if edge is None:
             return
+        self._unlink(edge)
+
+    def _drop_edge(self, edge: EdgeItem) -> None:
+        """Remove an edge item, between nodes or ending at a group's box."""
+        if edge.link is not None:
+            self.group_edges.pop(edge.link, None)
+            self._unlink(edge)
+        else:
+            self._remove_edge_item(edge.consumer.key, edge.slot)
+
+    def _unlink(self, edge: EdgeItem) -> None:
         for end in (edge.source, edge.consumer):
             if edge in end.edges:
                 end.edges.remove(edge)
@@ -254,6 +308,9 @@ class GraphScene(QGraphicsScene):
         self._failed = failed
 
     def _apply(self, events: list[Event], evaluation: Evaluation) -> None:
+        if self.units.boxes or any(event.kind == "groups_changed" for event in events):
+            self._apply_grouped(events, evaluation)
+            return
         graph = self.graph
         structural = False
         for event in events:
@@ -264,11 +321,7 @@ class GraphScene(QGraphicsScene):
             elif kind == "node_removed" and key in self.nodes:
                 if key == self.focused_key:
                     self.set_focused(None)
-                item = self.nodes.pop(key)
-                for edge in list(item.edges):
-                    self._remove_edge_item(edge.consumer.key, edge.slot)
-                self._forget_chip(key)
-                self.removeItem(item)
+                self._remove_node_item(key)
                 structural = True
             elif kind in ("connected", "disconnected"):
                 self._remove_edge_item(key, event.slot)
@@ -293,6 +346,218 @@ class GraphScene(QGraphicsScene):
             self._fit_widths(refit)
             self.refresh(evaluation)
 
+    def _remove_node_item(self, key: int) -> None:
+        if key == self.focused_key:
+            self.set_focused(None)
+        item = self.nodes.pop(key)
+        for edge in list(item.edges):
+            self._drop_edge(edge)
+        self._forget_chip(key)
+        self.removeItem(item)
+
+    # ----------------------------------------------------------------- groups
+    # A collapsed group is one box (groups.py) and its nodes have no items: items come
+    # and go as groups are collapsed and expanded, so a big grouped graph stays small
+    # on the canvas.  While any group is collapsed, a structural change works out what
+    # is shown again (two passes over the graph) and changes only the items that differ.
+    def _apply_grouped(self, events: list[Event], evaluation: Evaluation) -> None:
+        graph = self.graph
+        if any(event.kind in _UNIT_EVENTS for event in events):
+            self._sync_units()
+        hidden = self.units.hidden
+        moved_boxes = set()
+        for event in events:
+            key = event.key
+            if event.kind != "moved" or key is None:
+                continue
+            if key in self.nodes and key not in self.chips and key in graph:
+                node = graph.node(key)
+                item = self.nodes[key]
+                if node.x is None:
+                    item.setPos(self._auto_positions.get(key, item.pos()))
+                elif (item.x(), item.y()) != (node.x, node.y):
+                    item.setPos(node.x, node.y)
+            elif key in hidden:
+                moved_boxes.add(hidden[key])
+        for path in moved_boxes:
+            box = self.group_items.get(path)
+            spot = box_spot(graph, box.group) if box is not None else None
+            if spot is not None and spot != box.pos():
+                box.setPos(spot)
+        if any(event.kind != "moved" for event in events):
+            refit = self._touched_formulas(events)
+            self._fit_widths(refit)
+            self.refresh(evaluation)
+
+    def _sync_units(self) -> None:
+        """Make the items show what is shown now: nodes hidden by a collapsed group lose
+        their items, nodes shown again get theirs (laid out where their box was, if they
+        have no positions), and every box is made again."""
+        graph = self.graph
+        old = self.units
+        spots = {box.group.all_keys(): box.pos() for box in self.group_items.values()}
+        chosen = {box.group.all_keys() for box in self.selected_boxes()}
+        units = self.units = shown_units(graph)
+        hidden = units.hidden
+        # A group just collapsed: its box goes where its nodes were.
+        for box in units.boxes.values():
+            keys = box.group.all_keys()
+            if keys not in self._box_spots and keys not in spots:
+                shown = [self.nodes[k].pos() for k in keys if k in self.nodes]
+                if shown and box_spot(graph, box.group) is None:
+                    self._box_spots[keys] = QPointF(
+                        min(p.x() for p in shown), min(p.y() for p in shown)
+                    )
+        self._box_spots.update(spots)
+        chips = self._wanted_chips()
+        for edge in list(self.group_edges.values()):
+            self._drop_edge(edge)
+        for box in self.group_items.values():
+            self.removeItem(box)
+        self.group_items = {}
+        gone = [
+            k
+            for k in self.nodes
+            if k not in graph or k in hidden or (k in chips) != (k in self.chips)
+        ]
+        for key in gone:
+            self._remove_node_item(key)
+        fresh = []
+        for index, key in enumerate(graph.topological_keys()):
+            if key not in hidden and key not in self.nodes:
+                self._add_node_item(key, index, chip=key in chips)
+                fresh.append(key)
+        wanted: dict[tuple[int, int], int] = {}
+        nodes = self.nodes
+        for key in nodes:
+            for slot, source in enumerate(graph.node(key).inputs):
+                if source is not None and source in nodes and source not in chips:
+                    wanted[(key, slot)] = source
+        for edge_key, edge in list(self.edges.items()):
+            if wanted.get(edge_key) != edge.source.key:
+                self._remove_edge_item(*edge_key)
+        for (key, slot), source in wanted.items():
+            if (key, slot) not in self.edges:
+                self._add_edge_item(source, key, slot)
+        made = self._show_boxes()
+        for box in self.group_items.values():
+            if box.group.all_keys() in chosen:
+                box.setSelected(True)
+        self._dock_chips(chips)
+        self._fit_widths(fresh)
+        # Nodes and boxes shown for the first time, without positions: laid out where
+        # the box that hid them was.
+        was_in = {unit: old.hidden.get(unit) for unit in fresh}
+        for path in made:
+            some = next(iter(units.boxes[path].group.all_keys()))
+            was_in[path] = old.hidden.get(some)
+        self._lay_out_unplaced(fresh, made, was_in, old)
+        self.overview_changed.emit()
+
+    def _show_boxes(self) -> list[tuple[int, ...]]:
+        """A box for each outermost collapsed group, and the edges that end at boxes.
+        Returns the paths of the boxes that have no place yet."""
+        graph, evaluation = self.graph, self.document.evaluation
+        unplaced = []
+        for path, box in self.units.boxes.items():
+            item = GroupItem(path, box)
+            item.setCacheMode(self._node_cache)
+            spot = box_spot(graph, box.group) or self._box_spots.get(box.group.all_keys())
+            if spot is None:
+                unplaced.append(path)
+            else:
+                item.setPos(spot)
+            item.show_numbers(graph, evaluation, self.notation)
+            self.addItem(item)
+            self.group_items[path] = item
+        nodes, boxes = self.nodes, self.group_items
+        for link in self.units.links:
+            source_unit, out, consumer_unit, slot = link
+            grouped_source = isinstance(source_unit, tuple)
+            source = boxes.get(source_unit) if grouped_source else nodes.get(source_unit)
+            consumer = (
+                boxes.get(consumer_unit)
+                if isinstance(consumer_unit, tuple)
+                else nodes.get(consumer_unit)
+            )
+            if source is None or consumer is None:
+                continue
+            edge = EdgeItem(source, consumer, slot, out if grouped_source else None)  # type: ignore[arg-type]
+            edge.link = link
+            edge.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, False)
+            source.edges.append(edge)
+            consumer.edges.append(edge)
+            self.addItem(edge)
+            self.group_edges[link] = edge
+        return unplaced
+
+    def _lay_out_unplaced(
+        self, keys: list[int], paths: list[tuple[int, ...]], was_in: dict, old: Units | None = None
+    ) -> None:
+        """Place the nodes among ``keys`` that have no position, and the boxes at
+        ``paths``, in layers: those that were inside the same box where that box was
+        (``was_in``: unit → the path of the box in ``old``), the rest below the graph."""
+        graph = self.graph
+        units: list = [k for k in keys if k not in self.chips and graph.node(k).x is None]
+        units += paths
+        if not units:
+            return
+        if len(units) > LAYOUT_LIMIT:
+            return  # each keeps its spot on the plain grid (_free_spot)
+        rank = {key: index for index, key in enumerate(graph.topological_keys())}
+
+        def order(unit) -> int:
+            if isinstance(unit, tuple):
+                box = self.units.boxes[unit]
+                if box.outputs:
+                    return rank[box.outputs[0]]
+                return max(rank[k] for k in box.group.all_keys())
+            return rank[unit]
+
+        by_box: dict = {}
+        for unit in units:
+            by_box.setdefault(was_in.get(unit), []).append(unit)
+        links = [(source, consumer) for source, _, consumer, _ in self.units.links]
+        for key in keys:
+            for source in graph.node(key).inputs:
+                if source is not None and source in self.nodes:
+                    links.append((source, key))
+        for home, members in by_box.items():
+            members.sort(key=order)
+            sizes = {}
+            for unit in members:
+                item = self.group_items[unit] if isinstance(unit, tuple) else self.nodes[unit]
+                sizes[unit] = (item.width, item.height)
+            spot = None
+            if home is not None and old is not None and home in old.boxes:
+                spot = self._box_spots.get(old.boxes[home].group.all_keys())
+            at = (spot.x(), spot.y()) if spot is not None else self._below_everything(members)
+            output = graph.output_key
+            for unit, (x, y) in place_units(members, sizes, links, output, at).items():
+                point = QPointF(x, y)
+                if isinstance(unit, tuple):
+                    item = self.group_items[unit]
+                    self._box_spots[item.group.all_keys()] = point
+                else:
+                    item = self.nodes[unit]
+                    self._auto_positions[unit] = point
+                item.setPos(point)
+
+    def remember_box_spot(self, box: GroupItem) -> None:
+        """A box was dragged: where it is now is its place while its nodes have none."""
+        self._box_spots[box.group.all_keys()] = box.pos()
+
+    def _below_everything(self, leaving_out: list) -> tuple[float, float]:
+        """The top-left corner for new things: under whatever is placed already."""
+        skip = set(leaving_out)
+        rect = QRectF()
+        for unit, item in [*self.nodes.items(), *self.group_items.items()]:
+            if unit not in skip:
+                rect = rect.united(item.sceneBoundingRect())
+        if rect.isEmpty():
+            return (0.0, 0.0)
+        return (round(rect.left() / 20) * 20, round((rect.bottom() + 60) / 20) * 20)
+
     # ------------------------------------------------------------------ chips
     def set_constants_as_nodes(self, on: bool) -> None:
         """Draw every constant as a box of its own (True), or a constant with one use
@@ -301,7 +566,10 @@ class GraphScene(QGraphicsScene):
             return
         self.constants_as_nodes = on
         with self._in_bulk():
-            self._fit_widths(self._sync_chips())
+            if self.units.boxes:
+                self._sync_units()
+            else:
+                self._fit_widths(self._sync_chips())
         self.refresh(self.document.evaluation)
         self.overview_changed.emit()
 
@@ -309,7 +577,14 @@ class GraphScene(QGraphicsScene):
         """The constants to draw as chips now: not the output, which keeps its marked box."""
         if self.constants_as_nodes:
             return set()
-        return inline_constants(self.graph) - {self.graph.output_key}
+        chips = inline_constants(self.graph) - {self.graph.output_key}
+        hidden = self.units.hidden
+        if hidden and chips:  # a chip sits on a shown port: not on one hidden in a group
+            chips -= hidden.keys()
+            for node in self.graph:
+                if node.key in hidden:
+                    chips.difference_update(node.inputs)
+        return chips
 
     def _sync_chips(self) -> set[int]:
         """Draw as chips exactly the constants that should be now, swapping items whose
@@ -334,7 +609,7 @@ class GraphScene(QGraphicsScene):
             return
         selected = old.isSelected()
         for edge in list(old.edges):
-            self._remove_edge_item(edge.consumer.key, edge.slot)
+            self._drop_edge(edge)
         self._forget_chip(key)
         self.removeItem(old)
         item = self._add_node_item(key, len(self.nodes), chip=chip)
@@ -443,7 +718,7 @@ class GraphScene(QGraphicsScene):
         if self._fitted_for != (numbers.digits(), notation):
             self._fit_all_widths()
         hosted = self._hosted
-        nodes = {node.key: node for node in graph} if len(self.nodes) else {}
+        node_of = graph.node
         output, output_key = evaluation.output, graph.output_key
         values, grads = evaluation.values, evaluation.grads
         overlay = self.document.overlay
@@ -454,7 +729,7 @@ class GraphScene(QGraphicsScene):
         readable, named = self.text_readable, self.names_readable
         in_view = self.shown_rect()
         for key, item in self.nodes.items():
-            node = nodes[key]
+            node = node_of(key)
             value, grad = values[key], grads[key]
             error = evaluation.error(key) if value is None or grad is None else None
             state = (
@@ -486,6 +761,9 @@ class GraphScene(QGraphicsScene):
                     in_view is None or in_view.intersects(item.sceneBoundingRect())
                 ):
                     item.update()
+        for box in self.group_items.values():
+            if box.show_numbers(graph, evaluation, notation) and readable:
+                box.update()
         self._style_edges(evaluation)
 
     # ------------------------------------------------------------------ edges
@@ -513,7 +791,7 @@ class GraphScene(QGraphicsScene):
     ) -> None:
         """Draw those of ``edges`` (default: all) that cross ``rect``, highlighted ones last."""
         if edges is None:
-            edges = self.edges.values()
+            edges = [*self.edges.values(), *self.group_edges.values()]
         shown = [edge for edge in edges if edge.isVisible() and edge.crosses(rect)]
         if not shown:
             return
@@ -554,7 +832,7 @@ class GraphScene(QGraphicsScene):
         """Every node as a plain block in its colour (for overviews): one call per colour."""
         look = Look.get()
         blocks: dict[int, tuple[QColor, list[QRectF]]] = {}
-        for item in self.nodes.values():
+        for item in [*self.nodes.values(), *self.group_items.values()]:
             if item.isVisible():
                 color = item.block_color(look)
                 rects = blocks.setdefault(color.rgba(), (color, []))[1]
@@ -567,7 +845,7 @@ class GraphScene(QGraphicsScene):
     def restyle(self) -> None:
         """The colours changed (theme or system scheme): nodes drop their cached looks.
         (Each view throws away its cached background itself.)"""
-        for item in self.nodes.values():
+        for item in [*self.nodes.values(), *self.group_items.values()]:
             item.update()
 
     def fonts_changed(self) -> None:
@@ -609,7 +887,7 @@ class GraphScene(QGraphicsScene):
         mode = modes.DeviceCoordinateCache if on else modes.NoCache
         if mode != self._node_cache:
             self._node_cache = mode
-            for item in self.nodes.values():
+            for item in [*self.nodes.values(), *self.group_items.values()]:
                 item.setCacheMode(mode)
 
     @property
@@ -790,7 +1068,13 @@ class GraphScene(QGraphicsScene):
         chosen = set(keys)
         for key in list(keys):
             keys += [chip for chip in self._hosted.get(key, ()) if chip not in chosen]
+        for box in self.selected_boxes():  # a group's box stands for the nodes inside
+            keys += sorted(box.group.all_keys() - chosen)
         return keys
+
+    def selected_boxes(self) -> list[GroupItem]:
+        """The selected boxes of collapsed groups."""
+        return [item for item in self.selectedItems() if isinstance(item, GroupItem)]
 
     def selected_edges(self) -> list[tuple[int, int]]:
         return [

@@ -20,6 +20,7 @@ from dvar.gui.canvas.accessible import CanvasAccessibility
 from dvar.gui.canvas.blocks import lowest_named_zoom, named_zoom
 from dvar.gui.canvas.chips import ChipItem
 from dvar.gui.canvas.edges import EdgeItem
+from dvar.gui.canvas.groups import GroupItem
 from dvar.gui.canvas.interactions import (
     AddConstant,
     DragChip,
@@ -257,7 +258,7 @@ class GraphView(QGraphicsView):
             return RubberBand(self)
         if isinstance(under, ChipItem):
             return DragChip(self, under.key)
-        return Move(self) if isinstance(under, NodeItem) else None
+        return Move(self) if isinstance(under, NodeItem | GroupItem) else None
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         if self.interaction is not None and self.interaction.holds_mouse:
@@ -283,6 +284,11 @@ class GraphView(QGraphicsView):
             # The second press may have begun a gesture (a Move): it goes on until release.
             self.interaction = AddConstant(self, *slot, pending=self.interaction)
             self.interaction.press(event)
+            return
+        box = self.itemAt(event.position().toPoint())
+        if isinstance(box, GroupItem):  # its title opens it; the rest renames it
+            scene.groups.double_clicked(box, pos, self)
+            event.accept()
             return
         item = scene.node_at(pos)
         if item is not None and scene.graph.node(item.key).op.is_leaf:

@@ -1,0 +1,556 @@
+"""Groups on the canvas: what is shown of a grouped graph, and a collapsed group's box.
+
+A collapsed group (``core.groups``) is drawn as one box: its title, its boundary
+inputs and outputs with their values and derivatives, and how many nodes are
+inside.  Its members get no items at all: a graph of 66,000 nodes grouped into a
+hundred samples has a few hundred items on the canvas.  ``shown_units`` works out
+what is shown (the visible nodes, the boxes, and the edges that end at a box) in two
+passes over the graph; the scene keeps its items in step with it.
+
+An edge from outside into a member ends at the box, on the row of the input it
+carries; an edge from a member to outside starts at the box, on the row of that
+output.  A box lists at most ``ROWS`` of each; the rest share one "… more" row and
+its port, so a hundred edges from one group into another are drawn as a few.
+
+Positions: a box sits at the top-left corner of its members' positions.  A group
+whose members have none (a graph imported from micrograd) is placed by the scene's
+layout of what is shown, one level at a time (``place_units``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsRectItem,
+    QInputDialog,
+    QStyleOptionGraphicsItem,
+    QWidget,
+)
+
+from dvar.core import GraphError, derivative_symbol
+from dvar.core.groups import (
+    Group,
+    GroupPath,
+    boundaries,
+    group_at,
+    grouped,
+    outer_collapsed,
+    owner_of,
+    ungrouped,
+    with_collapsed,
+    with_title,
+)
+from dvar.core.layout import unit_layout
+from dvar.gui.canvas.blocks import draw_block
+from dvar.gui.canvas.look import TEXT_LOD, Fonts, Look
+from dvar.gui.canvas.nodes import GRID, HEADER, HEIGHT, PORT_RADIUS, TEXT_LEFT, metrics_of
+from dvar.gui.document.commands import SetGroups
+from dvar.gui.numbers import format_number
+
+if TYPE_CHECKING:
+    from dvar.core import Evaluation, Graph
+    from dvar.gui.canvas.edges import EdgeItem
+
+#: Boundary rows a box lists on each side before the rest share a "… more" row.
+ROWS = 5
+#: A box's width, and the height of one of its rows and of its footer.
+BOX_WIDTH = 280.0
+ROW = 20.0
+FOOTER = 22.0
+
+#: A unit of what the canvas shows: a node's key, or a collapsed group's path.
+Unit = int | GroupPath
+
+
+@dataclass
+class Box:
+    """A collapsed group as the canvas shows it."""
+
+    group: Group
+    inputs: list[int]
+    outputs: list[int]
+
+    def input_row(self, key: int) -> int:
+        return min(self.inputs.index(key), ROWS)
+
+    def output_row(self, key: int) -> int:
+        return min(self.outputs.index(key), ROWS)
+
+
+@dataclass
+class Units:
+    """What the canvas shows of a grouped graph."""
+
+    #: Each node inside a collapsed group, with the outermost collapsed group's path.
+    hidden: dict[int, GroupPath] = field(default_factory=dict)
+    #: The outermost collapsed groups, by path.
+    boxes: dict[GroupPath, Box] = field(default_factory=dict)
+    #: The edges with an end at a box, one per (source, out row, consumer, in slot or row).
+    links: list[tuple[Unit, int, Unit, int]] = field(default_factory=list)
+
+
+def shown_units(graph: Graph) -> Units:
+    """The boxes, the nodes they hide, and the edges that end at a box."""
+    groups = graph.groups
+    paths = outer_collapsed(groups) if groups else []
+    if not paths:
+        return Units()
+    chosen = [group_at(groups, path) for path in paths]
+    hidden: dict[int, GroupPath] = {}
+    for path, group in zip(paths, chosen, strict=True):
+        for key in group.all_keys():
+            hidden[key] = path
+    boxes = {
+        path: Box(group, ins, outs)
+        for path, group, (ins, outs) in zip(paths, chosen, boundaries(graph, chosen), strict=True)
+    }
+    in_rows = {path: _rows(box.inputs) for path, box in boxes.items()}
+    out_rows = {path: _rows(box.outputs) for path, box in boxes.items()}
+    links: dict[tuple, None] = {}
+    get = hidden.get
+    for node in graph:
+        key = node.key
+        there = get(key)
+        for slot, source in enumerate(node.inputs):
+            if source is None:
+                continue
+            home = get(source)
+            if home == there:
+                continue
+            start = (source, 0) if home is None else (home, out_rows[home][source])
+            end = (key, slot) if there is None else (there, in_rows[there][source])
+            links[(*start, *end)] = None
+    return Units(hidden, boxes, list(links))  # type: ignore[arg-type]
+
+
+def _rows(keys: list[int]) -> dict[int, int]:
+    return {key: min(index, ROWS) for index, key in enumerate(keys)}
+
+
+def box_spot(graph: Graph, group: Group) -> QPointF | None:
+    """Where a box goes: the top-left corner of its members' positions (None if none
+    has one)."""
+    xs, ys = [], []
+    node = graph.node
+    for key in group.all_keys():
+        member = node(key)
+        if member.x is not None and member.y is not None:
+            xs.append(member.x)
+            ys.append(member.y)
+    if not xs:
+        return None
+    return QPointF(min(xs), min(ys))
+
+
+# ------------------------------------------------------------------- the box
+class GroupItem(QGraphicsRectItem):
+    """A collapsed group: title, inputs and outputs with their numbers, and a count.
+
+    Plays a node's part for edges (ports), overviews (a block) and exports (the
+    hover and highlight fields), but is not a NodeItem: it has no key of its own.
+    """
+
+    def __init__(self, path: GroupPath, box: Box) -> None:
+        super().__init__()
+        self.setPen(Qt.PenStyle.NoPen)
+        self.path = path
+        self.group = box.group
+        self.inputs, self.outputs = box.inputs, box.outputs
+        self.count = box.group.count()
+        self.edges: list[EdgeItem] = []
+        self.width = BOX_WIDTH
+        self.height = self._height()
+        self.setRect(
+            QRectF(-PORT_RADIUS - 2, -2, self.width + 2 * PORT_RADIUS + 4, self.height + 4)
+        )
+        #: What the rows say: (name, value text, derivative text) per shown row.
+        self.in_texts: list[tuple[str, str, str]] = []
+        self.out_texts: list[tuple[str, str, str]] = []
+        # The fields a node item has, for the overview and exports.
+        self.hover_port = None
+        self.valid_ports: set[int] = set()
+        self.highlighted = False
+        self.has_error = self.is_output = False
+        self.nudge_text = self.grad_text = self.formula_text = ""
+        self.value_text = f"{self.count:,} nodes"
+        self.snap = True
+        self.setFlags(
+            QGraphicsItem.GraphicsItemFlag.ItemIsMovable
+            | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
+            | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges
+        )
+        self.setToolTip(
+            f"{self.group.title}: a group of {self.count:,} nodes.\n"
+            "Double-click its title (or Ctrl+Shift+G) to open it; F2 renames it."
+        )
+
+    @property
+    def title(self) -> str:
+        return self.group.title
+
+    # ---------------------------------------------------------------- geometry
+    def _shown(self, keys: list[int]) -> int:
+        """Rows for these keys: at most ROWS, and a "… more" row for the rest."""
+        return min(len(keys), ROWS + 1)
+
+    def _height(self) -> float:
+        rows = self._shown(self.inputs) + self._shown(self.outputs)
+        return max(HEIGHT, HEADER + rows * ROW + FOOTER + 4)
+
+    def box(self) -> QRectF:
+        return QRectF(0, 0, self.width, self.height)
+
+    def shape(self) -> QPainterPath:
+        path = QPainterPath()
+        path.addRoundedRect(
+            QRectF(-PORT_RADIUS, 0, self.width + 2 * PORT_RADIUS, self.height), 8, 8
+        )
+        return path
+
+    def _row_y(self, row: int) -> float:
+        return HEADER + 2 + row * ROW
+
+    def input_port(self, row: int) -> QPointF:
+        """Where the edge carrying input ``row`` ends (the last row: every other input)."""
+        return QPointF(0.0, self._row_y(row) + ROW / 2)
+
+    def output_port(self, row: int = 0) -> QPointF:
+        first = self._shown(self.inputs)
+        return QPointF(self.width, self._row_y(first + row) + ROW / 2)
+
+    def title_rect(self) -> QRectF:
+        return QRectF(0, 0, self.width, HEADER)
+
+    def on_title(self, scene_pos: QPointF) -> bool:
+        """Whether a point of the scene is on the box's title."""
+        return self.title_rect().contains(self.mapFromScene(scene_pos))
+
+    def block_color(self, look: Look) -> QColor:
+        return look.highlight if self.isSelected() else look.mid
+
+    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value):
+        if change == QGraphicsItem.GraphicsItemChange.ItemPositionChange and self.snap:
+            return QPointF(round(value.x() / GRID) * GRID, round(value.y() / GRID) * GRID)
+        if change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
+            self.setZValue(1.0 if value else 0.0)
+        if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
+            scene = self.scene()
+            if scene is not None and self.edges:
+                scene.lift_edges(self.edges)
+            for edge in self.edges:
+                edge.adjust()
+        return super().itemChange(change, value)
+
+    # ------------------------------------------------------------------- texts
+    def show_numbers(self, graph: Graph, evaluation: Evaluation, notation: str) -> bool:
+        """Make the rows' texts from the evaluation; says whether they changed."""
+        output = evaluation.output
+        values, grads = evaluation.values, evaluation.grads
+
+        def rows(keys: list[int], what: str) -> list[tuple[str, str, str]]:
+            made = []
+            for key in keys[:ROWS]:
+                node = graph.node(key)
+                name = node.label or node.id
+                symbol = derivative_symbol(node.id, output, notation)
+                made.append(
+                    (
+                        name,
+                        f"{name} = {format_number(values.get(key))}",
+                        f"{symbol} = {format_number(grads.get(key))}",
+                    )
+                )
+            if len(keys) > ROWS:
+                made.append(("", f"… {len(keys) - ROWS:,} more {what}", ""))
+            return made
+
+        texts = (rows(self.inputs, "inputs"), rows(self.outputs, "outputs"))
+        if texts == (self.in_texts, self.out_texts):
+            return False
+        self.in_texts, self.out_texts = texts
+        return True
+
+    # ------------------------------------------------------------------- paint
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        look = Look.get()
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        rect = self.box()
+        if lod < TEXT_LOD:
+            draw_block(painter, self, rect, lod, look)
+            return
+        border = self.block_color(look)
+        selected = self.isSelected()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        # Two outlines, a card on a card: a box that holds nodes, not a node.
+        painter.setPen(QPen(border, 1.0))
+        painter.setBrush(look.base)
+        painter.drawRoundedRect(rect.translated(4, 4), 8, 8)
+        painter.setPen(QPen(border, 2.6 if selected else 1.6))
+        painter.drawRoundedRect(rect, 8, 8)
+        fill = QColor(border)
+        fill.setAlpha(70)
+        header = self.title_rect()
+        path = QPainterPath()
+        path.addRoundedRect(header.adjusted(1, 1, -1, 0), 7, 7)
+        path.addRect(QRectF(1, HEADER / 2, self.width - 2, HEADER / 2))
+        path.setFillRule(Qt.FillRule.WindingFill)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(fill)
+        painter.drawPath(path.simplified())
+
+        fonts = Fonts.get()
+        painter.setFont(fonts.title)
+        painter.setPen(look.text)
+        painter.drawText(
+            header.adjusted(10, 0, -10, 0),
+            Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+            fonts.metrics.elidedText(
+                "▸ " + self.title, Qt.TextElideMode.ElideRight, self.width - 24
+            ),
+        )
+        numbers = getattr(self.scene(), "show_numbers", True)
+        row = 0
+        for texts, side in ((self.in_texts, "in"), (self.out_texts, "out")):
+            for name, value, grad in texts:
+                self._paint_row(painter, look, row, name, value, grad, numbers, side)
+                row += 1
+        if self.in_texts and self.out_texts:  # a hairline between inputs and outputs
+            y = self._row_y(len(self.in_texts))
+            painter.setPen(QPen(look.mid, 0.8))
+            painter.drawLine(QPointF(10, y), QPointF(self.width - 10, y))
+        painter.setFont(fonts.small)
+        painter.setPen(look.muted)
+        painter.drawText(
+            QRectF(TEXT_LEFT, self.height - FOOTER - 2, self.width - 2 * TEXT_LEFT, FOOTER),
+            Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+            f"{self.count:,} node{'s' * (self.count != 1)} inside",
+        )
+        self._paint_ports(painter, look)
+
+    def _paint_row(
+        self,
+        painter: QPainter,
+        look: Look,
+        row: int,
+        name: str,
+        value: str,
+        grad: str,
+        numbers: bool,
+        side: str,
+    ) -> None:
+        fonts = Fonts.get()
+        y = self._row_y(row)
+        room = self.width - 2 * TEXT_LEFT
+        if not name:  # "… 12 more inputs"
+            painter.setFont(fonts.small)
+            painter.setPen(look.muted)
+            painter.drawText(QRectF(TEXT_LEFT, y, room, ROW), Qt.AlignmentFlag.AlignVCenter, value)
+            return
+        left = value if numbers else name
+        right = grad if numbers else ""
+        half = room * (0.55 if right else 1.0)
+        painter.setFont(fonts.body)
+        painter.setPen(look.text)
+        painter.drawText(
+            QRectF(TEXT_LEFT, y, half, ROW),
+            Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+            metrics_of(fonts.body).elidedText(left, Qt.TextElideMode.ElideRight, half - 4),
+        )
+        if right:
+            painter.setFont(fonts.grad)
+            painter.setPen(look.red)
+            rest = room - half
+            painter.drawText(
+                QRectF(TEXT_LEFT + half, y, rest, ROW),
+                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
+                metrics_of(fonts.grad).elidedText(right, Qt.TextElideMode.ElideRight, rest),
+            )
+
+    def _paint_ports(self, painter: QPainter, look: Look) -> None:
+        painter.setPen(QPen(look.text, 1.2))
+        painter.setBrush(look.base)
+        for row in range(len(self.in_texts)):
+            painter.drawEllipse(self.input_port(row), PORT_RADIUS, PORT_RADIUS)
+        painter.setBrush(look.text)
+        for row in range(len(self.out_texts)):
+            painter.drawEllipse(self.output_port(row), PORT_RADIUS, PORT_RADIUS)
+
+
+# ---------------------------------------------------------------- placement
+def place_units(
+    units: list[Unit],
+    sizes: dict[Unit, tuple[float, float]],
+    links: Iterable[tuple[Unit, Unit]],
+    output: Unit | None,
+    at: tuple[float, float],
+) -> dict[Unit, tuple[float, float]]:
+    """Positions for ``units`` (in an order with operands first, as far as there is
+    one), laid out in layers from their ``links`` with the top-left corner at ``at``:
+    the layout of one level of groups, each box one unit."""
+    index = {unit: i for i, unit in enumerate(units)}
+    preds: list[list[int]] = [[] for _ in units]
+    for source, consumer in links:
+        i, j = index.get(source), index.get(consumer)
+        if i is not None and j is not None and i < j and i not in preds[j]:
+            preds[j].append(i)  # an edge against the order (a group made a loop) is left out
+    places = unit_layout(
+        preds, [sizes[unit] for unit in units], None if output is None else index.get(output)
+    )
+    x0, y0 = at
+    return {unit: (x0 + x, y0 + y) for unit, (x, y) in zip(units, places, strict=True)}
+
+
+# ------------------------------------------------------------------ actions
+class GroupActions:
+    """Group, Ungroup, Expand, Collapse and Rename Group on a scene's selection, each
+    one ``SetGroups`` (one undo step).  A refused edit says why in the status bar."""
+
+    def __init__(self, scene) -> None:
+        self.scene = scene
+
+    @property
+    def graph(self) -> Graph:
+        return self.scene.graph
+
+    def _say(self, text: str) -> None:
+        self.scene.document.message.emit(text)
+
+    def _run(self, groups: tuple[Group, ...], text: str) -> bool:
+        return self.scene.document.run(SetGroups(self.graph, groups, text))
+
+    def _selected_paths(self) -> list[GroupPath]:
+        """The groups the selection stands for: the selected boxes, and the innermost
+        group of each selected node (in file order, no path twice)."""
+        paths = {box.path for box in self.scene.selected_boxes()}
+        owner = owner_of(self.graph.groups)
+        paths.update(owner[key] for key in self.scene.selected_keys() if key in owner)
+        return sorted(paths)
+
+    def can_group(self) -> bool:
+        return bool(self.scene.selected_keys() or self.scene.selected_boxes())
+
+    def can_expand(self) -> bool:
+        return bool(self.scene.selected_boxes())
+
+    def can_collapse(self) -> bool:
+        owner = owner_of(self.graph.groups) if self.graph.groups else {}
+        return any(key in owner for key in self.scene.selected_keys())
+
+    def can_ungroup(self) -> bool:
+        return self.can_expand() or self.can_collapse()
+
+    def group(self) -> GroupPath | None:
+        """Ctrl+G: the selected nodes (and boxes) become one collapsed group, titled
+        after what is in it.  Returns its path."""
+        keys = self.scene.selected_with_chips()
+        if not keys:
+            self._say("Select the nodes to group first")
+            return None
+        title = default_title(self.graph, keys)
+        try:
+            groups, path = grouped(self.graph.groups, keys, title)
+            groups = with_collapsed(groups, path, True)
+        except GraphError as error:
+            self._say(f"Cannot group: {error}")
+            return None
+        if not self._run(groups, f"Group {title}"):
+            return None
+        box = self.scene.group_items.get(path)
+        if box is not None:
+            self.scene.clearSelection()
+            box.setSelected(True)
+        return path
+
+    def ungroup(self) -> None:
+        """The selected groups (a box, or the group a selected node is in) dissolve:
+        their nodes and nested groups move up one level."""
+        paths = self._selected_paths()
+        if not paths:
+            self._say("Select a group's box, or a node in a group, to ungroup")
+            return
+        groups = self.graph.groups
+        for path in sorted(paths, reverse=True):  # later paths first: earlier ones stay valid
+            groups = ungrouped(groups, path)
+        self._run(groups, "Ungroup")
+
+    def expand(self, paths: list[GroupPath] | None = None) -> None:
+        """Ctrl+Shift+G: open the selected boxes in place."""
+        if paths is None:
+            paths = [box.path for box in self.scene.selected_boxes()]
+        if not paths:
+            self._say("Select a group's box to expand")
+            return
+        groups = self.graph.groups
+        for path in paths:
+            groups = with_collapsed(groups, path, False)
+        self._run(groups, "Expand group")
+
+    def collapse(self) -> None:
+        """Close the groups of the selected nodes into their boxes again."""
+        owner = owner_of(self.graph.groups)
+        paths = sorted({owner[key] for key in self.scene.selected_keys() if key in owner})
+        if not paths:
+            self._say("Select a node in a group to collapse its group")
+            return
+        self.collapse_paths(paths)
+
+    def collapse_paths(self, paths: list[GroupPath]) -> None:
+        groups = self.graph.groups
+        for path in paths:
+            groups = with_collapsed(groups, path, True)
+        self._run(groups, "Collapse group")
+
+    def rename(self, parent=None) -> bool:
+        """F2 on a selected box: give its group a new title.  Says whether a box was
+        selected (else F2 renames a node)."""
+        boxes = self.scene.selected_boxes()
+        if len(boxes) != 1:
+            return False
+        self.retitle(boxes[0].path, parent)
+        return True
+
+    def retitle(self, path: GroupPath, parent=None) -> None:
+        group = group_at(self.graph.groups, path)
+        text, ok = QInputDialog.getText(
+            parent, "Rename group", "Title (plain text):", text=group.title
+        )
+        if not ok or text.strip() == group.title:
+            return
+        try:
+            groups = with_title(self.graph.groups, path, text)
+        except GraphError as error:
+            self._say(f"Cannot rename the group: {error}")
+            return
+        self._run(groups, f"Rename group to {text.strip()}")
+
+    def double_clicked(self, box: GroupItem, scene_pos: QPointF, parent=None) -> None:
+        """On the title: open the group; anywhere else on the box: rename it."""
+        if box.on_title(scene_pos):
+            self.expand([box.path])
+        else:
+            self.retitle(box.path, parent)
+
+
+def default_title(graph: Graph, keys: list[int]) -> str:
+    """A readable title for a new group: its nodes' names when there are a few
+    (``u, v``), else the first and last and how many (``u … J, 5 nodes``)."""
+    order = (
+        {key: index for index, key in enumerate(graph.topological_keys())} if len(keys) > 3 else {}
+    )
+    names = [
+        graph.node(key).label or graph.node(key).id
+        for key in sorted(keys, key=lambda k: order.get(k, 0))
+    ]
+    if len(names) <= 3:
+        title = ", ".join(names)
+        if len(title) <= 40:
+            return title
+    return f"{names[0]} … {names[-1]}, {len(names)} nodes"
