@@ -113,6 +113,7 @@ class LessonPlayer(QScrollArea):
         self.cell: Cell | None = None
         self.feedback = ""
         self._value_set = False  # the step's "set" action was seen done
+        self._evaluation = document.evaluation  # the numbers the step was laid out on
 
         body = QWidget()
         self.setWidget(body)
@@ -329,6 +330,7 @@ class LessonPlayer(QScrollArea):
         or once its value is set: the answers are about the graph after the action)."""
         self._end_session()
         step = self.step
+        self._evaluation = self.document.evaluation
         self._value_set = self._set_matches()  # back at a step whose value was set
         if step is not None and (self._value_set or not _sets(step)):
             self._begin_questions()
@@ -512,8 +514,9 @@ class LessonPlayer(QScrollArea):
             self.lesson = self.document.graph.lesson
             self.go(self.index)
             return
-        if all(event.kind in ("moved", "label_changed", "note_changed") for event in events):
-            return
+        if evaluation is self._evaluation:
+            return  # a move, a label, a note: no number changed
+        self._evaluation = evaluation
         step = self.step
         if step is not None and step.action is not None and step.action.kind == "set":
             done = self._set_matches()

@@ -265,8 +265,9 @@ def test_a_copy_keeps_the_lesson():
 
 
 def test_the_json_schema_describes_the_same_lesson():
+    from importlib import resources
+
     from dvar.core import lesson as lessons
-    from dvar.core.resources import resources
 
     schema = json.loads((resources.files("dvar.resources") / "dvar.schema.json").read_text())
     defs = schema["$defs"]

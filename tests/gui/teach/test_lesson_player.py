@@ -249,3 +249,36 @@ def test_a_lesson_edit_while_playing_keeps_the_step(open_window):
     assert player.counter.text() == "step 3 of 5"
     window.document.run(SetLesson(graph, None))
     assert not player.active
+
+
+def test_dimmed_edges_and_pasted_nodes(open_window):
+    window = open_window(LESSON_1)
+    window.play_lesson()
+    player, scene = window.lesson_player, window.scene
+    graph = window.document.graph
+    k = graph.key_of
+    player.go(1)  # spotlight v and J
+    assert scene.edges[(k("v"), 0)].opacity() == pytest.approx(DIMMED)  # a → v
+    assert scene.edges[(k("J"), 1)].opacity() == 1.0  # v → J
+    player.stop()
+    assert scene.edges[(k("v"), 0)].opacity() == 1.0
+    # Pasted copies of lesson nodes join the graph, not the lesson.
+    lesson = graph.lesson
+    scene.clearSelection()
+    scene.nodes[k("v")].setSelected(True)
+    window.duplicate()
+    assert len(graph) == 8 and graph.lesson == lesson
+
+
+def test_opening_a_file_with_a_lesson_offers_it(window, dialogs, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    window.open_path(str(core.example_path("lecture")))
+    assert dialogs == []  # no lesson, no question
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda *args, **kwargs: QMessageBox.StandardButton.Yes
+    )
+    window.open_path(str(LESSON_1))
+    assert window.lesson_player.active
+    assert window.docks["lesson"].isVisible()
+    window.document.undo_stack.setClean()
