@@ -2,9 +2,13 @@
 
 Each icon is an SVG that strokes and fills with ``currentColor``.  :func:`themed_icon`
 renders it in the palette's text colour (a dimmed one when the action is disabled,
-the highlight colour when a checkable action is on), at the sizes a toolbar and a
-menu ask for, so the same file reads on a light and on a dark theme.  The window
-renders its icons again whenever the theme changes.
+the highlight colour when a checkable action is on), so the same file reads on a
+light and on a dark theme.  The window renders its icons again whenever the theme
+changes.
+
+The icon draws its SVG at whatever size and device pixel ratio is asked for
+(:class:`SvgIcon`), so it is crisp at ``QT_SCALE_FACTOR=2`` or 3, on any screen,
+never a small bitmap scaled up; the usual sizes are kept once drawn.
 """
 
 from __future__ import annotations
@@ -12,9 +16,11 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 
-from PySide6.QtCore import QByteArray, QRectF, Qt
-from PySide6.QtGui import QColor, QIcon, QPainter, QPalette, QPixmap
+from PySide6.QtCore import QByteArray, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QIcon, QIconEngine, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
+
+from dvar.gui.canvas.look import contrast as _contrast
 
 #: The sizes rendered (in device pixels): menus, toolbars, and twice each for HiDPI.
 SIZES = (16, 24, 32, 48)
@@ -60,28 +66,55 @@ def themed_icon(name: str, palette: QPalette) -> QIcon:
     on = palette.color(_Group.Active, _Role.Highlight)
     if _contrast(on, palette.color(_Group.Active, _Role.Button)) < 1.6:
         on = normal  # a highlight the button hides would lose the icon
-    drawn = {color.rgba(): render(name, color) for color in (normal, disabled, on)}
-    icon = QIcon()
-    for index in range(len(SIZES)):
-        for state, color in ((_State.Off, normal), (_State.On, on)):
-            for mode in (_Mode.Normal, _Mode.Active, _Mode.Selected):
-                icon.addPixmap(drawn[color.rgba()][index], mode, state)
-            icon.addPixmap(drawn[disabled.rgba()][index], _Mode.Disabled, state)
-    return icon
+    return QIcon(SvgIcon(name, normal, disabled, on))
 
 
-def _contrast(a: QColor, b: QColor) -> float:
-    """The WCAG contrast ratio of two colours (1 to 21)."""
+class SvgIcon(QIconEngine):
+    """An icon drawn from its SVG in three colours, at any size and pixel ratio."""
 
-    def luminance(color: QColor) -> float:
-        def channel(value: float) -> float:
-            return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+    def __init__(self, name: str, normal: QColor, disabled: QColor, on: QColor) -> None:
+        super().__init__()
+        self.name = name
+        self.colors = (QColor(normal), QColor(disabled), QColor(on))
+        self._made: dict[tuple[int, int, int], QPixmap] = {}
 
-        return (
-            0.2126 * channel(color.redF())
-            + 0.7152 * channel(color.greenF())
-            + 0.0722 * channel(color.blueF())
-        )
+    def color(self, mode: QIcon.Mode, state: QIcon.State) -> QColor:
+        normal, disabled, on = self.colors
+        if mode == _Mode.Disabled:
+            return disabled
+        return on if state == _State.On else normal
 
-    light, dark = sorted((luminance(a), luminance(b)), reverse=True)
-    return (light + 0.05) / (dark + 0.05)
+    def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State):
+        color = self.color(mode, state)
+        svg = icon_source(self.name).replace(b"currentColor", color.name().encode("ascii"))
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setOpacity(painter.opacity() * color.alphaF())
+        QSvgRenderer(QByteArray(svg)).render(painter, QRectF(rect))
+        painter.restore()
+
+    def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
+        return self.scaledPixmap(size, mode, state, 1.0)
+
+    def scaledPixmap(self, size: QSize, mode, state, scale: float) -> QPixmap:
+        """``size`` in logical pixels, drawn at ``scale`` device pixels each."""
+        side = max(1, round(min(size.width(), size.height()) * scale))
+        key = (side, int(mode.value), int(state.value))
+        made = self._made.get(key)
+        if made is None:
+            made = render(self.name, self.color(mode, state), (side,))[0]
+            if len(self._made) < 64:
+                self._made[key] = made
+        made = QPixmap(made)
+        made.setDevicePixelRatio(scale)
+        return made
+
+    def actualSize(self, size: QSize, mode, state) -> QSize:
+        side = min(size.width(), size.height())
+        return QSize(side, side)
+
+    def clone(self) -> QIconEngine:
+        return SvgIcon(self.name, *self.colors)
+
+    def key(self) -> str:
+        return "dvar-svg"
