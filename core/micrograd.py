@@ -98,7 +98,8 @@ def from_micrograd(value: object, model: object = None) -> tuple[Graph, NodeOf]:
     """The graph of a micrograd ``Value`` (its output), and each micrograd Value's node id.
 
     ``model``, when given, must have ``parameters()`` returning micrograd Values (an
-    ``MLP``); it is checked, and the graph is grouped by samples, layers and neurons
+    ``MLP``); it is checked, its parameters become the graph's trainable parameters
+    (``param``), and the graph is grouped by samples, layers and neurons
     (``core.autogroups.by_model``), all collapsed.  Raises GraphError for anything
     that is not a micrograd graph dvar reads.
     """
@@ -114,6 +115,7 @@ def from_micrograd(value: object, model: object = None) -> tuple[Graph, NodeOf]:
         walk.order_operands()
         result = walk.assemble()
         if model is not None:
+            _mark_parameters(result, model)
             _group(result, model)
         if paused and gc.get_freeze_count() == 0:  # never touch what the program froze
             gc.freeze()  # the new graph goes straight to the oldest generation
@@ -122,6 +124,17 @@ def from_micrograd(value: object, model: object = None) -> tuple[Graph, NodeOf]:
     finally:
         if paused:
             gc.enable()
+
+
+def _mark_parameters(result: tuple[Graph, NodeOf], model: object) -> None:
+    """The model's parameters that the graph holds, marked as trainable parameters."""
+    graph, node_of = result
+    index, position = node_of._index, node_of._position
+    nodes = node_of._nodes
+    for p in model.parameters():
+        i = index.get(id(p))
+        if i is not None and nodes[position[i]].op.name == "input":
+            nodes[position[i]].param = True  # a new graph: no one listens yet
 
 
 def _group(result: tuple[Graph, NodeOf], model: object) -> None:

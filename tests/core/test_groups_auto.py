@@ -132,6 +132,8 @@ def test_micrograd_with_a_model_opens_as_samples_losses_mean_and_regularisation(
     # Every parameter is in the parameters group, by layer and neuron.
     parameters = graph.groups[4]
     assert parameters.all_keys() == {graph.key_of(node_of[p]) for p in model.parameters()}
+    # ... and they are the graph's trainable parameters, and nothing else is.
+    assert {n.key for n in graph if n.param} == parameters.all_keys()
     # A sample's loss term depends on that sample only.
     losses = graph.groups[1]
     assert [g.title for g in losses.groups] == [f"loss {i}" for i in range(1, 7)]
