@@ -601,7 +601,8 @@ class LessonEditor(QDialog):
 
     # ------------------------------------------------------ selection buttons
     def _selected(self) -> list[int]:
-        return [k for k in self.scene.selected_keys() if k not in self.scene.chips]
+        # In the order the nodes were made, not Qt's order of selected items (which varies).
+        return sorted(k for k in self.scene.selected_keys() if k not in self.scene.chips)
 
     def _cycle_selected(self, kind: str) -> None:
         keys = self._selected()
@@ -611,7 +612,7 @@ class LessonEditor(QDialog):
         self.cycle_cells([(kind, key, 0) for key in keys])
 
     def _cycle_selected_edges(self) -> None:
-        edges = self.scene.selected_edges()
+        edges = sorted(self.scene.selected_edges())
         if not edges:
             self.message.setText("Select an edge on the canvas first")
             return
