@@ -20,7 +20,7 @@ MENU_BAR = {
         "&New", "&Open…", "Open &Recent ▸", "&Examples ▸", "---",
         "&Save", "Save &As…", "E&xport Image…", "Export as P&ython…", "Export S&teps…",
         "Copy as &Image", "Copy as S&VG", "---",
-        "&Print…", "&Close", "&Quit",
+        "&Print…", "Print &Worksheet…", "&Close", "&Quit",
     ],
     "&Edit": [
         "&Undo", "&Redo", "---",
