@@ -282,3 +282,25 @@ def test_opening_a_file_with_a_lesson_offers_it(window, dialogs, monkeypatch):
     assert window.lesson_player.active
     assert window.docks["lesson"].isVisible()
     window.document.undo_stack.setClean()
+
+
+def test_forward_and_normal_views_are_actions_too(open_window, tmp_path):
+    data = core.to_dict(core.load(core.example_path("lecture")))
+    steps = [{"text": v, "action": {"view": v}} for v in ("forward", "normal", "backward")]
+    data["lesson"] = {"title": "Views", "steps": steps}
+    path = tmp_path / "views.dvar"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    window = open_window(path)
+    player = window.lesson_player
+    window.play_lesson()
+    assert not player.next_button.isEnabled()
+    window.actions["forward_mode"].trigger()  # Ctrl+Shift+D
+    assert window.teaching.forward.active and player.next_button.isEnabled()
+    player.next()
+    assert not player.action_done()
+    player.do_action()
+    assert not window.teaching.forward.active and not window.actions["backward"].isChecked()
+    assert player.next_button.isEnabled()
+    player.next()
+    player.do_action()
+    assert window.actions["backward"].isChecked() and player.finished
