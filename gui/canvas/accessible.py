@@ -17,7 +17,8 @@ listening (``QAccessible.isActive()`` is False) it does nothing per node.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QPoint, QRect, QRectF
+import shiboken6
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QRectF, QTimer
 from PySide6.QtGui import QAccessible, QAccessibleEvent, QAccessibleInterface
 from PySide6.QtWidgets import QAccessibleWidget
 
@@ -70,6 +71,22 @@ class CanvasAccessibility(QObject):
         self._order_for: tuple | None = None
         self._said: str = ""  # the focused node's name as last told
         self.bind(view.graph_scene())
+        view.installEventFilter(self)  # the view's own events only: focus in (not the mouse's)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.FocusIn and QAccessible.isActive():
+            # Qt tells of the canvas getting focus; then say which node has it (a click
+            # selects before the canvas has focus, so the selection could not say it).
+            QTimer.singleShot(0, self._focus_in)
+        return False
+
+    def _focus_in(self) -> None:
+        if not self.listening():
+            return
+        key = self.focused()
+        if key is not None and self.view.hasFocus():
+            self._said = self.name(key)
+            self._child_event(QAccessible.Event.Focus, key)
 
     # ---------------------------------------------------------------- the scene
     def bind(self, scene: GraphScene) -> None:
@@ -152,6 +169,16 @@ class CanvasAccessibility(QObject):
         return keys[0] if len(keys) == 1 else None
 
     # ---------------------------------------------------------------- events
+    def listening(self) -> bool:
+        """Assistive technology listens, and the view and its scene still exist (a
+        closing window's scene may signal while it is being destroyed)."""
+        return (
+            QAccessible.isActive()
+            and self.scene is not None
+            and shiboken6.isValid(self.scene)
+            and shiboken6.isValid(self.view)
+        )
+
     def _child_event(self, kind: QAccessible.Event, key: int) -> None:
         index = self.index_of(key)
         if index < 0:
@@ -161,14 +188,14 @@ class CanvasAccessibility(QObject):
         announce(event)
 
     def _on_focus(self, key: int | None) -> None:
-        if not QAccessible.isActive() or key is None:
+        if not self.listening() or key is None:
             return
         self._said = self.name(key)
         if self.view.hasFocus():
             self._child_event(QAccessible.Event.Focus, key)
 
     def _on_port_focus(self, port) -> None:
-        if not QAccessible.isActive() or port is None or not self.view.hasFocus():
+        if not self.listening() or port is None or not self.view.hasFocus():
             return
         key, side, slot = port
         node = self.node(key)
@@ -177,7 +204,7 @@ class CanvasAccessibility(QObject):
             announce(QAccessibleEvent(child, QAccessible.Event.Focus))
 
     def _on_selection(self) -> None:
-        if not QAccessible.isActive():
+        if not self.listening():
             return
         scene = self.scene
         keys = scene.selected_keys()
@@ -195,14 +222,14 @@ class CanvasAccessibility(QObject):
             if any(e.kind == "reset" for e in events):
                 gone = [key for key in self.interfaces if key not in self.scene.graph]
             self.forget(gone)
-        if not QAccessible.isActive():
+        if not self.listening():
             return
         if any(e.kind in _REORDER for e in events):
             announce(QAccessibleEvent(self.view, QAccessible.Event.ObjectReorder))
         self._tell_focused()
 
     def _on_overlay(self, new: Overlay, old: Overlay) -> None:
-        if not QAccessible.isActive():
+        if not self.listening():
             return
         self._tell_focused()
         if new.current is not None and new.current != old.current:  # stepping moved on

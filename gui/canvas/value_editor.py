@@ -56,6 +56,7 @@ class ValueEditor(QLineEdit):
         self.key = key
         self.setText(core.format_full(node.value))
         self.setToolTip(plain_tip(f"New value for {node.id}: a number, e.g. 5.001"))
+        self.setAccessibleName(f"New value for {node.id}")  # what a screen reader says
         box = rect.adjusted(-4, -3, 4, 3)
         if box.width() < MIN_WIDTH:  # a chip is narrow; a number needs room to type
             box.setWidth(MIN_WIDTH)

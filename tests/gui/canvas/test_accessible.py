@@ -250,3 +250,35 @@ def test_an_edit_tells_the_focused_node_s_new_name(window, heard):
     window.document.undo_stack.undo()
     changed = [name for kind, name in heard if kind == QAccessible.Event.NameChanged]
     assert changed == ["node u, multiply b by c, value 6, derivative du 3"]
+
+
+def test_the_canvas_getting_focus_tells_which_node_has_it(window, qtbot, heard):
+    graph = window.document.graph
+    window.panel.setFocus()  # focus elsewhere; a node is selected meanwhile
+    window.scene.select_keys([graph.key_of("v")])
+    heard.clear()
+    window.view.setFocus()
+    qtbot.waitUntil(lambda: any(kind == QAccessible.Event.Focus for kind, _ in heard))
+    assert (QAccessible.Event.Focus, "node v, add a and u, value 11, derivative dv 3") in heard
+
+
+def test_the_value_editor_says_whose_value_it_edits(window):
+    graph = window.document.graph
+    window.view.edit_value(graph.key_of("b"))
+    view = canvas(window)
+    editors = [
+        view.child(index)
+        for index in range(view.childCount())
+        if view.child(index).role() != QAccessible.Role.ListItem
+    ]
+    found = [e for interface in editors for e in _descendants(interface)]
+    assert "New value for b" in [e.text(NAME) for e in found]
+
+
+def _descendants(interface: QAccessibleInterface) -> list[QAccessibleInterface]:
+    out = [interface]
+    for index in range(interface.childCount()):
+        child = interface.child(index)
+        if child is not None:
+            out += _descendants(child)
+    return out
