@@ -234,7 +234,7 @@ class LessonEditor(QDialog):
         # The window's Undo and Redo, here too (a text field keeps them for its typing).
         QShortcut(QKeySequence.StandardKey.Undo, self, lambda: self._history("undo"))
         QShortcut(QKeySequence.StandardKey.Redo, self, lambda: self._history("redo"))
-        self.resize(460, 720)
+        self.resize(410, 700)
 
     # ------------------------------------------------------------ building
     def _build(self) -> None:
