@@ -39,7 +39,15 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication
 
 from dvar import core
-from dvar.core.worksheet import Blank, WorksheetError, blanks, check_hide, instructions
+from dvar.core.worksheet import (
+    Blank,
+    Cell,
+    WorksheetError,
+    blanks,
+    check_blanks,
+    check_hide,
+    instructions,
+)
 from dvar.gui.canvas.export import (
     ExportError,
     _application,
@@ -183,8 +191,11 @@ def open_worksheet(
     try:
         scene = GraphScene(document)
         scene.set_notation(notation)
-        positions = {key: (item.x(), item.y()) for key, item in scene.nodes.items()}
         try:
+            cells = check_blanks(graph, document.evaluation, hide)
+            # a blank on a constant drawn as a chip (a lesson may ask dthree) needs its box
+            scene.set_constants_as_nodes(bool(_on_chips(graph, cells, set(scene.chips))))
+            positions = {key: (item.x(), item.y()) for key, item in scene.nodes.items()}
             sheet = blanks(graph, document.evaluation, hide, positions, notation)
         except WorksheetError as error:
             raise ExportError(f"{where or name}: {error}") from None
@@ -195,6 +206,15 @@ def open_worksheet(
         # The document listens to the caller's graph; let it go with this worksheet.
         with contextlib.suppress(ValueError):
             document.detach()
+
+
+def _on_chips(graph: core.Graph, cells: Iterable[Cell], chips: set[int]) -> list[Cell]:
+    """The cells with no place on a chip: its derivative, or the edge it would be."""
+    return [
+        cell
+        for cell in cells
+        if (graph.node(cell[1]).inputs[cell[2]] if cell[0] == "partial" else cell[1]) in chips
+    ]
 
 
 def sheet_overlay(sheet: Sequence[Blank]) -> Overlay:

@@ -12,6 +12,7 @@ import pytest
 from PIL import Image
 
 from dvar import core
+from dvar.core.lesson import Lesson, Step
 from dvar.core.resources import lessons
 from dvar.core.worksheet import blanks
 from dvar.gui.canvas.export import ExportError
@@ -120,6 +121,20 @@ def test_ink_only_in_either_theme(qapp, tmp_path, theme):
         assert most_colourful(image) < 40  # no red derivatives, no amber output
         corner = image.getpixel((2, 2))
         assert min(corner) > 240  # white paper, even in the dark theme
+
+
+def test_a_blank_on_a_constant_drawn_on_its_port_gets_a_box(qapp):
+    graph = lecture()
+    three = graph.key_of("three")  # drawn as a chip on J's port: no derivative line
+    graph.set_lesson(
+        Lesson("three", (Step("How much does J move with three?", ask=(("grad", three, 0),)),))
+    )
+    with open_worksheet(graph) as sheet:
+        assert [b.asked for b in sheet.blanks] == ["dthree"]
+        assert three not in sheet.scene.chips and three in sheet.scene.nodes
+        assert sheet.scene.nodes[three].grad_text == "dthree = [1]"
+    with open_worksheet(graph, ["derivatives"]) as sheet:  # dthree is not asked: a chip
+        assert three in sheet.scene.chips
 
 
 def test_a_sheet_of_the_lessons_questions_bears_the_lessons_title(qapp):
