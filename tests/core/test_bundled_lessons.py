@@ -43,6 +43,17 @@ def test_each_lesson_loads_evaluates_and_passes_the_check(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", list(TITLES))
+def test_dvar_lesson_check_passes_each_lesson(name: str, capsys) -> None:
+    from dvar.gui.app import cli  # the headless command: it loads no Qt
+
+    path = str(lessons()[name])
+    assert cli.main(["lesson", path, "--check"]) == 0
+    out, err = capsys.readouterr()
+    steps = len(core.load(path).lesson.steps)
+    assert (out, err) == (f'{path}: "{TITLES[name]}", {steps} steps: ok\n', "")
+
+
+@pytest.mark.parametrize("name", list(TITLES))
 def test_each_step_can_be_done(name: str) -> None:
     """Asked cells have finite answers; a local derivative is asked or hidden only once a
     step has switched to the backward view (edges show their labels only there); a set
