@@ -19,7 +19,12 @@ from __future__ import annotations
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QRectF, QTimer
-from PySide6.QtGui import QAccessible, QAccessibleEvent, QAccessibleInterface
+from PySide6.QtGui import (
+    QAccessible,
+    QAccessibleAnnouncementEvent,
+    QAccessibleEvent,
+    QAccessibleInterface,
+)
 from PySide6.QtWidgets import QAccessibleWidget
 
 from dvar.core import Evaluation, Event, spoken
@@ -232,8 +237,17 @@ class CanvasAccessibility(QObject):
         if not self.listening():
             return
         self._tell_focused()
+        # What a teaching step shows on the canvas is said at once, wherever focus is:
+        # the node a step computes, the output a nudge moves.
+        said = None
         if new.current is not None and new.current != old.current:  # stepping moved on
             self._child_event(QAccessible.Event.NameChanged, new.current)
+            said = new.current
+        elif new.values and new.values != old.values:
+            output = self.scene.graph.output_key
+            said = output if output in new.values else next(iter(new.values))
+        if said is not None and said in self.scene.graph:
+            announce(QAccessibleAnnouncementEvent(self.view, self.name(said)))
 
     def _tell_focused(self) -> None:
         """The focused node may read differently now: say so if it does."""

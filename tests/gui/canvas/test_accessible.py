@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 import shiboken6
-from PySide6.QtGui import QAccessible, QAccessibleInterface
+from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QAccessibleInterface
 from PySide6.QtWidgets import QApplication
 
 from dvar.gui.canvas import accessible
@@ -195,6 +195,9 @@ def heard(monkeypatch):
     events: list[tuple[QAccessible.Event, str]] = []
 
     def listen(event) -> None:
+        if isinstance(event, QAccessibleAnnouncementEvent):
+            events.append((event.type(), event.message()))
+            return
         interface = event.accessibleInterface()
         events.append((event.type(), "" if interface is None else interface.text(NAME)))
 
@@ -282,3 +285,20 @@ def _descendants(interface: QAccessibleInterface) -> list[QAccessibleInterface]:
         if child is not None:
             out += _descendants(child)
     return out
+
+
+def test_teaching_steps_and_nudges_are_announced(window, heard):
+    said = lambda: [text for kind, text in heard if kind == QAccessible.Event.Announcement]  # noqa: E731
+    window.actions["step_backward"].trigger()
+    window.actions["next_step"].trigger()
+    assert said() == [
+        "node J, output, multiply 3 by v, value 33, derivative dJ 1, being computed now"
+    ]
+    window.actions["next_step"].trigger()
+    assert said()[-1] == "node v, add a and u, value 11, derivative dv 3, being computed now"
+    window.actions["clear_preview"].trigger()
+    heard.clear()
+    window.scene.select_keys([window.document.graph.key_of("c")])
+    window.actions["nudge"].trigger()
+    assert len(said()) == 1 and said()[0].startswith("node J, output, multiply 3 by v, nudged: ")
+    assert "J equals 33 goes to 33.009" in said()[0]
