@@ -53,8 +53,12 @@ def width_for(head: str, grad: str) -> float:
     (``du``), each followed by a short number (`` = -88``), in the small font at
     least: ``WIDTH``, or more, in whole grid steps.  A line that fits is drawn in the
     regular font; a longer number makes the box grow when it is drawn (see
-    ``NodeItem.needed_width``), which also makes up for this being an estimate."""
-    widths = _widths(Fonts.get().small)
+    ``NodeItem.needed_width``), which also makes up for this being an estimate.
+    Node text set larger than usual (a preference, or a large system font) is there to
+    be read: its boxes grow to fit it in the regular font, never falling back to the
+    small one."""
+    fonts = Fonts.get()
+    widths = _widths(fonts.small if fonts.box_scale <= 1 else fonts.body)
     width = widths.__getitem__
     text = max(sum(map(width, head)), sum(map(width, grad)))
     return _grid_width(text + widths.short_number)
