@@ -21,6 +21,7 @@ class LessonMenu:
             set_view=self._set_lesson_view,
             nudge=self._lesson_nudge,
             nudged=self._lesson_nudged,
+            end_previews=self._end_lesson_previews,
         )
         player = LessonPlayer(self.document, self.scene, self.view, host)
         player.running_changed.connect(self._on_lesson_running)
@@ -79,11 +80,12 @@ class LessonMenu:
         self.actions["backward"].setChecked(view == "backward")
 
     def _lesson_nudge(self, key: int) -> bool:
-        self.scene.clearSelection()
-        node = self.scene.nodes.get(key)
-        if node is not None:
-            node.setSelected(True)
         return self.teaching.nudge(key)
+
+    def _end_lesson_previews(self) -> None:
+        """A new step: the nudge or step-through of the last one ends (forward mode,
+        a view, stays)."""
+        self.teaching._end_previews()
 
     def _lesson_nudged(self) -> int | None:
         mode = self.teaching.nudge_mode

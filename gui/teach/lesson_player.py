@@ -67,6 +67,8 @@ class LessonHost:
     nudge: Callable[[int], bool]
     #: The node the nudge on show bumped, or None.
     nudged: Callable[[], int | None]
+    #: End a nudge or a step-through on show (a new step starts without them).
+    end_previews: Callable[[], None] = lambda: None
 
 
 def progress_key(document: Document, lesson: Lesson) -> str:
@@ -282,8 +284,11 @@ class LessonPlayer(QScrollArea):
         lesson = self.lesson
         if lesson is None:
             return
+        moved = index != self.index
         self.index = max(0, min(index, len(lesson.steps) - 1))
         self.feedback = ""
+        if moved:
+            self.host.end_previews()  # the last step's nudge is no part of this one
         self._save_index()
         self._begin_step()
 

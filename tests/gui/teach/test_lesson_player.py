@@ -103,6 +103,10 @@ def test_next_waits_for_the_answers_and_the_action(open_window, qtbot):
     window.nudge()  # N on the canvas, as the text says
     assert player.next_button.isEnabled()
     assert player.action_label.text().startswith("☑")
+    assert window.document.overlay.values  # J = 33 → 33.003 on the canvas
+    player.next()
+    assert not window.document.overlay.values  # the next step starts without that nudge
+    assert not player.action_done()  # ... and asks for its own (a)
 
 
 def test_a_view_action_is_seen_whichever_way_the_view_switches(open_window):
