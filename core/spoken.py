@@ -71,6 +71,7 @@ _PARTIAL = re.compile(r"∂(\w+)/∂(\w+)(?:\[(\d)\])?")
 _RATIO = re.compile(r"\b(d\w+)/(d\w+)\b")
 _MINUS = re.compile(r"(^|[\s(\[])[-−](?=[\d.])")
 _SLASH = re.compile(r"(?<=\w)/(?=[\w(])")
+_LEADING_EQUALS = re.compile(r"(^|\n)\s*=\s+")
 _EXPONENT = re.compile(r"(?<=\d)e([+-]?)0*(\d+)\b")
 _BRACKETED = re.compile(r"\((minus [^()\s]+)\)(?! squared| to the power)")
 
@@ -83,7 +84,8 @@ def words(text: str) -> str:
         slot = f" in slot {match.group(3)}" if match.group(3) else ""
         return f"partial {match.group(1)} by partial {match.group(2)}{slot}"
 
-    out = _PARTIAL.sub(partial, text)
+    out = _LEADING_EQUALS.sub(r"\1equals ", text)  # a line going on: "= 3 · 2"
+    out = _PARTIAL.sub(partial, out)
     out = _EXPONENT.sub(_power_of_ten, out)
     out = _RATIO.sub(r"\1 by \2", out)
     out = _MINUS.sub(r"\1minus ", out)

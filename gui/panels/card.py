@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dvar.core import derivative_symbol
+from dvar.core import derivative_symbol, spoken
 from dvar.core.evaluation import Evaluation
 from dvar.core.graph import Graph
 from dvar.core.text import local_derivative_sentence, to_latex
@@ -334,9 +334,11 @@ class DerivativeCard(QWidget):
     def _show(self, lines: list[str], sentence: str) -> None:
         for k, label in enumerate(self.line_labels):
             label.setText(_unbroken(lines[k]) if k < len(lines) else "")
+            label.setAccessibleName(spoken.words(lines[k]) if k < len(lines) else "")
             label.setVisible(k < len(lines))
         # each use of a node used more than once on a line of its own
         self.sentence_label.setText(_unbroken(sentence).replace(". ", ".\n"))
+        self.sentence_label.setAccessibleName(spoken.words(sentence))  # read in words
         self.sentence_label.setVisible(bool(sentence))
         self.rule.setVisible(bool(sentence))
         self._fonts()

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from dvar import core
+from dvar.core import spoken
 from dvar.gui.canvas.value_editor import parse_typed_number
 from dvar.gui.document.commands import SetField, SetInput, SetOutput
 from dvar.gui.document.document import Document
@@ -79,6 +80,7 @@ class Inspector(QWidget):
             if not edit.hasFocus():
                 edit.setText(text)
         self.op.setText(f"{node.op.name}  {node.op.symbol}  — {node.op.title}")
+        self.op.setAccessibleName(f"{node.op.name}: {node.op.title}")  # not its symbol
         self.form.setRowVisible(self.value, node.op.is_leaf)
         self.form.setRowVisible(self.slots_box, not node.op.is_leaf)
         self._show_slots(node)
@@ -91,6 +93,7 @@ class Inspector(QWidget):
             if not node.op.is_leaf
             else (reason or "")
         )
+        self.computed.setAccessibleName(spoken.words(self.computed.text()))
         self.computed.setWordWrap(True)
         self.param.blockSignals(True)
         self.param.setChecked(node.param)

@@ -184,6 +184,7 @@ def test_symbols_become_words() -> None:
         spoken.words("dx = dy · ∂y/∂x[2]") == "dx equals dy times partial y by partial x in slot 2"
     )
     assert spoken.words("(-2)²") == "(minus 2) squared"
+    assert spoken.words("= dv · 1 = 3 · 1") == "equals dv times 1 equals 3 times 1"
     assert spoken.words("-4.04938e-21") == "minus 4.04938 times ten to the minus 21"
     assert spoken.words("1.5e+300") == "1.5 times ten to the 300"
 

@@ -125,3 +125,20 @@ def test_derivative_rows_while_stepping(window):
     rows = tree_rows(window)
     assert "dJ equals 1; J is the output" in rows
     assert "db not computed yet" in rows
+
+
+def under(window, role: Role, name: str) -> list[str]:
+    """The names of everything inside the interface of this role and name."""
+    return [interface.text(NAME) for interface, _ in walk(named(window, role, name))]
+
+
+def test_the_card_and_the_inspector_read_in_words(window):
+    window.scene.select_keys([window.document.graph.key_of("b")])
+    card = [text for text in under(window, Role.Client, "Derivative card") if text]
+    assert "db equals du times partial u by partial b" in card
+    assert any(text.startswith("equals du times c equals 3 times 2") for text in card), card
+    assert not any(symbol in text for text in card for symbol in "·∂")
+    window.scene.select_keys([window.document.graph.key_of("u")])
+    inspector = under(window, Role.Pane, "Inspector")
+    assert "mul: Multiply" in inspector
+    assert "equals 6" in inspector
