@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from dvar.core.evaluation import Evaluation, derivative_symbol
 from dvar.core.graph import Graph
+from dvar.core.groups import Group, hidden_by, with_collapsed
 from dvar.core.layout import NODE_HEIGHT, NODE_WIDTH, layered_layout
 from dvar.core.numbers import format_number
 from dvar.core.text import formula
@@ -196,6 +197,28 @@ def working(graph: Graph, evaluation: Evaluation, cell: Cell, notation: str = "d
     if term is None or term.partial_text == number:
         return f"{symbol} = {number}"
     return f"{symbol} = {term.partial_text} = {number}"
+
+
+def groups_showing(graph: Graph, cells: Iterable[Cell]) -> tuple[Group, ...]:
+    """The graph's groups with every collapsed group that would hide a cell expanded
+    (a cell shows on its node, and a local derivative on the edge from its operand):
+    a blank drawn inside a collapsed box would have no place.  The same groups when
+    nothing needs to open."""
+    groups = graph.groups
+    if not groups:
+        return groups
+    keys: set[int] = set()
+    for kind, key, slot in cells:
+        keys.add(key)
+        if kind == "partial" and graph.node(key).inputs[slot] is not None:
+            keys.add(graph.node(key).inputs[slot])
+    while True:  # a collapsed group inside an opened one may hide the cell still
+        hidden = hidden_by(groups)
+        closed = {hidden[key] for key in keys if key in hidden}
+        if not closed:
+            return groups
+        for path in closed:
+            groups = with_collapsed(groups, path, False)
 
 
 def instructions(graph: Graph, sheet: list[Blank], notation: str = "d") -> str:

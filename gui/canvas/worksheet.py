@@ -46,6 +46,7 @@ from dvar.core.worksheet import (
     blanks,
     check_blanks,
     check_hide,
+    groups_showing,
     instructions,
 )
 from dvar.gui.canvas.export import (
@@ -187,18 +188,22 @@ def open_worksheet(
     """The worksheet of ``graph``, for as long as the ``with`` lasts (its scene follows
     the graph until then).  ExportError, starting with ``where``, when nothing would be
     left blank or the choice of what to hide is wrong."""
+    try:
+        cells = check_blanks(graph, core.evaluate(graph), hide)
+    except WorksheetError as error:
+        raise ExportError(f"{where or name}: {error}") from None
+    groups = groups_showing(graph, cells)
+    if groups != graph.groups:  # a blank inside a collapsed group: drawn from a copy, opened
+        graph = graph.copy()
+        graph.set_groups(groups)
     document = Document(graph, untitled_name=name)
     try:
         scene = GraphScene(document)
         scene.set_notation(notation)
-        try:
-            cells = check_blanks(graph, document.evaluation, hide)
-            # a blank on a constant drawn as a chip (a lesson may ask dthree) needs its box
-            scene.set_constants_as_nodes(bool(_on_chips(graph, cells, set(scene.chips))))
-            positions = {key: (item.x(), item.y()) for key, item in scene.nodes.items()}
-            sheet = blanks(graph, document.evaluation, hide, positions, notation)
-        except WorksheetError as error:
-            raise ExportError(f"{where or name}: {error}") from None
+        # a blank on a constant drawn as a chip (a lesson may ask dthree) needs its box
+        scene.set_constants_as_nodes(bool(_on_chips(graph, cells, set(scene.chips))))
+        positions = {key: (item.x(), item.y()) for key, item in scene.nodes.items()}
+        sheet = blanks(graph, document.evaluation, hide, positions, notation)
         document.set_overlay(sheet_overlay(sheet))
         scene.set_backward_view(any(blank.cell[0] == "partial" for blank in sheet))
         yield Worksheet(scene, sheet, name, check_hide(graph, hide))

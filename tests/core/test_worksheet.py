@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from dvar import core
 from dvar.core.evaluation import derivative_symbol
+from dvar.core.groups import Group
 from dvar.core.resources import lessons
 from dvar.core.worksheet import (
     MAX_BLANKS,
@@ -18,6 +19,7 @@ from dvar.core.worksheet import (
     blanks,
     check_blanks,
     default_hide,
+    groups_showing,
     hidden_cells,
     instructions,
 )
@@ -178,6 +180,26 @@ def test_unplaced_nodes_are_ordered_by_a_layout():
     assert all(n.x is None for n in graph)
     asked = [b.asked for b in sheet(graph, "derivatives")]
     assert asked[-1] == "du" and sorted(asked) == ["da", "db", "du"]
+
+
+# ------------------------------------------------------------------ groups
+def test_collapsed_groups_that_hide_a_blank_are_opened():
+    graph = lecture()
+    ev = core.evaluate(graph)
+    key = graph.key_of
+    inner = Group("b times c", (key("b"), key("c")), collapsed=True)
+    outer = Group("u", (key("u"),), (inner,), collapsed=True)
+    other = Group("a", (key("a"),), collapsed=True)
+    graph.set_groups((outer, other))
+    values = hidden_cells(graph, ev, ["values"])  # u's value: the outer group opens
+    opened = groups_showing(graph, values)
+    assert [g.collapsed for g in opened] == [False, True]  # a, an input, has no value blank
+    assert opened[0].groups[0].collapsed  # b and c hold no blank: still closed
+    everything = groups_showing(graph, hidden_cells(graph, ev, ["derivatives"]))
+    assert not everything[0].groups[0].collapsed and not everything[1].collapsed
+    assert graph.groups == (outer, other)  # the graph keeps its own
+    j_only = {("value", key("J"), 0)}
+    assert groups_showing(graph, j_only) == graph.groups
 
 
 # ------------------------------------------------------------------ refusals

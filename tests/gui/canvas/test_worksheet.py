@@ -12,6 +12,7 @@ import pytest
 from PIL import Image
 
 from dvar import core
+from dvar.core.groups import Group
 from dvar.core.lesson import Lesson, Step
 from dvar.core.resources import lessons
 from dvar.core.worksheet import blanks
@@ -135,6 +136,22 @@ def test_a_blank_on_a_constant_drawn_on_its_port_gets_a_box(qapp):
         assert sheet.scene.nodes[three].grad_text == "dthree = [1]"
     with open_worksheet(graph, ["derivatives"]) as sheet:  # dthree is not asked: a chip
         assert three in sheet.scene.chips
+
+
+def test_a_collapsed_group_holding_blanks_is_drawn_open(qapp):
+    graph = lecture()
+    key = graph.key_of
+    closed = (Group("u = b·c", (key("u"), key("b"), key("c")), collapsed=True),)
+    graph.set_groups(closed)
+    with open_worksheet(graph, ["derivatives"]) as sheet:
+        assert {key("u"), key("b"), key("c")} <= set(sheet.scene.nodes)
+        assert sheet.scene.nodes[key("b")].grad_text.startswith("db = [")
+    assert graph.groups == closed  # opened on a copy only
+    with open_worksheet(graph, ["values"]) as sheet:  # u's value is blank: open too
+        assert key("u") in sheet.scene.nodes
+    graph.set_groups((Group("a", (key("a"),), collapsed=True),))
+    with open_worksheet(graph, ["values"]) as sheet:  # a holds no blank: stays closed
+        assert key("a") not in sheet.scene.nodes
 
 
 def test_a_sheet_of_the_lessons_questions_bears_the_lessons_title(qapp):
