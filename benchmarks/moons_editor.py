@@ -77,6 +77,9 @@ class Editor:
     def __init__(self, path: Path) -> None:
         self.window = MainWindow(Document.open(path))
         self.window.resize(*WINDOW_SIZE)
+        # Autosave writes the whole file every few seconds while there are unsaved
+        # changes; it is timed on a row of its own, not inside whichever step it hits.
+        self.window.autosaver.timer.stop()
         self.window.show()
         self.viewport = self.window.view.viewport()
         self.painted = Painted(self.viewport)

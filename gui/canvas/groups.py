@@ -37,7 +37,6 @@ from dvar.core import GraphError, derivative_symbol
 from dvar.core.groups import (
     Group,
     GroupPath,
-    boundaries,
     group_at,
     grouped,
     outer_collapsed,
@@ -96,7 +95,11 @@ class Units:
 
 
 def shown_units(graph: Graph) -> Units:
-    """The boxes, the nodes they hide, and the edges that end at a box."""
+    """The boxes, the nodes they hide, and the edges that end at a box.
+
+    One pass over the graph finds every edge that crosses a box's border: it gives
+    the boxes' inputs and outputs (the rule of ``core.groups.boundary``, which the
+    tests hold this to) and the links, which need the rows those have in the box."""
     groups = graph.groups
     paths = outer_collapsed(groups) if groups else []
     if not paths:
@@ -106,26 +109,37 @@ def shown_units(graph: Graph) -> Units:
     for path, group in zip(paths, chosen, strict=True):
         for key in group.all_keys():
             hidden[key] = path
-    boxes = {
-        path: Box(group, ins, outs)
-        for path, group, (ins, outs) in zip(paths, chosen, boundaries(graph, chosen), strict=True)
-    }
-    in_rows = {path: _rows(box.inputs) for path, box in boxes.items()}
-    out_rows = {path: _rows(box.outputs) for path, box in boxes.items()}
-    links: dict[tuple, None] = {}
+    inputs: dict[GroupPath, set[int]] = {path: set() for path in paths}
+    outputs: dict[GroupPath, set[int]] = {path: set() for path in paths}
+    crossing = []
     get = hidden.get
     for node in graph:
         key = node.key
         there = get(key)
         for slot, source in enumerate(node.inputs):
-            if source is None:
+            home = get(source)  # (a box's nodes share one path object)
+            if home is there or source is None:
                 continue
-            home = get(source)
-            if home == there:
-                continue
-            start = (source, 0) if home is None else (home, out_rows[home][source])
-            end = (key, slot) if there is None else (there, in_rows[there][source])
-            links[(*start, *end)] = None
+            if there is not None:
+                inputs[there].add(source)
+            if home is not None:
+                outputs[home].add(source)
+            crossing.append((source, home, key, there, slot))
+    output = graph.output_key
+    if output in hidden:
+        outputs[hidden[output]].add(output)
+    rank = {key: index for index, key in enumerate(graph.topological_keys())}.__getitem__
+    boxes = {
+        path: Box(group, sorted(inputs[path], key=rank), sorted(outputs[path], key=rank))
+        for path, group in zip(paths, chosen, strict=True)
+    }
+    in_rows = {path: _rows(box.inputs) for path, box in boxes.items()}
+    out_rows = {path: _rows(box.outputs) for path, box in boxes.items()}
+    links: dict[tuple, None] = {}
+    for source, home, key, there, slot in crossing:
+        start = (source, 0) if home is None else (home, out_rows[home][source])
+        end = (key, slot) if there is None else (there, in_rows[there][source])
+        links[(*start, *end)] = None
     return Units(hidden, boxes, list(links))  # type: ignore[arg-type]
 
 
@@ -441,8 +455,11 @@ class GroupActions:
         return bool(self.scene.selected_boxes())
 
     def can_collapse(self) -> bool:
-        owner = owner_of(self.graph.groups) if self.graph.groups else {}
-        return any(key in owner for key in self.scene.selected_keys())
+        keys = self.scene.selected_keys()
+        if not keys or not self.graph.groups:
+            return False
+        owner = owner_of(self.graph.groups)
+        return any(key in owner for key in keys)
 
     def can_ungroup(self) -> bool:
         return self.can_expand() or self.can_collapse()

@@ -392,29 +392,44 @@ class GraphScene(QGraphicsScene):
     def _sync_units(self) -> None:
         """Make the items show what is shown now: nodes hidden by a collapsed group lose
         their items, nodes shown again get theirs (laid out where their box was, if they
-        have no positions), and every box is made again."""
+        have no positions); a box whose group and rows did not change is kept, with its
+        edges, and the others are made again.  No edge asks to be redrawn on its own."""
+        with self._in_bulk():
+            self._sync_items()
+        self.overview_changed.emit()
+
+    def _sync_items(self) -> None:
         graph = self.graph
         old = self.units
-        spots = {box.group.all_keys(): box.pos() for box in self.group_items.values()}
-        chosen = {box.group.all_keys() for box in self.selected_boxes()}
         units = self.units = shown_units(graph)
         hidden = units.hidden
+        kept: dict[frozenset[int], GroupItem] = {}
+        for box in self.group_items.values():
+            keys = box.group.all_keys()
+            self._box_spots[keys] = box.pos()
+            kept[keys] = box
         # A group just collapsed: its box goes where its nodes were.
         for box in units.boxes.values():
             keys = box.group.all_keys()
-            if keys not in self._box_spots and keys not in spots:
+            if keys not in self._box_spots and box_spot(graph, box.group) is None:
                 shown = [self.nodes[k].pos() for k in keys if k in self.nodes]
-                if shown and box_spot(graph, box.group) is None:
+                if shown:
                     self._box_spots[keys] = QPointF(
                         min(p.x() for p in shown), min(p.y() for p in shown)
                     )
-        self._box_spots.update(spots)
         chips = self._wanted_chips()
-        for edge in list(self.group_edges.values()):
-            self._drop_edge(edge)
-        for box in self.group_items.values():
-            self.removeItem(box)
+        # Boxes: keep those whose group shows the same rows; remove the rest.
         self.group_items = {}
+        for path, box in units.boxes.items():
+            item = kept.get(box.group.all_keys())
+            if item is not None and (item.inputs, item.outputs) == (box.inputs, box.outputs):
+                del kept[box.group.all_keys()]
+                item.path, item.group = path, box.group
+                self.group_items[path] = item
+        for item in kept.values():
+            for edge in list(item.edges):
+                self._drop_edge(edge)
+            self.removeItem(item)
         gone = [
             k
             for k in self.nodes
@@ -440,9 +455,6 @@ class GraphScene(QGraphicsScene):
             if (key, slot) not in self.edges:
                 self._add_edge_item(source, key, slot)
         made = self._show_boxes()
-        for box in self.group_items.values():
-            if box.group.all_keys() in chosen:
-                box.setSelected(True)
         self._dock_chips(chips)
         self._fit_widths(fresh)
         # Nodes and boxes shown for the first time, without positions: laid out where
@@ -452,14 +464,16 @@ class GraphScene(QGraphicsScene):
             some = next(iter(units.boxes[path].group.all_keys()))
             was_in[path] = old.hidden.get(some)
         self._lay_out_unplaced(fresh, made, was_in, old)
-        self.overview_changed.emit()
 
     def _show_boxes(self) -> list[tuple[int, ...]]:
-        """A box for each outermost collapsed group, and the edges that end at boxes.
-        Returns the paths of the boxes that have no place yet."""
+        """A box for each outermost collapsed group that has none, and the edges that
+        end at boxes (those that are there already stay).  Returns the paths of the new
+        boxes that have no place yet."""
         graph, evaluation = self.graph, self.document.evaluation
         unplaced = []
         for path, box in self.units.boxes.items():
+            if path in self.group_items:
+                continue
             item = GroupItem(path, box)
             item.setCacheMode(self._node_cache)
             spot = box_spot(graph, box.group) or self._box_spots.get(box.group.all_keys())
@@ -471,6 +485,11 @@ class GraphScene(QGraphicsScene):
             self.addItem(item)
             self.group_items[path] = item
         nodes, boxes = self.nodes, self.group_items
+        there = {
+            (id(edge.source), edge.out, id(edge.consumer), edge.slot): edge
+            for edge in self.group_edges.values()
+        }
+        self.group_edges = {}
         for link in self.units.links:
             source_unit, out, consumer_unit, slot = link
             grouped_source = isinstance(source_unit, tuple)
@@ -482,13 +501,19 @@ class GraphScene(QGraphicsScene):
             )
             if source is None or consumer is None:
                 continue
-            edge = EdgeItem(source, consumer, slot, out if grouped_source else None)  # type: ignore[arg-type]
+            out_row = out if grouped_source else None
+            edge = there.pop((id(source), out_row, id(consumer), slot), None)
+            if edge is None:
+                edge = EdgeItem(source, consumer, slot, out_row)  # type: ignore[arg-type]
+                edge.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, False)
+                source.edges.append(edge)
+                consumer.edges.append(edge)
+                self.addItem(edge)
             edge.link = link
-            edge.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, False)
-            source.edges.append(edge)
-            consumer.edges.append(edge)
-            self.addItem(edge)
             self.group_edges[link] = edge
+        for edge in there.values():
+            edge.link = None
+            self._unlink(edge)
         return unplaced
 
     def _lay_out_unplaced(
@@ -577,14 +602,18 @@ class GraphScene(QGraphicsScene):
         """The constants to draw as chips now: not the output, which keeps its marked box."""
         if self.constants_as_nodes:
             return set()
-        chips = inline_constants(self.graph) - {self.graph.output_key}
+        graph = self.graph
         hidden = self.units.hidden
-        if hidden and chips:  # a chip sits on a shown port: not on one hidden in a group
-            chips -= hidden.keys()
-            for node in self.graph:
-                if node.key in hidden:
-                    chips.difference_update(node.inputs)
-        return chips
+        if not hidden:
+            return inline_constants(graph) - {graph.output_key}
+        # A chip sits on a shown port: not inside a group, nor on one hidden in it.
+        chips = set()
+        for key in graph.topological_keys():
+            if key not in hidden and graph.is_inline_constant(key):
+                consumer = graph.key_of(graph.consumers(key)[0][0])
+                if consumer not in hidden:
+                    chips.add(key)
+        return chips - {graph.output_key}
 
     def _sync_chips(self) -> set[int]:
         """Draw as chips exactly the constants that should be now, swapping items whose
