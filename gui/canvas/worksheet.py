@@ -185,9 +185,10 @@ def open_worksheet(
     name: str = "worksheet",
     where: str | Path | None = None,
 ) -> Iterator[Worksheet]:
-    """The worksheet of ``graph``, for as long as the ``with`` lasts (its scene follows
-    the graph until then).  ExportError, starting with ``where``, when nothing would be
-    left blank or the choice of what to hide is wrong."""
+    """The worksheet of ``graph``, for as long as the ``with`` lasts: a scene of the
+    graph made for it (of a copy, when a collapsed group must open to show a blank).
+    ExportError, starting with ``where``, when nothing would be left blank or the
+    choice of what to hide is wrong."""
     try:
         cells = check_blanks(graph, core.evaluate(graph), hide)
     except WorksheetError as error:
