@@ -113,8 +113,8 @@ def test_a_long_table_runs_on_to_more_pages_and_every_page_is_numbered(qapp, tmp
 
 
 @needs_poppler
-@pytest.mark.parametrize("theme", ["light", "dark"])
-def test_ink_only_in_either_theme(qapp, tmp_path, theme):
+@pytest.mark.parametrize("theme", ["light", "dark", "contrast"])
+def test_ink_only_in_every_theme(qapp, tmp_path, theme):
     apply_theme(theme)
     out = tmp_path / "ink.pdf"
     write_worksheet(lecture(), out, hide=["derivatives", "locals"], answers=True)
