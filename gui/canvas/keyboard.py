@@ -30,7 +30,7 @@ from __future__ import annotations
 import contextlib
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QPoint, QPointF, QRect, QRectF, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRect, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QKeyEvent, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QApplication, QDockWidget, QInputDialog, QMenu, QWidget
 
@@ -188,6 +188,9 @@ class KeyboardFocus(QObject):
             return min(uses, key=lambda use: _place(items, use[0]))[0], None
         step = 1 if direction == "down" else -1
         came = self.came_from
+        chip = self.scene.chips.get(key)
+        if came is None and chip is not None and chip.host is not None:
+            came = (chip.host.key, chip.slot)  # a chip sits on its host's port
         if came is not None and came[0] in graph and graph.node(came[0]).inputs[came[1]] == key:
             inputs = graph.node(came[0]).inputs
             slot = came[1] + step
@@ -195,9 +198,14 @@ class KeyboardFocus(QObject):
                 if inputs[slot] is not None and inputs[slot] != key:
                     return inputs[slot], (came[0], slot)
                 slot += step
+        chips = self.scene.chips
         depth = layers(graph)
         row = sorted(
-            (other for other, level in depth.items() if level == depth[key] and other in items),
+            (
+                other
+                for other, level in depth.items()
+                if level == depth[key] and other in items and (other not in chips or other == key)
+            ),
             key=lambda other: _place(items, other),
         )
         index = row.index(key) + step
@@ -304,7 +312,7 @@ class KeyboardFocus(QObject):
             return None
         graph = scene.graph
         port = scene.focused_port
-        menu = QMenu(self.view)
+        menu = SlotMenu(self.view)
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         if port is None:  # the port is chosen for this once: the focus goes back to the node
             empty = [slot for slot, source in enumerate(graph.node(key).inputs) if source is None]
@@ -627,6 +635,19 @@ class KeyboardFocus(QObject):
         painter.restore()
 
 
+class SlotMenu(QMenu):
+    """A slot menu: a letter typed picks a node by its first letter (its mnemonic), and
+    never fires one of the canvas's single-key shortcuts (B, N, P...) behind it."""
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride:
+            plain = not event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier  # type: ignore[attr-defined]
+            if plain and event.text().strip():  # type: ignore[attr-defined]
+                event.accept()
+                return True
+        return super().event(event)
+
+
 def _stroke(painter: QPainter, rect: QRectF, radius: float, ring: QColor, halo: QColor) -> None:
     """A ring in the highlight colour between two thin lines of the base colour, so it
     stands out on the canvas, on a box and on a selected box's highlight alike."""
@@ -646,5 +667,7 @@ def _within(widget: QWidget, pane: QWidget) -> bool:
 
 
 def _menu_text(text: str) -> str:
-    """Menu text shown as it is (a node named ``R&D`` has no mnemonic)."""
-    return text.replace("&", "&&")
+    """Menu text shown as it is, with its first letter as the mnemonic: typing a node's
+    first letter goes to it (again: to the next node with that letter), or picks it
+    when it is the only one.  A ``&`` in a name is shown, not taken as a mnemonic."""
+    return "&" + text.replace("&", "&&")

@@ -81,11 +81,15 @@ def connect(win, source: str) -> None:
     press(Key.Key_C)
     menu = QApplication.activePopupWidget()
     assert isinstance(menu, QMenu)
+
+    def chosen() -> str:
+        return menu.activeAction().text().replace("&", "").split()[0]
+
     for _ in range(len(menu.actions())):
-        if menu.activeAction().text().split()[0] == source:
+        if chosen() == source:
             break
         press(Key.Key_Down, to=menu)
-    assert menu.activeAction().text().split()[0] == source
+    assert chosen() == source
     press(Key.Key_Return, to=menu)
     assert QApplication.activePopupWidget() is None
     assert focused() is win.view
