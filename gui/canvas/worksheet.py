@@ -5,8 +5,8 @@ Which cells are blank, their numbers and answers come from ``core.worksheet``.  
 diagram is the export's vector drawing (``export.paint_diagram``) of a scene made for
 the worksheet, in ink for black-and-white paper (``Look(ink=True)``: derivatives,
 marks and the output in dark grey instead of colour).  Each blank shows its number
-(``[3]``) in a box where its number was, through the teaching overlay's practice
-marks; a sheet that hides local derivatives is drawn in the backward view, where
+(``[3]``) where its number was (boxed on a node), through the teaching overlay's
+practice marks; a sheet that hides local derivatives is drawn in the backward view, where
 edges carry them.  A sheet that hides values and no derivative shows no derivative
 at all (the forward pass alone).
 
@@ -59,7 +59,7 @@ from dvar.gui.canvas.export import (
     clean_diagram,
     paint_diagram,
 )
-from dvar.gui.canvas.look import Fonts, Look
+from dvar.gui.canvas.look import INK, Fonts, Look
 from dvar.gui.canvas.scene import GraphScene
 from dvar.gui.document.document import Document
 from dvar.gui.document.overlay import Mark, Overlay
@@ -80,8 +80,7 @@ FIRST_PAGE_ROWS = 5
 LANDSCAPE_BELOW = 0.5
 #: Text sizes in points.
 TITLE_PT, TEXT_PT, SMALL_PT = 15.0, 10.5, 8.5
-#: Ink on paper: text and rules; the lighter grey of the table's inner lines.
-INK = QColor("#1a1a1a")
+#: The lighter grey of the table's inner lines and the footer (text is ``look.INK``).
 RULE = QColor("#8a8a8a")
 
 
@@ -257,7 +256,9 @@ def paint_worksheet(
     page = QRectF(0, 0, area.width(), area.height())
     sheet_look = _Sheet(dpi, page.width())
     intro = instructions(scene.graph, list(sheet), scene.notation)
-    diagram = worksheet.diagram.height() / max(1.0, worksheet.diagram.width())
+    # never drawn larger than on screen: a small graph keeps its text at its usual size
+    shown = worksheet.diagram.size() * (dpi / _dpi())
+    diagram = min(page.width(), shown.width()) * shown.height() / max(1.0, shown.width())
     tops = {
         kind: sheet_look.heading(None, page, kind, title, intro)
         for kind in ("first", "table", "key")
@@ -287,14 +288,13 @@ def paint_worksheet(
 
 
 def _paginate(
-    look: _Sheet, page: QRectF, count: int, aspect: float, answers: bool, tops: dict
+    look: _Sheet, page: QRectF, count: int, wanted: float, answers: bool, tops: dict
 ) -> list[_Page]:
-    """Which rows go on which page, and how tall page 1's diagram is drawn (``tops``:
-    where each kind of page's content starts, under its heading)."""
+    """Which rows go on which page, and how tall page 1's diagram is drawn (``wanted``
+    at most; ``tops``: where each kind of page's content starts, under its heading)."""
     body = page.height() - look.footer_height
     room = body - tops["first"] - look.gap
     header, row = look.table_header, look.row
-    wanted = page.width() * aspect
     keep = header + min(count, FIRST_PAGE_ROWS) * row
     diagram = max(0.0, min(wanted, room - keep - look.gap))
     if count * row + header <= room - diagram - look.gap:
