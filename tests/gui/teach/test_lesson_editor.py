@@ -272,3 +272,20 @@ def test_closing_the_editor_gives_back_the_plain_view(window, editor, qtbot) -> 
     click_scene(qtbot, window, node_line(window, "v", "header"))  # an ordinary click again
     assert steps(window)[0].spotlight == (key(window, "v"),)
     assert window.scene.selected_keys() == [key(window, "v")]
+
+
+def test_a_rename_or_a_removal_shows_in_the_editor(window, editor, qtbot) -> None:
+    from dvar.gui.document.commands import RemoveItems, SetField
+
+    editor.create_lesson()
+    click_scene(qtbot, window, node_line(window, "v", "grad"))
+    click_scene(qtbot, window, node_line(window, "u", "grad"))
+    graph = window.document.graph
+    window.document.run(SetField.to(graph, graph.key_of("v"), "id", "w"))
+    assert editor.cell_list.item(0).text() == "dw  —  hidden"
+    window.document.run(RemoveItems(graph, [graph.key_of("w")], []))
+    assert [editor.cell_list.item(i).text() for i in range(editor.cell_list.count())] == [
+        "du  —  hidden"
+    ]
+    window.document.undo_stack.undo()
+    assert editor.cell_list.count() == 2
