@@ -289,3 +289,39 @@ def test_a_rename_or_a_removal_shows_in_the_editor(window, editor, qtbot) -> Non
     ]
     window.document.undo_stack.undo()
     assert editor.cell_list.count() == 2
+
+
+def test_every_control_is_in_the_tab_chain_and_labels_have_keys(window, editor) -> None:
+    """Keyboard reachable: Tab visits each control, and Alt+letter finds the fields."""
+    from PySide6.QtWidgets import QLabel
+
+    editor.create_lesson()
+    editor.action_kind.setCurrentIndex(editor.action_kind.findData("set"))
+    editor._action_kind_chosen()
+    wanted = [
+        editor.title_edit,
+        editor.delete_button,
+        editor.step_list,
+        editor.add_button,
+        editor.text_edit,
+        editor.spotlight_button,
+        editor.cell_list,
+        editor.value_button,
+        editor.grad_button,
+        editor.edge_button,
+        editor.action_kind,
+        editor.action_node,
+        editor.action_value,
+    ]
+    seen, widget = [], editor.title_edit
+    for _ in range(200):
+        policy = widget.focusPolicy()
+        if widget.isVisible() and widget.isEnabled() and policy & Qt.FocusPolicy.TabFocus:
+            seen.append(widget)
+        widget = widget.nextInFocusChain()
+        if widget is editor.title_edit:
+            break
+    assert all(w in seen for w in wanted), [w.objectName() or w for w in wanted if w not in seen]
+    buddies = {label.buddy() for label in editor.findChildren(QLabel) if label.buddy()}
+    assert {editor.title_edit, editor.step_list, editor.text_edit, editor.cell_list} <= buddies
+    assert editor.action_kind in buddies
