@@ -36,6 +36,9 @@ class LessonMenu:
             return False
         if self.practice.active:
             self.practice.stop()
+        editor = getattr(self, "lesson_editor", None)
+        if editor is not None:
+            editor.close()  # its preview of one step would lie over the player's
         self.docks["lesson"].show()
         self.docks["lesson"].raise_()
         started = self.lesson_player.start()

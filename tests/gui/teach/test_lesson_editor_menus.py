@@ -52,3 +52,14 @@ def test_edit_lesson_waits_for_practice_to_end(window) -> None:
     window.actions["edit_lesson"].trigger()
     assert getattr(window, "lesson_editor", None) is None
     assert "practice" in window.statusBar().currentMessage().lower()
+
+
+def test_playing_the_lesson_closes_the_editor(window, qtbot) -> None:
+    window.set_document(Document.open(lessons()["paths-add-up"]))
+    window.actions["edit_lesson"].trigger()
+    assert window.lesson_editor.isVisible() and not window.lesson_player.active
+    window.actions["play_lesson"].trigger()
+    assert window.lesson_player.active and not window.lesson_editor.isVisible()
+    window.actions["edit_lesson"].trigger()  # and editing stops the player
+    assert window.lesson_editor.isVisible() and not window.lesson_player.active
+    window.lesson_editor.close()
