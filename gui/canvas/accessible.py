@@ -17,6 +17,8 @@ listening (``QAccessible.isActive()`` is False) it does nothing per node.
 
 from __future__ import annotations
 
+import dataclasses
+
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QRectF, QTimer
 from PySide6.QtGui import (
@@ -155,10 +157,10 @@ class CanvasAccessibility(QObject):
         graph, evaluation = scene.graph, scene.document.evaluation
         if key not in graph:
             return ""
-        overlay = scene.document.overlay
-        return spoken.node_name(
-            graph, evaluation, key, shown(overlay, key), scene.notation, format_number
-        )
+        told = shown(scene.document.overlay, key)
+        if key in scene.chips:  # a number on its consumer's port: no derivative drawn
+            told = dataclasses.replace(told, backward=False)
+        return spoken.node_name(graph, evaluation, key, told, scene.notation, format_number)
 
     def description(self, key: int) -> str:
         graph = self.scene.graph

@@ -12,6 +12,7 @@ from PySide6.QtCore import QEvent, QRectF, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QLineEdit
 
+from dvar.core import spoken
 from dvar.gui.canvas.edges import curve_middle
 from dvar.gui.canvas.look import Fonts
 from dvar.gui.canvas.nodes import HEADER, LINE, TEXT_LEFT, TEXT_RIGHT, metrics_of
@@ -55,6 +56,8 @@ class AnswerBox(QLineEdit):
             self.clear()
         self.cell = cell
         self.setToolTip(plain_tip(tip))
+        # A screen reader says what the cell asks for (or what was wrong), in words.
+        self.setAccessibleName(f"Answer: {spoken.words(tip)}" if tip else "Answer")
         self.place()
         self.show()
         self.raise_()

@@ -82,7 +82,10 @@ def test_the_window_tree_reaches_every_node_and_its_ports(window):
     for node in graph:  # every number read is the one the document computed
         name = found[node.id].text(NAME)
         assert f"value {format_number(evaluation.values[node.key])}" in name
-        assert f"derivative d{node.id} {format_number(evaluation.grads[node.key])}" in name
+        if node.id != "three":
+            assert f"derivative d{node.id} {format_number(evaluation.grads[node.key])}" in name
+    # The lecture's 3 is a number on J's port, with no derivative drawn: none is read.
+    assert found["three"].text(NAME) == "node three, constant, value 3"
     # Where a node is on screen, as a screen magnifier needs it.
     rect = u.rect()
     assert rect.isValid() and canvas(window).rect().intersects(rect)
@@ -186,6 +189,13 @@ def test_practice_never_reads_a_hidden_derivative(window):
         assert f"d{node_id} {grad}" not in found[node_id]
     assert "derivative dJ hidden, to be worked out" in found["J"]  # right to left: J first
     assert "waiting" in found["b"]
+    assert found["three"] == "node three, constant, value 3"  # dthree = dJ·v would tell dJ
+    answer = [
+        child.text(NAME)
+        for child in _descendants(canvas(window))
+        if child.role() == QAccessible.Role.EditableText and child.text(NAME).startswith("Answer")
+    ]
+    assert answer == ["Answer: Type dJ and press Enter"]
 
 
 # ------------------------------------------------------------------- events
