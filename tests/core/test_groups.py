@@ -291,3 +291,17 @@ def test_read_groups_names_where_the_fault_is():
             {"x": 0},
             "here",
         )
+
+
+def test_the_json_schema_describes_the_same_groups():
+    from importlib import resources
+
+    from dvar.core.groups import MAX_TITLE
+
+    schema = json.loads((resources.files("dvar.resources") / "dvar.schema.json").read_text())
+    group = schema["$defs"]["group"]
+    assert "groups" in schema["properties"]
+    written = groups_record((Group("g", (0,)),), lecture())[0]
+    assert set(group["properties"]) == set(written)
+    assert group["properties"]["title"]["maxLength"] == MAX_TITLE
+    assert group["additionalProperties"] is False
