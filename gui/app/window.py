@@ -464,6 +464,8 @@ class MainWindow(FileMenu, RecentFiles, RecoveryOffer, LessonMenu, QMainWindow):
     def _set_practice(self, on: bool) -> None:
         if on:
             self.lesson_player.stop()
+            if getattr(self, "lesson_editor", None) is not None:
+                self.lesson_editor.close()  # its step preview would lie over the practice
             self.teaching.clear()
             self.paths_panel.clear()
             self.docks["practice"].show()

@@ -429,7 +429,10 @@ class LessonEditor(QDialog):
     def _history(self, way: str) -> None:
         self.commit_text()
         stack = self.document.undo_stack
-        stack.undo() if way == "undo" else stack.redo()
+        if way == "undo":
+            stack.undo()
+        else:
+            stack.redo()
 
     def picking(self) -> bool:
         """True when a click on the canvas is the editor's: it is open on a step."""

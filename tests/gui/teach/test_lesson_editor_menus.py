@@ -63,3 +63,15 @@ def test_playing_the_lesson_closes_the_editor(window, qtbot) -> None:
     window.actions["edit_lesson"].trigger()  # and editing stops the player
     assert window.lesson_editor.isVisible() and not window.lesson_player.active
     window.lesson_editor.close()
+
+
+def test_practice_closes_the_editor_and_keeps_its_own_look(window) -> None:
+    window.set_document(Document.open(lessons()["paths-add-up"]))
+    window.actions["edit_lesson"].trigger()
+    assert window.document.overlay.spotlight is not None  # step 1's spotlight, previewed
+    window.actions["practice"].trigger()
+    assert window.practice.active and not window.lesson_editor.isVisible()
+    overlay = window.document.overlay
+    assert overlay.spotlight is None
+    assert set(overlay.cells) == set(window.practice.session.cells)
+    window.actions["practice"].trigger()
