@@ -383,23 +383,25 @@ def read_groups(
     seen: set[int] = set()
     count = 0
 
-    def read(record: Any, at: str, depth: int) -> Group:
+    def read(record: Any, number: str) -> Group:
+        """The group numbered ``number`` (``2.1``: the first nested in the second)."""
         nonlocal count
         count += 1
         if count > MAX_GROUPS:
             raise GraphError(f"{where}: more than {MAX_GROUPS:,} groups; refusing")
-        if depth > MAX_DEPTH:
+        at = f"{where}: group {number}"
+        if number.count(".") >= MAX_DEPTH:
             raise GraphError(f"{at}: groups nest more than {MAX_DEPTH} deep")
         if not isinstance(record, dict):
             raise GraphError(f"{at}: expected an object, found {type(record).__name__}")
-        unknown = set(record) - {"title", "members", "groups", "collapsed"}
-        if unknown:
-            raise GraphError(f"{at}: unknown field {sorted(unknown)[0]!r}")
         try:
             title = check_title(record.get("title"))
         except GraphError as error:
             raise GraphError(f"{at}: field 'title': {error}") from None
         at = f"{at} ({title[:40]!r})"
+        unknown = set(record) - {"title", "members", "groups", "collapsed"}
+        if unknown:
+            raise GraphError(f"{at}: unknown field {sorted(unknown)[0]!r}")
         collapsed = record.get("collapsed", False)
         if not isinstance(collapsed, bool):
             raise GraphError(f"{at}: field 'collapsed': expected true or false")
@@ -422,14 +424,12 @@ def read_groups(
         nested_records = record.get("groups", [])
         if not isinstance(nested_records, list):
             raise GraphError(f"{at}: field 'groups': expected a list of groups")
-        nested = tuple(
-            read(child, f"{at} group {i + 1}", depth + 1) for i, child in enumerate(nested_records)
-        )
+        nested = tuple(read(child, f"{number}.{i + 1}") for i, child in enumerate(nested_records))
         if not members and not nested:
             raise GraphError(f"{at}: the group is empty")
         return Group(title, tuple(members), nested, collapsed)
 
-    return tuple(read(record, f"{where}: group {i + 1}", 1) for i, record in enumerate(records))
+    return tuple(read(record, str(i + 1)) for i, record in enumerate(records))
 
 
 def _too_many(records: list) -> bool:
