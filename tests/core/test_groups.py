@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dvar import core
 from dvar.core.groups import (
@@ -305,3 +307,55 @@ def test_the_json_schema_describes_the_same_groups():
     assert set(group["properties"]) == set(written)
     assert group["properties"]["title"]["maxLength"] == MAX_TITLE
     assert group["additionalProperties"] is False
+
+
+# ------------------------------------------------------------ random edits
+def _chain(n: int) -> core.Graph:
+    g = core.Graph()
+    g.add_node("input", "x0", value=1.0)
+    for i in range(1, n):
+        g.add_node("add", f"x{i}", inputs=[f"x{i - 1}", None])
+    g.set_output(f"x{n - 1}")
+    return g
+
+
+_steps = st.lists(
+    st.tuples(
+        st.sampled_from(["group", "ungroup", "collapse", "remove"]),
+        st.lists(st.integers(0, 11), min_size=1, max_size=6),
+        st.integers(0, 50),
+    ),
+    max_size=25,
+)
+
+
+@given(_steps)
+def test_random_grouping_keeps_every_rule_and_survives_a_file(steps):
+    g = _chain(12)
+    for kind, picks, n in steps:
+        groups = g.groups
+        paths = [path for path, _ in walk(groups)]
+        try:
+            if kind == "group":
+                groups, path = grouped(groups, [k for k in picks if k in g], f"g{n}")
+                assert set(group_at(groups, path).all_keys()) >= {k for k in picks if k in g}
+            elif kind == "ungroup" and paths:
+                groups = ungrouped(groups, paths[n % len(paths)])
+            elif kind == "collapse" and paths:
+                groups = with_collapsed(groups, paths[n % len(paths)], n % 2 == 0)
+            elif kind == "remove" and picks[0] in g:
+                g.remove_node(picks[0])
+                groups = g.groups
+        except core.GraphError as error:
+            assert "part of the group" in str(error) or "select the nodes" in str(error)
+            continue
+        g.set_groups(groups)  # every result is a valid grouping of the graph
+        owner = owner_of(g.groups)
+        for path, group in walk(g.groups):
+            assert group.members or group.groups
+            assert all(owner[k] == path for k in group.members)
+        assert set(owner) <= {node.key for node in g}
+    again = core.loads(core.dumps(g))
+    assert [(grp.title, ids(again, grp.members)) for _, grp in walk(again.groups)] == [
+        (grp.title, ids(g, grp.members)) for _, grp in walk(g.groups)
+    ]

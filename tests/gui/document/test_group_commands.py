@@ -5,7 +5,7 @@ import pytest
 
 from dvar import core
 from dvar.core.groups import grouped, with_collapsed
-from dvar.gui.document.commands import BuildFromFormula, RemoveItems, SetGroups
+from dvar.gui.document.commands import AddNodes, BuildFromFormula, RemoveItems, SetGroups
 from dvar.gui.document.document import Document
 
 
@@ -66,3 +66,13 @@ def test_replacing_the_graph_with_a_formula_and_undoing_restores_the_groups(docu
     assert graph.groups == ()
     stack.undo()
     assert core.dumps(graph) == before
+
+
+def test_pasted_nodes_join_no_group(document):
+    graph = document.graph
+    groups = graph.groups
+    records = [{"id": "u", "op": "mul", "inputs": ["b", "c"]}]
+    assert document.run(AddNodes(graph, records, "Paste"))
+    pasted = graph.key_of("u_2")
+    assert graph.groups == groups
+    assert all(pasted not in g.all_keys() for g in graph.groups)
