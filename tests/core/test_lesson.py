@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dvar import core
 from dvar.core import fileformat
@@ -279,3 +281,54 @@ def test_the_json_schema_describes_the_same_lesson():
     assert defs["step"]["properties"]["text"]["maxLength"] == lessons.MAX_TEXT
     views = defs["step"]["properties"]["action"]["oneOf"][2]["properties"]["view"]["enum"]
     assert tuple(views) == lessons.VIEWS
+
+
+# ------------------------------------------------------------------ properties
+IDS = ["a", "b", "c", "u", "v", "three", "J"]
+COMPUTED = ["u", "v", "J"]
+LEAVES = ["a", "b", "c", "three"]
+cells = st.one_of(
+    st.builds(lambda i: {"grad": i}, st.sampled_from(IDS)),
+    st.builds(lambda i: {"value": i}, st.sampled_from(IDS)),
+    st.builds(lambda i, s: {"local": [i, s]}, st.sampled_from(COMPUTED), st.integers(0, 1)),
+)
+actions = st.one_of(
+    st.none(),
+    st.builds(lambda i: {"nudge": i}, st.sampled_from(IDS)),
+    st.builds(lambda i, x: {"set": i, "value": x}, st.sampled_from(LEAVES), st.integers(-9, 9)),
+    st.builds(lambda v: {"view": v}, st.sampled_from(["backward", "forward", "normal"])),
+)
+
+
+@st.composite
+def steps(draw) -> dict:
+    step = {"text": draw(st.text(alphabet="ab *`-\n", max_size=20))}
+    spotlight = draw(st.lists(st.sampled_from(IDS), max_size=4, unique=True))
+    if spotlight:
+        step["spotlight"] = spotlight
+    asked = draw(st.lists(cells, max_size=4))
+    if asked:
+        step["ask"] = asked
+    hidden = draw(st.lists(st.sampled_from(IDS), max_size=3, unique=True))
+    if hidden:
+        step["hide"] = {"grads": hidden}
+    action = draw(actions)
+    if action is not None:
+        step["action"] = action
+    return step
+
+
+@given(st.lists(steps(), min_size=1, max_size=5), st.lists(st.sampled_from(IDS), max_size=3))
+def test_any_lesson_survives_its_file_and_the_removal_of_nodes(steps_, removed):
+    graph = load(record(*steps_))
+    again = core.loads(fileformat.dumps(graph), "again.dvar")
+    assert again.lesson == graph.lesson
+    for node_id in dict.fromkeys(removed):
+        key = graph.key_of(node_id)
+        graph.remove_node(node_id)
+        assert key not in graph.lesson.keys
+        # What is left is a lesson the file reader takes back.
+        reread = core.loads(fileformat.dumps(graph), "after.dvar")
+        assert lesson_record(reread.lesson, reread.id_of) == lesson_record(
+            graph.lesson, graph.id_of
+        )
