@@ -13,8 +13,10 @@ import shiboken6
 from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QAccessibleInterface
 from PySide6.QtWidgets import QApplication
 
+from dvar import core
 from dvar.gui.canvas import accessible
 from dvar.gui.document.commands import AddNodes, RemoveItems, SetField
+from dvar.gui.document.document import Document
 from dvar.gui.numbers import format_number
 from tests.gui.helpers import click, fit, node_point, type_value
 
@@ -312,3 +314,18 @@ def test_teaching_steps_and_nudges_are_announced(window, heard):
     window.actions["nudge"].trigger()
     assert len(said()) == 1 and said()[0].startswith("node J, output, multiply 3 by v, nudged: ")
     assert "J equals 33 goes to 33.009" in said()[0]
+
+
+def test_another_document_in_the_window_is_read(window, heard):
+    old = nodes(window)["u"]
+    graph = core.Graph()
+    graph.add_node("input", "x", value=-3.0)
+    graph.add_node("abs", "y", inputs=["x"])
+    graph.set_output("y")
+    window.set_document(Document(graph))
+    assert not shiboken6.isValid(old)  # the old graph's nodes left Qt's cache
+    assert said(window) == {
+        "x": "node x, input, value minus 3, derivative dx minus 1",
+        "y": "node y, output, absolute value of x, value 3, derivative dy 1",
+    }
+    assert (QAccessible.Event.ObjectReorder, "Canvas") in heard
