@@ -13,7 +13,7 @@ from dvar import core
 from dvar.core.resources import lessons
 from dvar.gui.app.window import MainWindow
 from dvar.gui.canvas.scene import DIMMED
-from dvar.gui.document.commands import RemoveItems, SetLesson
+from dvar.gui.document.commands import BuildFromFormula, RemoveItems, SetLesson
 from dvar.gui.document.document import Document
 from dvar.gui.teach.lesson_player import HIDDEN_TIP, progress_key
 
@@ -235,9 +235,14 @@ def test_the_lesson_is_undoable_and_comes_back_with_a_deleted_node(open_window):
     assert document.evaluations == evaluations  # a lesson changes no number
     document.undo_stack.undo()
     assert graph.lesson == lesson
-    document.run(RemoveItems(graph, [graph.key_of("v")], []))
-    assert graph.key_of("J") in graph.lesson.keys and not graph.lesson.mentions(-1)
-    assert all(("grad", 4, 0) not in step.ask for step in graph.lesson.steps)
+    v = graph.key_of("v")
+    document.run(RemoveItems(graph, [v], []))
+    assert graph.key_of("J") in graph.lesson.keys and v not in graph.lesson.keys
+    assert all(("grad", v, 0) not in step.ask for step in graph.lesson.steps)
+    document.undo_stack.undo()
+    assert graph.lesson == lesson
+    document.run(BuildFromFormula(graph, "J = 2*x", replace=True))  # every node goes
+    assert graph.lesson.keys == frozenset() and len(graph.lesson.steps) == len(lesson.steps)
     document.undo_stack.undo()
     assert graph.lesson == lesson
 
