@@ -85,6 +85,8 @@ VIEW_CHOICES = (("backward", "Backward view"), ("forward", "Forward mode"), ("no
 #: How the canvas shows the chosen step's cells while the editor is open.
 HIDDEN_MARK = Mark("", "waiting", "Hidden in this step")
 ASKED_MARK = Mark("?", "open", "Asked in this step: the learner fills it in")
+#: The editor's width when it first opens: about that of the window's right-hand panels.
+FIRST_WIDTH = 400
 NEW_STEP_TEXT = "Write what the learner should look at, or do, in this step."
 
 
@@ -234,7 +236,7 @@ class LessonEditor(QDialog):
         # The window's Undo and Redo, here too (a text field keeps them for its typing).
         QShortcut(QKeySequence.StandardKey.Undo, self, lambda: self._history("undo"))
         QShortcut(QKeySequence.StandardKey.Redo, self, lambda: self._history("redo"))
-        self.resize(410, 700)
+        self.resize(FIRST_WIDTH, 700)
 
     # ------------------------------------------------------------ building
     def _build(self) -> None:
@@ -333,7 +335,7 @@ class LessonEditor(QDialog):
         self.cell_list = QListWidget()
         self.cell_list.setObjectName("lesson_cells")
         self.cell_list.setToolTip("Space: hide ▸ ask ▸ show;  Delete: show it again")
-        cells.addWidget(self.cell_list, 0, 0, 1, 4)
+        cells.addWidget(self.cell_list, 0, 0, 1, 2)
         self.value_button = QPushButton("&Value")
         self.grad_button = QPushButton("&Derivative")
         self.edge_button = QPushButton("Ed&ge Label")
@@ -346,10 +348,10 @@ class LessonEditor(QDialog):
         self.grad_button.clicked.connect(lambda: self._cycle_selected("grad"))
         self.edge_button.clicked.connect(self._cycle_selected_edges)
         self.show_button.clicked.connect(self._show_listed)
-        for column, button in enumerate(
+        for place, button in enumerate(
             (self.value_button, self.grad_button, self.edge_button, self.show_button)
         ):
-            cells.addWidget(button, 1, column)
+            cells.addWidget(button, 1 + place // 2, place % 2)
         QShortcut(
             QKeySequence(Qt.Key.Key_Space),
             self.cell_list,
@@ -831,11 +833,15 @@ class LessonEditor(QDialog):
     def showEvent(self, event) -> None:  # noqa: N802 (as Qt names it)
         super().showEvent(event)
         if not self._placed and self.parentWidget() is not None:
-            # Over the window's right-hand panels, not over the graph being picked from.
-            frame = self.parentWidget().frameGeometry()
-            self.move(frame.right() - self.frameGeometry().width() - 8, frame.top() + 60)
             self._placed = True
+            QTimer.singleShot(0, self._place)  # once the layout knows its real sizes
         self.refresh()
+
+    def _place(self) -> None:
+        """Over the window's right-hand panels, not over the graph being picked from."""
+        self.resize(max(FIRST_WIDTH, self.minimumSizeHint().width()), self.height())
+        frame = self.parentWidget().frameGeometry()
+        self.move(frame.right() - self.frameGeometry().width() - 8, frame.top() + 60)
 
     def hideEvent(self, event) -> None:  # noqa: N802 (as Qt names it)
         self.commit_text()
