@@ -19,7 +19,7 @@ In a ``.dvar`` file the groups are the optional top-level list ``groups``, each
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -368,6 +368,24 @@ def without_key(
     index = path[0]
     result = groups[:index] + drop(groups[index], path[1:]) + groups[index + 1 :]
     return result, vanished
+
+
+def without_keys(groups: tuple[Group, ...], keys: Collection[int]) -> tuple[Group, ...]:
+    """``groups`` with none of ``keys``; groups left empty disappear.  One pass over the
+    groups, however many keys go (``without_key`` per key moves other groups' paths
+    each time a group disappears)."""
+
+    def drop(level: tuple[Group, ...]) -> tuple[Group, ...]:
+        out = []
+        for group in level:
+            members = tuple(k for k in group.members if k not in keys)
+            nested = drop(group.groups) if group.groups else ()
+            if members or nested:
+                same = len(members) == len(group.members) and nested == group.groups
+                out.append(group if same else Group(group.title, members, nested, group.collapsed))
+        return tuple(out)
+
+    return drop(groups)
 
 
 # ------------------------------------------------------------------ files

@@ -17,7 +17,7 @@ from PySide6.QtGui import QUndoCommand
 
 from dvar import core
 from dvar.core import Graph, GraphError
-from dvar.core.groups import Group
+from dvar.core.groups import Group, without_keys
 from dvar.core.lesson import Lesson
 from dvar.core.notes import Note
 from dvar.core.numbers import DIGITS, format_number
@@ -238,6 +238,8 @@ class RemoveItems(GraphCommand):
     def apply(self) -> None:
         for dst, slot, _ in self.edges:
             self.graph.disconnect(dst, slot)
+        if self.graph.groups:  # all at once: node by node moves the groups' paths each time
+            self.graph.set_groups(without_keys(self.graph.groups, {r.key for r in self.records}))
         for record in reversed(self.records):
             self.graph.remove_node(record.key)
 
@@ -470,6 +472,7 @@ class BuildFromFormula(GraphCommand):
         if self.replace:
             if not self.removed:
                 self.removed = [NodeRecord.of(graph.node(k)) for k in graph.topological_keys()]
+            graph.set_groups(())  # every node goes
             for record in reversed(self.removed):
                 graph.remove_node(record.key)
         if self.result is None:

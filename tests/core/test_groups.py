@@ -29,6 +29,7 @@ from dvar.core.groups import (
     walk,
     with_collapsed,
     with_title,
+    without_keys,
 )
 from tests.core.helpers import lecture
 
@@ -359,3 +360,16 @@ def test_random_grouping_keeps_every_rule_and_survives_a_file(steps):
     assert [(grp.title, ids(again, grp.members)) for _, grp in walk(again.groups)] == [
         (grp.title, ids(g, grp.members)) for _, grp in walk(g.groups)
     ]
+
+
+@given(st.lists(st.integers(0, 6), max_size=7))
+def test_without_keys_is_removing_the_nodes_one_by_one(gone):
+    g = lecture()
+    groups, _ = grouped(g.groups, keys(g, "u", "v"), "inner")
+    groups, _ = grouped(groups, keys(g, "u", "v", "J"), "outer")
+    groups, _ = grouped(groups, keys(g, "a", "b"), "ab")
+    g.set_groups(groups)
+    expected = without_keys(g.groups, set(gone))
+    for key in sorted(set(gone)):
+        g.remove_node(key)
+    assert g.groups == expected
