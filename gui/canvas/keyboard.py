@@ -488,39 +488,50 @@ class KeyboardFocus(QObject):
             (i for i, pane in enumerate(panes) if focus is not None and _within(focus, pane)),
             0 if step < 0 else -1,
         )
-        pane = panes[(here + step) % len(panes)]
+        for offset in range(1, len(panes) + 1):  # a panel with nothing to focus is passed
+            if self._enter(panes[(here + step * offset) % len(panes)]):
+                return
+
+    def _enter(self, pane: QWidget) -> bool:
+        """Give the keyboard to a pane (its first field that takes Tab); says whether it
+        could.  A panel behind another's tab is brought to the front first."""
+        reason = Qt.FocusReason.ShortcutFocusReason
         if pane is self.view:
             self.show_ring()
-            self.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
-            return
+            self.view.setFocus(reason)
+            return True
         dock = pane.parentWidget()
         if isinstance(dock, QDockWidget):
             dock.raise_()
-        target = pane if pane.focusPolicy() & Qt.FocusPolicy.TabFocus else pane.nextInFocusChain()
-        while target is not pane and not (
+        target = pane
+        while not (
             _within(target, pane)
             and target.isVisible()
             and target.isEnabled()
             and target.focusPolicy() & Qt.FocusPolicy.TabFocus
         ):
             target = target.nextInFocusChain()
-        (target if _within(target, pane) else pane).setFocus(Qt.FocusReason.ShortcutFocusReason)
+            if target is pane:
+                return False
+        target.setFocus(reason)
+        return True
 
     def panes(self) -> list[QWidget]:
-        """The canvas, then each shown panel (a dock on screen, not a hidden tab), left to
-        right and top to bottom."""
+        """The canvas, then each panel on screen (not one behind another's tab: a
+        teaching tool brings its panel to the front when it starts), left to right and
+        top to bottom."""
         window = self.view.window()
         docks = [
             dock
             for dock in window.findChildren(QDockWidget)
-            if dock.isVisible() and dock.widget() is not None and not dock.visibleRegion().isEmpty()
+            if dock.widget() is not None and not dock.visibleRegion().isEmpty()
         ]
-        docks.sort(
-            key=lambda dock: (
-                dock.mapTo(window, dock.rect().topLeft()).x() // 50,
-                dock.mapTo(window, dock.rect().topLeft()).y(),
-            )
-        )
+
+        def place(dock: QDockWidget) -> tuple[int, int]:
+            corner = dock.mapTo(window, dock.rect().topLeft())
+            return corner.x() // 50, corner.y()
+
+        docks.sort(key=place)
         return [self.view, *(dock.widget() for dock in docks)]
 
     # ------------------------------------------------------------------ ring
