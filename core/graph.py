@@ -165,6 +165,11 @@ class Graph:
             self._order = sorted(self._rank, key=self._rank.__getitem__)
         return self._order
 
+    @property
+    def ranks(self) -> Mapping[int, int]:
+        """Each node key's rank: operands rank below their consumers (read-only)."""
+        return MappingProxyType(self._rank)
+
     def nodes_in_order(self) -> list[Node]:
         """Every node, each after the nodes that feed it (the order of ``topological_keys``)."""
         return list(map(self._nodes.__getitem__, self.topological_keys()))

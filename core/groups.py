@@ -225,7 +225,7 @@ def boundaries(graph: Graph, groups: Iterable[Group]) -> list[tuple[list[int], l
     out_key = graph.output_key
     if out_key is not None and out_key in home:
         outputs[home[out_key]].add(out_key)
-    rank = graph._rank.__getitem__  # the graph's topological ranks
+    rank = graph.ranks.__getitem__  # operands rank below their consumers
     return [
         (sorted(ins, key=rank), sorted(outs, key=rank))
         for ins, outs in zip(inputs, outputs, strict=True)
