@@ -325,3 +325,19 @@ def test_every_control_is_in_the_tab_chain_and_labels_have_keys(window, editor) 
     buddies = {label.buddy() for label in editor.findChildren(QLabel) if label.buddy()}
     assert {editor.title_edit, editor.step_list, editor.text_edit, editor.cell_list} <= buddies
     assert editor.action_kind in buddies
+
+
+def test_undo_and_redo_keys_work_in_the_editor(window, editor, qtbot) -> None:
+    editor.create_lesson()
+    qtbot.mouseClick(editor.add_button, Qt.MouseButton.LeftButton)
+    assert len(steps(window)) == 2
+    editor.activateWindow()
+    editor.step_list.setFocus()
+    qtbot.keyClick(editor.step_list, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert len(steps(window)) == 1
+    qtbot.keyClick(
+        editor.step_list,
+        Qt.Key.Key_Z,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    assert len(steps(window)) == 2
