@@ -249,6 +249,39 @@ def _derivative_part(
     return f"derivative {symbol} {words(number(grad))}{note}"
 
 
+def group_name(
+    graph: Graph,
+    evaluation: Evaluation,
+    title: str,
+    count: int,
+    inputs: list[int],
+    outputs: list[int],
+    shown: Callable[[int], Shown] = lambda key: EVERYTHING,
+    notation: str = "d",
+    number: Number = format_number,
+    most: int = 5,
+) -> str:
+    """A collapsed group in a sentence: ``group Neuron 1, collapsed, 12 nodes; inputs
+    x1 and w1; outputs n1 value 0.5, derivative dn1 1.2``; ``shown`` gives what the
+    preview lets be read of each output."""
+    parts = [f"group {title}, collapsed, {count:,} node{'s' * (count != 1)}"]
+    if inputs:
+        parts.append("inputs " + _listed([graph.node(k).id for k in inputs], most))
+    said = []
+    for key in outputs[:most]:
+        told = shown(key)
+        words_of = [graph.node(key).id, _value_part(evaluation, key, told, number)]
+        derivative = _derivative_part(graph, evaluation, key, told, notation, number)
+        if derivative:
+            words_of.append(derivative)
+        said.append(", ".join(words_of))
+    if len(outputs) > most:
+        said.append(f"{len(outputs) - most} more")
+    if said:
+        parts.append(("output " if len(outputs) == 1 else "outputs ") + "; ".join(said))
+    return "; ".join(parts)
+
+
 def node_description(graph: Graph, key: int, most: int = 5) -> str:
     """What a node is made of and what uses it, with no numbers (those are in its
     name, where the preview decides what shows): ``u equals b times c; used by v``."""

@@ -37,7 +37,9 @@ from dvar.gui.numbers import format_number
 Role, Text = QAccessible.Role, QAccessible.Text
 
 #: Events after which the canvas has other nodes or ports: its children are re-read.
-_REORDER = frozenset({"node_added", "node_removed", "connected", "disconnected", "reset"})
+_REORDER = frozenset(
+    {"node_added", "node_removed", "connected", "disconnected", "reset", "groups_changed"}
+)
 
 
 def shown(overlay: Overlay, key: int) -> spoken.Shown:
@@ -73,6 +75,8 @@ class CanvasAccessibility(QObject):
         self.scene: GraphScene | None = None
         #: Node interfaces made so far, by key (only those someone asked for).
         self.interfaces: dict[int, NodeInterface] = {}
+        #: Collapsed groups' interfaces made so far, by the group's path.
+        self.group_interfaces: dict[tuple, GroupInterface] = {}
         self._order: list[int] = []
         self._index: dict[int, int] = {}
         self._order_for: tuple | None = None
@@ -108,6 +112,7 @@ class CanvasAccessibility(QObject):
             old.document.changed.disconnect(self._on_changed)
             old.document.overlay_changed.disconnect(self._on_overlay)
         self.forget(list(self.interfaces))
+        self.forget_groups(list(self.group_interfaces))
         self.scene = scene
         self._order_for = None
         scene.selectionChanged.connect(self._on_selection)
@@ -120,9 +125,10 @@ class CanvasAccessibility(QObject):
 
     # ----------------------------------------------------------------- children
     def order(self) -> list[int]:
-        """Node keys in the order the canvas's children are: the graph's, operands first."""
+        """Node keys in the order the canvas's children are: the graph's, operands first
+        (a node inside a collapsed group has no item, and is not a child)."""
         graph = self.scene.graph
-        version = (id(graph), graph.structure_version)
+        version = (id(graph), graph.structure_version, id(getattr(self.scene, "units", None)))
         if version != self._order_for:
             nodes = self.scene.nodes
             self._order = [key for key in graph.topological_keys() if key in nodes]
@@ -143,6 +149,26 @@ class CanvasAccessibility(QObject):
             interface = self.interfaces[key] = NodeInterface(self, key)
             QAccessible.registerAccessibleInterface(interface)
         return interface
+
+    def boxes(self) -> list[tuple]:
+        """The collapsed groups' paths, in the order their boxes follow the nodes."""
+        return list(getattr(self.scene, "group_items", {}))
+
+    def group(self, path: tuple) -> GroupInterface | None:
+        """The interface of a collapsed group's box, made on first use."""
+        if path not in getattr(self.scene, "group_items", {}):
+            return None
+        interface = self.group_interfaces.get(path)
+        if interface is None:
+            interface = self.group_interfaces[path] = GroupInterface(self, path)
+            QAccessible.registerAccessibleInterface(interface)
+        return interface
+
+    def forget_groups(self, paths) -> None:
+        for path in paths:
+            interface = self.group_interfaces.pop(path, None)
+            if interface is not None:
+                QAccessible.deleteAccessibleInterface(QAccessible.uniqueId(interface))
 
     def forget(self, keys) -> None:
         """Nodes went: drop their interfaces and their ports' from Qt's cache."""
@@ -225,10 +251,14 @@ class CanvasAccessibility(QObject):
 
     def _on_changed(self, events: list[Event], evaluation: Evaluation) -> None:
         gone = [e.key for e in events if e.kind in ("node_removed", "reset")]
-        if gone and self.interfaces:
-            if any(e.kind == "reset" for e in events):
-                gone = [key for key in self.interfaces if key not in self.scene.graph]
+        regrouped = any(e.kind == "groups_changed" for e in events)
+        if (gone or regrouped) and self.interfaces:
+            if regrouped or any(e.kind == "reset" for e in events):  # all that has no item
+                gone = [key for key in self.interfaces if key not in self.scene.nodes]
             self.forget(gone)
+        if self.group_interfaces:
+            items = getattr(self.scene, "group_items", {})
+            self.forget_groups([path for path in self.group_interfaces if path not in items])
         if not self.listening():
             return
         if any(e.kind in _REORDER for e in events):
@@ -283,21 +313,34 @@ class CanvasInterface(QAccessibleWidget):
         return super().text(kind)
 
     def childCount(self) -> int:  # noqa: N802 (Qt's names)
-        return len(self.canvas.order()) + super().childCount()
+        canvas = self.canvas
+        return len(canvas.order()) + len(canvas.boxes()) + super().childCount()
 
     def child(self, index: int) -> QAccessibleInterface | None:
+        if index < 0:
+            return None
         order = self.canvas.order()
-        if 0 <= index < len(order):
+        if index < len(order):
             return self.canvas.node(order[index])
-        return super().child(index - len(order)) if index >= len(order) else None
+        index -= len(order)
+        boxes = self.canvas.boxes()
+        if index < len(boxes):
+            return self.canvas.group(boxes[index])
+        return super().child(index - len(boxes))
 
     def indexOfChild(self, child: QAccessibleInterface) -> int:  # noqa: N802
+        canvas = self.canvas
         if isinstance(child, NodeInterface):
-            return self.canvas.index_of(child.key) if child.canvas is self.canvas else -1
+            return canvas.index_of(child.key) if child.canvas is canvas else -1
+        if isinstance(child, GroupInterface):
+            boxes = canvas.boxes()
+            if child.canvas is not canvas or child.path not in boxes:
+                return -1
+            return len(canvas.order()) + boxes.index(child.path)
         if isinstance(child, PortInterface):
             return -1
         index = super().indexOfChild(child)
-        return index + len(self.canvas.order()) if index >= 0 else -1
+        return index + len(canvas.order()) + len(canvas.boxes()) if index >= 0 else -1
 
     def focusChild(self) -> QAccessibleInterface | None:  # noqa: N802
         key = self.canvas.focused()
@@ -446,6 +489,98 @@ class NodeInterface(QAccessibleInterface):
         state.offscreen = not shown.intersects(item.sceneBoundingRect())
         state.invisible = not item.isVisible()
         state.editable = scene.graph.node(self.key).op.is_leaf
+        return state
+
+
+class GroupInterface(QAccessibleInterface):
+    """A collapsed group's box: its title, size, inputs, and its outputs' numbers."""
+
+    def __init__(self, canvas: CanvasAccessibility, path: tuple) -> None:
+        super().__init__()
+        self.canvas = canvas
+        self.path = path
+
+    def item(self):
+        scene = self.canvas.scene
+        return None if scene is None else getattr(scene, "group_items", {}).get(self.path)
+
+    def isValid(self) -> bool:  # noqa: N802
+        return self.item() is not None
+
+    def object(self) -> QObject | None:
+        return None
+
+    def window(self):
+        return self.canvas.view.window().windowHandle()
+
+    def relations(self, match=QAccessible.RelationFlag.AllRelations):  # noqa: ARG002
+        return []
+
+    def parent(self) -> QAccessibleInterface | None:
+        return QAccessible.queryAccessibleInterface(self.canvas.view)
+
+    def childCount(self) -> int:  # noqa: N802
+        return 0
+
+    def child(self, index: int) -> QAccessibleInterface | None:  # noqa: ARG002
+        return None
+
+    def indexOfChild(self, child: QAccessibleInterface) -> int:  # noqa: N802, ARG002
+        return -1
+
+    def focusChild(self) -> QAccessibleInterface | None:  # noqa: N802
+        return None
+
+    def childAt(self, x: int, y: int) -> QAccessibleInterface | None:  # noqa: N802, ARG002
+        return None
+
+    def text(self, kind: QAccessible.Text) -> str:
+        item = self.item()
+        if item is None:
+            return ""
+        if kind == Text.Name:
+            scene = self.canvas.scene
+            overlay = scene.document.overlay
+            return spoken.group_name(
+                scene.graph,
+                scene.document.evaluation,
+                item.title,
+                item.count,
+                item.inputs,
+                item.outputs,
+                lambda key: shown(overlay, key),
+                scene.notation,
+                format_number,
+            )
+        if kind == Text.Description:
+            return "Double-click its title, or press Ctrl+Shift+G, to open it"
+        return ""
+
+    def setText(self, kind: QAccessible.Text, text: str) -> None:  # noqa: N802, ARG002
+        return None
+
+    def rect(self) -> QRect:
+        item = self.item()
+        if item is None:
+            return QRect()
+        view = self.canvas.view
+        local = view.mapFromScene(item.sceneBoundingRect()).boundingRect()
+        return QRect(view.viewport().mapToGlobal(local.topLeft()), local.size())
+
+    def role(self) -> QAccessible.Role:
+        return Role.ListItem
+
+    def state(self) -> QAccessible.State:
+        state = QAccessible.State()
+        item = self.item()
+        if item is None:
+            state.invalid = True
+            return state
+        state.selectable = True
+        state.selected = item.isSelected()
+        state.movable = True
+        state.expandable = True
+        state.collapsed = True
         return state
 
 

@@ -329,3 +329,32 @@ def test_another_document_in_the_window_is_read(window, heard):
         "y": "node y, output, absolute value of x, value 3, derivative dy 1",
     }
     assert (QAccessible.Event.ObjectReorder, "Canvas") in heard
+
+
+def test_a_collapsed_group_is_one_child_that_says_what_it_holds(window):
+    graph = window.document.graph
+    count = canvas(window).childCount()
+    window.scene.select_keys([graph.key_of("u")])
+    path = window.scene.groups.group()  # Ctrl+G: grouped and collapsed
+    assert path is not None
+    found = nodes(window)
+    assert sorted(found) == ["J", "a", "b", "c", "three", "v"]
+    view = canvas(window)
+    assert view.childCount() == count - 1 + 1
+    boxes = [
+        view.child(index)
+        for index in range(view.childCount())
+        if view.child(index).text(NAME).startswith("group ")
+    ]
+    assert len(boxes) == 1
+    (box,) = boxes
+    assert view.indexOfChild(box) >= 0 and box.parent().role() == QAccessible.Role.Canvas
+    title = graph.groups[0].title
+    assert box.text(NAME) == (
+        f"group {title}, collapsed, 1 node; inputs b and c; output u, value 6, derivative du 3"
+    )
+    assert box.state().collapsed and box.state().selected
+    assert ports(found["v"])[1] == "input 2 of v, from u"  # the edge comes out of the box
+    window.document.undo_stack.undo()
+    assert sorted(nodes(window)) == sorted(node.id for node in graph)
+    assert not shiboken6.isValid(box)
