@@ -197,3 +197,23 @@ def test_numbers_read_with_their_sign_in_words(x: float) -> None:
     assert "-" not in said and "e+" not in said
     if negative:
         assert math.copysign(1.0, x) < 0
+
+
+def test_a_collapsed_group_reads_its_inputs_and_outputs() -> None:
+    g = lecture()
+    ev = core.evaluate(g)
+    k = g.key_of
+    said = spoken.group_name(g, ev, "Neuron 1", 1, [k("b"), k("c")], [k("u")])
+    assert (
+        said
+        == "group Neuron 1, collapsed, 1 node; inputs b and c; output u, value 6, derivative du 3"
+    )
+    hidden = spoken.Shown(grad=False, grad_mark=spoken.Hidden("?", "open"))
+    said = spoken.group_name(g, ev, "big", 1200, [], [k("u"), k("v")], lambda key: hidden)
+    assert said == (
+        "group big, collapsed, 1,200 nodes; outputs u, value 6, derivative du hidden, to be "
+        "worked out; v, value 11, derivative dv hidden, to be worked out"
+    )
+    many = [k(i) for i in ("a", "b", "c", "u", "v")]
+    said = spoken.group_name(g, ev, "all", 7, [], many, most=2)
+    assert said.endswith("; b, value 3, derivative db 6; 3 more")
