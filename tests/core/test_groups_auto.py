@@ -164,3 +164,17 @@ def test_groups_made_later_hold_after_an_edit_and_a_save():
     assert graph.groups == expected
     again = core.loads(core.dumps(graph))
     assert [g.title for _, g in walk(again.groups)] == [g.title for _, g in walk(expected)]
+
+
+def test_the_moons_script_writes_a_grouped_file_the_same_every_time(tmp_path, monkeypatch):
+    from benchmarks import moons as script
+
+    paths = [tmp_path / "one.dvar", tmp_path / "two.dvar"]
+    for path in paths:
+        monkeypatch.setattr("sys.argv", ["moons.py", "--write", str(path), "--points", "4"])
+        script.main()
+    assert paths[0].read_bytes() == paths[1].read_bytes()
+    graph = core.load(paths[0])
+    assert [g.title for g in graph.groups][:3] == ["4 samples", "losses", "mean"]
+    shown, boxes = visible(graph)
+    assert len(shown) + len(boxes) <= 6  # a handful of units at the top level
