@@ -31,20 +31,17 @@ GESTURES = [
 
 #: The keys that move around the canvas (gui/canvas/keyboard.py): (keys, effect).
 CANVAS_KEYS = [
-    ("Tab (from a panel), F6", "Put the keyboard on the canvas (a ring shows where it is)"),
-    (
-        "Left",
-        "Focus the node feeding this one (the focused input's, or the first); it is selected",
-    ),
+    ("Tab (from a panel), F6", "Put the keyboard on the canvas"),
+    ("Left", "Focus (and select) the node feeding this one"),
     ("Right", "Focus a node this one feeds"),
-    ("Up, Down", "Focus the next input of the same node, or the next node of the layer"),
+    ("Up, Down", "Focus its consumer's next input, or layer's node"),
     ("Up, Down (on a port)", "Focus the node's previous or next port"),
-    ("Ctrl+arrow", "Move the focus and keep the selection"),
-    ("Ctrl+Space", "Add the focused node to the selection, or take it out"),
-    ("Enter, F2, Ctrl+J, N, Del", "Act on the focused (selected) node"),
+    ("Ctrl+arrow", "Move the focus, keep the selection"),
+    ("Ctrl+Space", "Select or deselect the focused node"),
+    ("Enter, F2, Ctrl+J, N, Del", "Act on the focused node"),
     ("Shift+arrow", "Pan the canvas"),
-    ("Alt+arrow", "Move the selected nodes one grid step"),
-    ("Shift+Tab", "Leave the canvas (Tab on the canvas adds a node)"),
+    ("Alt+arrow", "Move the selection one grid step"),
+    ("Shift+Tab", "Leave the canvas (Tab adds a node)"),
 ]
 
 Section = tuple[str, list[tuple[str, str]]]
@@ -85,7 +82,8 @@ class ShortcutSheet(QDialog):
         table.verticalHeader().hide()
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # The keyboard scrolls it (arrows, Page Up/Down, Home/End): no mouse needed.
+        table.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         table.setShowGrid(False)
         table.setAlternatingRowColors(True)
         table.setWordWrap(True)
