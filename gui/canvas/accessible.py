@@ -60,6 +60,14 @@ def shown(overlay: Overlay, key: int) -> spoken.Shown:
     )
 
 
+def show_text(label, text: str) -> None:
+    """Show ``text`` on a label, and let a screen reader read it in words where it has
+    symbols (``du = dv · ∂v/∂u`` is read ``du equals dv times partial v by partial u``)."""
+    label.setText(text)
+    said = spoken.words(text)
+    label.setAccessibleName("" if said == text else said)  # "": the text itself is read
+
+
 def announce(event: QAccessibleEvent) -> None:
     """Hand an event to assistive technology (tests listen here)."""
     QAccessible.updateAccessibility(event)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QGroupBox, QHBoxLayout, QLab
 
 from dvar import core
 from dvar.core.graph import STRUCTURAL
+from dvar.gui.canvas.accessible import show_text
 from dvar.gui.document.document import Document
 from dvar.gui.numbers import format_number
 
@@ -136,7 +137,7 @@ class ForwardModeBox(QGroupBox):
         self.result, self._key = result, key
         self.document.set_overlay(self.document.overlay.but(derivatives=texts))
         self._set_button(True)
-        self.text.setText(self._explain(result))
+        show_text(self.text, self._explain(result))
         if not was_active:
             self.toggled.emit(True)
         return True
@@ -146,7 +147,7 @@ class ForwardModeBox(QGroupBox):
         self.result, self._key = None, None
         self.document.set_overlay(self.document.overlay.but(derivatives=None))
         self._set_button(False)
-        self.text.setText(IDLE_TEXT)
+        show_text(self.text, IDLE_TEXT)
         if was_active:
             self.toggled.emit(False)
 

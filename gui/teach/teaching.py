@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from dvar import core
+from dvar.gui.canvas.accessible import show_text
 from dvar.gui.canvas.scene import GraphScene
 from dvar.gui.canvas.value_editor import parse_typed_number
 from dvar.gui.document.commands import SetField
@@ -311,7 +312,7 @@ class TeachingPanel(QWidget):
             return False
         self.nudge_mode = NudgeMode(self.document.graph, key, result)
         self.document.set_overlay(self.nudge_mode.overlay(self.document.overlay))
-        self.nudge_text.setText(self.nudge_mode.summary())
+        show_text(self.nudge_text, self.nudge_mode.summary())
         self.mode_changed.emit("nudge")
         self._update_buttons()
         return True
@@ -356,7 +357,7 @@ class TeachingPanel(QWidget):
         if self.step_mode is not None:
             self.start_steps()
         else:
-            self.step_text.setText(IDLE_TEXT[self.direction.currentIndex() == 0])
+            show_text(self.step_text, IDLE_TEXT[self.direction.currentIndex() == 0])
 
     def step_to(self, index: int) -> None:
         if self.step_mode is None:
@@ -399,7 +400,7 @@ class TeachingPanel(QWidget):
         mode = self.step_mode
         if mode is not None:
             self.document.set_overlay(mode.overlay(self.document.overlay))
-            self.step_text.setText(mode.explain())
+            show_text(self.step_text, mode.explain())
         self._update_buttons()
 
     # ------------------------------------------------------------------ common
@@ -418,11 +419,11 @@ class TeachingPanel(QWidget):
         if self.nudge_mode is not None:
             self.nudge_mode = None
             self.document.set_overlay(self.document.overlay.without_nudge())
-            self.nudge_text.setText("Select a node and press Nudge (N).")
+            show_text(self.nudge_text, "Select a node and press Nudge (N).")
         if self.step_mode is not None:
             self.step_mode = None
             self.document.set_overlay(self.document.overlay.without_steps())
-        self.step_text.setText(IDLE_TEXT[self.direction.currentIndex() == 0])
+        show_text(self.step_text, IDLE_TEXT[self.direction.currentIndex() == 0])
         self.mode_changed.emit("")
         self._update_buttons()
 

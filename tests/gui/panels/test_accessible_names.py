@@ -142,3 +142,19 @@ def test_the_card_and_the_inspector_read_in_words(window):
     inspector = under(window, Role.Pane, "Inspector")
     assert "mul: Multiply" in inspector
     assert "equals 6" in inspector
+
+
+def test_the_teach_panel_explains_in_words(window):
+    window.scene.select_keys([window.document.graph.key_of("b")])
+    window.actions["nudge"].trigger()
+    teach = under(window, Role.Pane, "Teach")
+    assert any("change in J over change in b equals" in text for text in teach), teach
+    window.teaching.start_steps(backward=True)
+    window.teaching.step_to(4)  # J, v, a, u
+    teach = under(window, Role.Pane, "Teach")
+    assert any("du equals dv times partial v by partial u" in text for text in teach), teach
+    assert not any("∂" in text or "·" in text for text in teach)
+    window.actions["clear_preview"].trigger()
+    assert "Walk the backward pass right to left, one node at a time." in under(
+        window, Role.Pane, "Teach"
+    )
