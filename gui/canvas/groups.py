@@ -557,15 +557,11 @@ class GroupActions:
 
 
 def default_title(graph: Graph, keys: list[int]) -> str:
-    """A readable title for a new group: its nodes' names when there are a few
-    (``u, v``), else the first and last and how many (``u … J, 5 nodes``)."""
-    order = (
-        {key: index for index, key in enumerate(graph.topological_keys())} if len(keys) > 3 else {}
-    )
-    names = [
-        graph.node(key).label or graph.node(key).id
-        for key in sorted(keys, key=lambda k: order.get(k, 0))
-    ]
+    """A readable title for a new group: its nodes' names in the order they are
+    computed when there are a few (``u, v``), else the first and last and how many
+    (``a … v, 5 nodes``)."""
+    rank = {key: index for index, key in enumerate(graph.topological_keys())}
+    names = [graph.node(key).label or graph.node(key).id for key in sorted(keys, key=rank.get)]
     if len(names) <= 3:
         title = ", ".join(names)
         if len(title) <= 40:
