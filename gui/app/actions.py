@@ -222,7 +222,7 @@ MENUS: tuple[Menu, ...] = (
             ),
             Action(
                 "ungroup",
-                "U&ngroup",
+                "&Ungroup",
                 "scene.groups.ungroup",
                 ("Ctrl+Alt+G",),
                 tip="Dissolve the selected group: its nodes move up one level",
@@ -230,7 +230,7 @@ MENUS: tuple[Menu, ...] = (
             ),
             Action(
                 "expand_group",
-                "E&xpand Group",
+                "&Expand Group",
                 "scene.groups.expand",
                 ("Ctrl+Shift+G",),
                 tip="Open the selected group's box in place (or double-click its title)",

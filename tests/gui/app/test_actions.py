@@ -30,6 +30,7 @@ MENU_BAR = {
     ],
     "&Node": [
         "&Add Node…", "Edit &Value", "Re&name…", "Set as &Output", "---",
+        "&Group", "&Ungroup", "&Expand Group", "Co&llapse Group", "---",
         "Next Po&rt", "&Previous Port", "&Connect Port…", "&Disconnect Port", "---",
         "Build from &Formula…", "&Arrange", "---",
         "Add No&te", "Add Fra&me",
