@@ -341,3 +341,17 @@ def test_undo_and_redo_keys_work_in_the_editor(window, editor, qtbot) -> None:
         Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
     )
     assert len(steps(window)) == 2
+
+
+def test_a_lesson_change_alone_redraws_no_node(window, editor, monkeypatch) -> None:
+    """A big graph stays quick to edit a lesson on: the lesson shows through the
+    overlay, so only a change of what it blanks redraws the nodes."""
+    editor.create_lesson()
+    calls = []
+    monkeypatch.setattr(window.scene, "refresh", lambda evaluation: calls.append(evaluation))
+    editor.text_edit.setPlainText("Only the text changes.")
+    editor.commit_text()
+    editor.add_step()
+    assert len(steps(window)) == 2 and calls == []
+    editor.cycle_cells([("grad", key(window, "v"), 0)])
+    assert len(calls) == 1  # the blank on dv, through the overlay
