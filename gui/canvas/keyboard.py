@@ -534,6 +534,16 @@ class KeyboardFocus(QObject):
         docks.sort(key=place)
         return [self.view, *(dock.widget() for dock in docks)]
 
+    def beside_focus(self) -> QPointF | None:
+        """While the keyboard is in use, a spot right of the focused node, level with it,
+        where a node added next can take its output; None otherwise."""
+        scene = self.scene
+        item = scene.nodes.get(scene.focused_key) if self.ring_shown else None  # type: ignore[arg-type]
+        if item is None:
+            return None
+        box = item.mapRectToScene(item.box())
+        return QPointF(box.right() + 3 * GRID, box.top())
+
     # ------------------------------------------------------------------ ring
     def show_ring(self) -> None:
         if not self.ring_shown:

@@ -362,6 +362,11 @@ class GraphView(QGraphicsView):
         self.keyboard.paint(painter)  # the focus ring: on screen only, never exported
 
     def cursor_scene_pos(self) -> QPointF:
+        """Where the person points: beside the focused node while the keyboard is in
+        use (quick-add and notes land there), else the mouse, else the middle."""
+        beside = self.keyboard.beside_focus()
+        if beside is not None:
+            return beside
         local = self.viewport().mapFromGlobal(self.cursor().pos())
         if not self.viewport().rect().contains(local):
             local = self.viewport().rect().center()

@@ -281,3 +281,19 @@ def test_the_ring_is_drawn_on_screen_and_never_exported(window):
     top = int(item.sceneBoundingRect().top() - source.top()) - 5
     row = [image.pixelColor(x, top).rgb() for x in range(image.width())]
     assert highlight not in row
+
+
+def test_quick_add_from_the_keyboard_puts_the_node_beside_the_focused_one(window):
+    win = window
+    fit(win)
+    on_canvas(win)
+    press(win, Key.Key_Left)  # J, the keyboard in use
+    before = set(win.scene.nodes)
+    press(win, Key.Key_Tab)
+    QTest.keyClicks(win.quick_add.search, "exp")
+    press(win, Key.Key_Return)
+    (key,) = set(win.scene.nodes) - before
+    assert win.scene.focused_key == key  # the new node has the keyboard
+    new, output = win.scene.nodes[key], win.scene.nodes[keys(win)["J"]]
+    assert new.x() > output.sceneBoundingRect().right()  # right of J, where J can feed it
+    assert abs(new.y() - output.y()) <= 3 * 20
