@@ -254,7 +254,7 @@ class MainWindow(FileMenu, RecentFiles, RecoveryOffer, LessonMenu, QMainWindow):
         elif lesson is not None and lesson.active:
             self.value_label.setText(lesson.status_text())  # ... or a lesson's
         elif out is None:
-            self.value_label.setText("No output chosen: right-click a node → Set as output")
+            self.value_label.setText("No output chosen: right-click a node → Set as output (Ctrl+J)")
         else:
             value = evaluation.values[out]
             self.value_label.setText(
