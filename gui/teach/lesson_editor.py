@@ -511,7 +511,7 @@ class LessonEditor(QDialog):
     def remove_step(self) -> None:
         self._text_timer.stop()
         lesson = self.lesson
-        if lesson is None or not lesson.steps:
+        if lesson is None or len(lesson.steps) < 2:
             return
         index = self._index()
         self._run(with_step_removed(lesson, index), f"Remove step {index + 1}")
@@ -749,6 +749,9 @@ class LessonEditor(QDialog):
             self.up_button.setEnabled(has_step and self.current > 0)
             self.down_button.setEnabled(has_step and self.current < len(lesson.steps) - 1)
             self.add_button.setEnabled(len(lesson.steps) < MAX_STEPS)
+            # A lesson keeps one step at least (one with none cannot be played);
+            # Delete Lesson takes the whole of it away.
+            self.remove_button.setEnabled(len(lesson.steps) > 1)
             if step is None:
                 self.text_edit.clear()
                 self.preview.clear()

@@ -355,3 +355,14 @@ def test_a_lesson_change_alone_redraws_no_node(window, editor, monkeypatch) -> N
     assert len(steps(window)) == 2 and calls == []
     editor.cycle_cells([("grad", key(window, "v"), 0)])
     assert len(calls) == 1  # the blank on dv, through the overlay
+
+
+def test_the_last_step_stays_and_delete_lesson_takes_the_whole(window, editor, qtbot) -> None:
+    editor.create_lesson()
+    assert not editor.remove_button.isEnabled()
+    editor.remove_step()
+    assert len(steps(window)) == 1
+    qtbot.mouseClick(editor.delete_button, Qt.MouseButton.LeftButton)
+    assert window.document.graph.lesson is None and editor.pages.currentIndex() == 0
+    window.document.undo_stack.undo()
+    assert len(steps(window)) == 1 and editor.pages.currentIndex() == 1
