@@ -389,7 +389,7 @@ class LessonEditor(QDialog):
         self.hint = QLabel(
             "On the canvas: click a node's name to spotlight it; click its value, its "
             "derivative or (backward view, B) an edge's label to hide it, again to ask "
-            "it, and again to show it."
+            "it, and again to show it. Hold Ctrl to select or move nodes as usual."
         )
         self.hint.setWordWrap(True)
         self.hint.setEnabled(False)  # drawn muted: it explains, it does nothing

@@ -366,3 +366,16 @@ def test_the_last_step_stays_and_delete_lesson_takes_the_whole(window, editor, q
     assert window.document.graph.lesson is None and editor.pages.currentIndex() == 0
     window.document.undo_stack.undo()
     assert len(steps(window)) == 1 and editor.pages.currentIndex() == 1
+
+
+def test_a_ctrl_click_selects_as_usual_while_the_editor_is_open(window, editor, qtbot) -> None:
+    editor.create_lesson()
+    point = window.view.mapFromScene(node_line(window, "v", "header"))
+    qtbot.mouseClick(
+        window.view.viewport(),
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.ControlModifier,
+        point,
+    )
+    assert steps(window)[0].spotlight == ()
+    assert window.scene.selected_keys() == [key(window, "v")]
