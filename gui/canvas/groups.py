@@ -58,10 +58,13 @@ if TYPE_CHECKING:
 
 #: Boundary rows a box lists on each side before the rest share a "… more" row.
 ROWS = 5
-#: A box's width, and the height of one of its rows and of its footer.
+#: A box's least and greatest width, and the height of one of its rows and of its footer.
 BOX_WIDTH = 280.0
+MAX_BOX_WIDTH = 480.0
 ROW = 20.0
 FOOTER = 22.0
+#: The least room between a row's value and its derivative.
+ROW_GAP = 16.0
 
 #: A unit of what the canvas shows: a node's key, or a collapsed group's path.
 Unit = int | GroupPath
@@ -178,11 +181,9 @@ class GroupItem(QGraphicsRectItem):
         self.inputs, self.outputs = box.inputs, box.outputs
         self.count = box.group.count()
         self.edges: list[EdgeItem] = []
-        self.width = BOX_WIDTH
+        self.width = 0.0
         self.height = self._height()
-        self.setRect(
-            QRectF(-PORT_RADIUS - 2, -2, self.width + 2 * PORT_RADIUS + 4, self.height + 4)
-        )
+        self.set_width(BOX_WIDTH)
         #: What the rows say: (name, value text, derivative text) per shown row.
         self.in_texts: list[tuple[str, str, str]] = []
         self.out_texts: list[tuple[str, str, str]] = []
@@ -219,6 +220,17 @@ class GroupItem(QGraphicsRectItem):
 
     def box(self) -> QRectF:
         return QRectF(0, 0, self.width, self.height)
+
+    def set_width(self, width: float) -> None:
+        """Make the box this wide (its rows need it); edges follow its ports."""
+        if width == self.width:
+            return
+        self.prepareGeometryChange()
+        self.width = width
+        # Room for the ports, and for the second outline drawn 4 units right and down.
+        self.setRect(QRectF(-PORT_RADIUS - 2, -2, width + 2 * PORT_RADIUS + 8, self.height + 8))
+        for edge in self.edges:
+            edge.adjust()
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()
@@ -288,7 +300,21 @@ class GroupItem(QGraphicsRectItem):
         if texts == (self.in_texts, self.out_texts):
             return False
         self.in_texts, self.out_texts = texts
+        self.set_width(self._needed_width())
         return True
+
+    def _needed_width(self) -> float:
+        """BOX_WIDTH, or wider (up to MAX_BOX_WIDTH, in grid steps) for the longest row
+        or the title."""
+        fonts = Fonts.get()
+        body, grad = metrics_of(fonts.body), metrics_of(fonts.grad)
+        need = metrics_of(fonts.title).horizontalAdvance("▸ " + self.title) + 24
+        for name, value, derivative in (*self.in_texts, *self.out_texts):
+            if name:
+                text = body.horizontalAdvance(value) + grad.horizontalAdvance(derivative)
+                need = max(need, text + 2 * TEXT_LEFT + ROW_GAP)
+        width = BOX_WIDTH + GRID * max(0, -(-(need - BOX_WIDTH) // GRID))
+        return min(MAX_BOX_WIDTH, width)
 
     # ------------------------------------------------------------------- paint
     def paint(
@@ -370,7 +396,9 @@ class GroupItem(QGraphicsRectItem):
             return
         left = value if numbers else name
         right = grad if numbers else ""
-        half = room * (0.55 if right else 1.0)
+        # The derivative keeps what it needs (up to half the row); the value gets the rest.
+        wanted = metrics_of(fonts.grad).horizontalAdvance(right) if right else 0.0
+        half = room - min(wanted, room / 2) - (ROW_GAP if right else 0.0)
         painter.setFont(fonts.body)
         painter.setPen(look.text)
         painter.drawText(
@@ -381,9 +409,9 @@ class GroupItem(QGraphicsRectItem):
         if right:
             painter.setFont(fonts.grad)
             painter.setPen(look.red)
-            rest = room - half
+            rest = room - half - ROW_GAP
             painter.drawText(
-                QRectF(TEXT_LEFT + half, y, rest, ROW),
+                QRectF(TEXT_LEFT + half + ROW_GAP, y, rest, ROW),
                 Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
                 metrics_of(fonts.grad).elidedText(right, Qt.TextElideMode.ElideRight, rest),
             )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter, QTransform
 from PySide6.QtWidgets import (
     QGraphicsItem,
@@ -406,9 +406,12 @@ class GraphScene(QGraphicsScene):
         units = self.units = shown_units(graph)
         hidden = units.hidden
         kept: dict[frozenset[int], GroupItem] = {}
+        #: Where each box was drawn, for what opens in its place (see _make_room).
+        self._was_drawn = {}
         for box in self.group_items.values():
             keys = box.group.all_keys()
             self._box_spots[keys] = box.pos()
+            self._was_drawn[keys] = box.mapRectToScene(box.box())
             kept[keys] = box
         # A group just collapsed: its box goes where its nodes were.
         for box in units.boxes.values():
@@ -560,6 +563,7 @@ class GraphScene(QGraphicsScene):
                 spot = self._box_spots.get(old.boxes[home].group.all_keys())
             at = (spot.x(), spot.y()) if spot is not None else self._below_everything(members)
             output = graph.output_key
+            placed = QRectF()
             for unit, (x, y) in place_units(members, sizes, links, output, at).items():
                 point = QPointF(x, y)
                 if isinstance(unit, tuple):
@@ -569,6 +573,45 @@ class GraphScene(QGraphicsScene):
                     item = self.nodes[unit]
                     self._auto_positions[unit] = point
                 item.setPos(point)
+                placed = placed.united(QRectF(point, QSizeF(*sizes[unit])))
+            if spot is not None and old is not None and home in old.boxes:
+                was = getattr(self, "_was_drawn", {}).get(old.boxes[home].group.all_keys())
+                if was is not None:
+                    self._make_room(was, placed, set(members))
+
+    def _make_room(self, was: QRectF, now: QRectF, opened: set) -> None:
+        """A box at ``was`` opened into ``now``: what has no place of its own in the file
+        and lay right of the box moves right, or below it moves down, by as much as
+        the opened group is wider or taller (nothing with a position moves)."""
+        wider, taller = now.right() - was.right(), now.bottom() - was.bottom()
+        if wider <= 0 and taller <= 0:
+            return
+        graph = self.graph
+        for unit, item in [*self.nodes.items(), *self.group_items.items()]:
+            if unit in opened or unit in self.chips:
+                continue
+            if isinstance(unit, tuple):
+                keys = item.group.all_keys()
+                if box_spot(graph, item.group) is not None:
+                    continue
+            elif graph.node(unit).x is not None:
+                continue
+            rect = item.mapRectToScene(item.box())
+            shift = QPointF()
+            beside = rect.top() < now.bottom() and rect.bottom() > now.top()
+            under = rect.left() < now.right() and rect.right() > now.left()
+            if wider > 0 and beside and rect.left() >= was.right() - 1:
+                shift.setX(wider)
+            elif taller > 0 and under and rect.top() >= was.bottom() - 1:
+                shift.setY(taller)
+            if shift.isNull():
+                continue
+            point = item.pos() + shift
+            item.setPos(point)
+            if isinstance(unit, tuple):
+                self._box_spots[keys] = point
+            else:
+                self._auto_positions[unit] = point
 
     def remember_box_spot(self, box: GroupItem) -> None:
         """A box was dragged: where it is now is its place while its nodes have none."""

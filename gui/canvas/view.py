@@ -185,6 +185,9 @@ class GraphView(QGraphicsView):
             if node.key in items and node.key not in chips  # a chip shows a number, not a name
             for box in (items[node.key].box(),)
         )
+        boxes = itertools.islice(scene.group_items.values(), NAMES_SAMPLE)  # groups' titles
+        needed += [named_zoom(fonts.advance("title", b.title), b.width, b.height) for b in boxes]
+        needed.sort()
         if not needed:
             return readable_zoom()
         return min(TEXT_LOD, needed[int(0.9 * (len(needed) - 1))])
