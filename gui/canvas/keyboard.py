@@ -164,6 +164,12 @@ class KeyboardFocus(QObject):
         if target is None:
             self._say_no_way(key, direction)
             return key
+        item = scene.nodes.get(target)
+        if item is None or not item.isVisible():  # inside a collapsed group
+            scene.document.message.emit(
+                f"{graph.id_of(target)} is inside a collapsed group: expand it to go there"
+            )
+            return key
         return self.focus(target, select=select, came_from=came_from)
 
     def _neighbour(
@@ -204,7 +210,9 @@ class KeyboardFocus(QObject):
             (
                 other
                 for other, level in depth.items()
-                if level == depth[key] and other in items and (other not in chips or other == key)
+                if level == depth[key]
+                and other in items
+                and (other == key or (other not in chips and items[other].isVisible()))
             ),
             key=lambda other: _place(items, other),
         )
@@ -599,6 +607,8 @@ class KeyboardFocus(QObject):
         if not self.ring_shown or not self._live():
             return QRect()
         item = self.scene.nodes.get(self.scene.focused_key)  # type: ignore[arg-type]
+        if item is not None and not item.isVisible():
+            return QRect()  # inside a collapsed group: its box shows the selection
         if item is None:
             return self.view.viewport().rect() if self.view.hasFocus() else QRect()
         margin = RING_WIDTH + 2
@@ -636,6 +646,8 @@ class KeyboardFocus(QObject):
         ring = palette.color(QPalette.ColorRole.Highlight)
         halo = palette.color(QPalette.ColorRole.Base)
         item = self.scene.nodes.get(self.scene.focused_key)  # type: ignore[arg-type]
+        if item is not None and not item.isVisible():
+            return
         painter.save()
         painter.resetTransform()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)

@@ -297,3 +297,19 @@ def test_quick_add_from_the_keyboard_puts_the_node_beside_the_focused_one(window
     new, output = win.scene.nodes[key], win.scene.nodes[keys(win)["J"]]
     assert new.x() > output.sceneBoundingRect().right()  # right of J, where J can feed it
     assert abs(new.y() - output.y()) <= 3 * 20
+
+
+def test_a_node_inside_a_collapsed_group_is_not_gone_to(window):
+    win = window
+    on_canvas(win)
+    k = keys(win)
+    win.scene.select_keys([k["b"]])
+    press(win, Key.Key_Down, Mod.ControlModifier)  # to c, b stays selected
+    press(win, Key.Key_Space, Mod.ControlModifier)  # b and c selected
+    press(win, Key.Key_G, Mod.ControlModifier)  # Node → Group: one collapsed box
+    assert k["b"] not in win.scene.nodes  # drawn as the group's box
+    win.scene.select_keys([k["u"]])
+    before = win.scene.focused_key
+    press(win, Key.Key_Left)  # u's first input, b, is in the box
+    assert win.scene.focused_key == before == k["u"]
+    assert "collapsed group" in status(win)
