@@ -250,7 +250,7 @@ def _from_dict(document: Any, where: str, consume: bool) -> Graph:
         nodes, ranks, None if output is None else keys[output], extra, notes, groups
     )
     if document.get("lesson") is not None:
-        graph._lesson = _read_lesson(document["lesson"], keys, graph, where)
+        graph.set_lesson(_read_lesson(document["lesson"], keys, graph, where))
     return graph
 
 
