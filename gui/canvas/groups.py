@@ -97,52 +97,99 @@ class Units:
     links: list[tuple[Unit, int, Unit, int]] = field(default_factory=list)
 
 
-def shown_units(graph: Graph) -> Units:
-    """The boxes, the nodes they hide, and the edges that end at a box.
+@dataclass
+class Border:
+    """The edges that cross a group's border, and its inputs and outputs."""
 
-    One pass over the graph finds every edge that crosses a box's border: it gives
-    the boxes' inputs and outputs (the rule of ``core.groups.boundary``, which the
-    tests hold this to) and the links, which need the rows those have in the box."""
+    inputs: list[int]
+    outputs: list[int]
+    #: (source outside, member, slot) and (member, consumer outside, slot).
+    incoming: list[tuple[int, int, int]]
+    outgoing: list[tuple[int, int, int]]
+
+
+class Borders:
+    """Each group's border, worked out once while the graph's structure (and output)
+    stays the same: expanding one group of a big graph looks again only at the
+    groups that were not shown as boxes before."""
+
+    def __init__(self) -> None:
+        self._for: tuple | None = None
+        self._consumers: dict[int, list[tuple[int, int]]] = {}
+        self._rank: dict[int, int] = {}
+        self._made: dict[frozenset[int], Border] = {}
+
+    def of(self, graph: Graph, keys: frozenset[int]) -> Border:
+        """The border of the group holding ``keys`` (the rule of core.groups.boundary)."""
+        state = (id(graph), graph.structure_version, graph.output_key)
+        if state != self._for:
+            self._for, self._made = state, {}
+            self._consumers, self._rank = {}, {}
+        made = self._made.get(keys)
+        if made is None:
+            made = self._made[keys] = self._border(graph, keys)
+        return made
+
+    def _border(self, graph: Graph, keys: frozenset[int]) -> Border:
+        if not self._rank:  # the graph's consumers and order, once per structure
+            consumers: dict[int, list[tuple[int, int]]] = {}
+            for node in graph:
+                for slot, source in enumerate(node.inputs):
+                    if source is not None:
+                        consumers.setdefault(source, []).append((node.key, slot))
+            self._consumers = consumers
+            self._rank = {key: index for index, key in enumerate(graph.topological_keys())}
+        node = graph.node
+        incoming, outgoing = [], []
+        inputs, outputs = set(), set()
+        for key in keys:
+            for slot, source in enumerate(node(key).inputs):
+                if source is not None and source not in keys:
+                    incoming.append((source, key, slot))
+                    inputs.add(source)
+            for consumer, slot in self._consumers.get(key, ()):
+                if consumer not in keys:
+                    outgoing.append((key, consumer, slot))
+                    outputs.add(key)
+        if graph.output_key in keys:
+            outputs.add(graph.output_key)
+        rank = self._rank.__getitem__
+        return Border(sorted(inputs, key=rank), sorted(outputs, key=rank), incoming, outgoing)
+
+
+def shown_units(graph: Graph, borders: Borders | None = None) -> Units:
+    """The boxes, the nodes they hide, and the edges that end at a box (with
+    ``borders``, what was worked out before for the same groups is used again)."""
     groups = graph.groups
     paths = outer_collapsed(groups) if groups else []
     if not paths:
         return Units()
+    borders = borders or Borders()
     chosen = [group_at(groups, path) for path in paths]
     hidden: dict[int, GroupPath] = {}
+    boxes: dict[GroupPath, Box] = {}
+    found = []
     for path, group in zip(paths, chosen, strict=True):
-        for key in group.all_keys():
-            hidden[key] = path
-    inputs: dict[GroupPath, set[int]] = {path: set() for path in paths}
-    outputs: dict[GroupPath, set[int]] = {path: set() for path in paths}
-    crossing = []
-    get = hidden.get
-    for node in graph:
-        key = node.key
-        there = get(key)
-        for slot, source in enumerate(node.inputs):
-            home = get(source)  # (a box's nodes share one path object)
-            if home is there or source is None:
-                continue
-            if there is not None:
-                inputs[there].add(source)
-            if home is not None:
-                outputs[home].add(source)
-            crossing.append((source, home, key, there, slot))
-    output = graph.output_key
-    if output in hidden:
-        outputs[hidden[output]].add(output)
-    rank = {key: index for index, key in enumerate(graph.topological_keys())}.__getitem__
-    boxes = {
-        path: Box(group, sorted(inputs[path], key=rank), sorted(outputs[path], key=rank))
-        for path, group in zip(paths, chosen, strict=True)
-    }
+        keys = group.all_keys()
+        hidden.update(dict.fromkeys(keys, path))
+        border = borders.of(graph, keys)
+        boxes[path] = Box(group, border.inputs, border.outputs)
+        found.append((path, border))
     in_rows = {path: _rows(box.inputs) for path, box in boxes.items()}
     out_rows = {path: _rows(box.outputs) for path, box in boxes.items()}
     links: dict[tuple, None] = {}
-    for source, home, key, there, slot in crossing:
-        start = (source, 0) if home is None else (home, out_rows[home][source])
-        end = (key, slot) if there is None else (there, in_rows[there][source])
-        links[(*start, *end)] = None
+    get = hidden.get
+    for path, border in found:
+        rows = in_rows[path]
+        for source, _, _ in border.incoming:
+            home = get(source)
+            start = (source, 0) if home is None else (home, out_rows[home][source])
+            links[(*start, path, rows[source])] = None
+        rows = out_rows[path]
+        for member, consumer, slot in border.outgoing:
+            there = get(consumer)
+            end = (consumer, slot) if there is None else (there, in_rows[there][member])
+            links[(path, rows[member], *end)] = None
     return Units(hidden, boxes, list(links))  # type: ignore[arg-type]
 
 
@@ -195,6 +242,9 @@ class GroupItem(QGraphicsRectItem):
         self.nudge_text = self.grad_text = self.formula_text = ""
         self.value_text = f"{self.count:,} nodes"
         self.snap = True
+        #: Whether its nodes have positions in the file (else the box's place is the
+        #: scene's own, from the layout of what is shown).
+        self.placed_in_file = False
         self.setFlags(
             QGraphicsItem.GraphicsItemFlag.ItemIsMovable
             | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable

@@ -25,6 +25,7 @@ from dvar.gui import numbers
 from dvar.gui.canvas.chips import ChipItem
 from dvar.gui.canvas.edges import EdgeItem
 from dvar.gui.canvas.groups import (
+    Borders,
     GroupActions,
     GroupItem,
     Units,
@@ -114,6 +115,8 @@ class GraphScene(QGraphicsScene):
         self._box_spots: dict[frozenset[int], QPointF] = {}
         #: Group, Ungroup, Expand, Collapse on the selection (the window's actions).
         self.groups = GroupActions(self)
+        #: The groups' borders, kept while the graph's structure stays the same.
+        self._borders = Borders()
         self.backward_view = False
         self.notation = "d"
         self.snap = True
@@ -185,7 +188,7 @@ class GraphScene(QGraphicsScene):
 
     def _build_items(self) -> None:
         """Items for what is shown: nodes outside collapsed groups, and a box per group."""
-        self.units = shown_units(self.graph)
+        self.units = shown_units(self.graph, self._borders)
         hidden = self.units.hidden
         chips = self._wanted_chips()
         for index, node in enumerate(self.graph.topological_keys()):
@@ -403,7 +406,7 @@ class GraphScene(QGraphicsScene):
     def _sync_items(self) -> None:
         graph = self.graph
         old = self.units
-        units = self.units = shown_units(graph)
+        units = self.units = shown_units(graph, self._borders)
         hidden = units.hidden
         kept: dict[frozenset[int], GroupItem] = {}
         #: Where each box was drawn, for what opens in its place (see _make_room).
@@ -481,7 +484,9 @@ class GraphScene(QGraphicsScene):
                 continue
             item = GroupItem(path, box)
             item.setCacheMode(self._node_cache)
-            spot = box_spot(graph, box.group) or self._box_spots.get(box.group.all_keys())
+            spot = box_spot(graph, box.group)
+            item.placed_in_file = spot is not None
+            spot = spot or self._box_spots.get(box.group.all_keys())
             if spot is None:
                 unplaced.append(path)
             else:
@@ -592,7 +597,7 @@ class GraphScene(QGraphicsScene):
                 continue
             if isinstance(unit, tuple):
                 keys = item.group.all_keys()
-                if box_spot(graph, item.group) is not None:
+                if item.placed_in_file:
                     continue
             elif graph.node(unit).x is not None:
                 continue

@@ -289,3 +289,19 @@ def test_group_items_are_not_nodes(window):
     (box,) = window.scene.group_items.values()
     assert isinstance(box, GroupItem)
     assert window.scene.selected_keys() == []  # the box is selected, no node
+
+
+def test_a_box_follows_structural_edits_around_it(window):
+    scene, graph = window.scene, window.scene.graph
+    path = _group_u_v(window)
+    scene.select_keys(_keys(graph, "a"))
+    window.actions["delete"].trigger()  # u loses its operand a
+    box = scene.group_items[path]
+    assert [row[0] for row in box.in_texts] == ["b", "c"]
+    assert len(scene.group_edges) == 3
+    window.document.undo_stack.undo()
+    box = scene.group_items[path]
+    inputs = boundary(graph, group_at(graph.groups, path))[0]
+    assert [row[0] for row in box.in_texts] == [graph.id_of(k) for k in inputs]
+    assert sorted(row[0] for row in box.in_texts) == ["a", "b", "c"]
+    assert len(scene.group_edges) == 4
