@@ -19,10 +19,8 @@ bottom, then its output); C opens the focused port's slot menu to connect it, an
 disconnects it.  Shift+arrows pan the canvas; Alt+arrows move the selection a grid
 step.  F6 and Shift+F6 move between the canvas and the panels.
 
-The ring round the focused node (or port) is drawn by the view over the scene, in
-screen pixels, so it is as clear at 5 % as at 400 % and never reaches an export.  It
-shows once the keyboard is used, and hides at a mouse press (what a desktop shows a
-mouse user is the selection).  With no node focused, it goes round the canvas itself.
+The ring that shows where the keyboard is lives in ``focus_ring``, and the slot menu
+in ``slot_menu``.
 """
 
 from __future__ import annotations
@@ -30,13 +28,15 @@ from __future__ import annotations
 import contextlib
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRect, QRectF, Qt, QTimer
-from PySide6.QtGui import QColor, QKeyEvent, QPainter, QPalette, QPen
-from PySide6.QtWidgets import QApplication, QDockWidget, QInputDialog, QMenu, QWidget
+from PySide6.QtCore import QObject, QPointF, QRect, Qt, QTimer
+from PySide6.QtGui import QKeyEvent, QPainter
+from PySide6.QtWidgets import QApplication, QDockWidget, QWidget
 
 from dvar import core
-from dvar.gui.canvas.nodes import GRID, PORT_RADIUS
-from dvar.gui.document.commands import MoveNodes, SetInput
+from dvar.gui.canvas import slot_menu
+from dvar.gui.canvas.focus_ring import FocusRing
+from dvar.gui.canvas.nodes import GRID
+from dvar.gui.document.commands import MoveNodes
 
 if TYPE_CHECKING:
     from dvar.gui.canvas.nodes import NodeItem
@@ -44,13 +44,6 @@ if TYPE_CHECKING:
     from dvar.gui.canvas.view import GraphView
 
 Port = tuple[str, int]
-
-#: The ring's gap from the box and its width, in screen pixels.
-RING_GAP, RING_WIDTH = 4, 3
-#: Items less tall than this are chips, which have no ports of their own (see chips.py).
-PORT_BOX = 20
-#: How many nodes a slot menu lists (the nearest first); "Other…" asks for any name.
-MENU_NODES = 24
 
 _ARROWS = {
     Qt.Key.Key_Left: "left",
@@ -84,11 +77,10 @@ class KeyboardFocus(QObject):
     def __init__(self, view: GraphView) -> None:
         super().__init__(view)
         self.view = view
-        #: True once the keyboard moved the focus; False again after a mouse press.
-        self.ring_shown = False
+        #: Where the keyboard is, drawn for the eye.
+        self.ring = FocusRing(view)
         #: (consumer, slot) the last Left came along: Up and Down walk its inputs.
         self.came_from: tuple[int, int] | None = None
-        self._ring = QRect()  # where the ring was last drawn, in viewport pixels
         self._scene: GraphScene | None = None
         self.attach(view.graph_scene())
 
@@ -107,11 +99,11 @@ class KeyboardFocus(QObject):
             for signal, slot in self._links(old):
                 with contextlib.suppress(RuntimeError, TypeError):  # gone with its document
                     signal.disconnect(slot)
-        self._scene = scene
+        self._scene = self.ring.scene = scene
         self.came_from = None
         for signal, slot in self._links(scene):
             signal.connect(slot)
-        self.redraw()
+        self.ring.redraw()
 
     def _links(self, scene: GraphScene) -> list:
         return [
@@ -310,44 +302,25 @@ class KeyboardFocus(QObject):
             self.focus(self._first_focus())
         return scene.focused_key
 
-    def open_slot_menu(self) -> QMenu | None:
-        """C: a menu of what the focused port can connect to: for an input, the nodes that
-        can feed it; for an output, the free inputs it can feed.  With no port focused,
-        the node's first empty input (else its output).  Returns the menu, open."""
+    def open_slot_menu(self) -> slot_menu.SlotMenu | None:
+        """C: the menu of what the focused port can connect to (see slot_menu).  With no
+        port focused, the node's first empty input (else its output), for this once.
+        Returns the menu, open."""
         scene = self.scene
         key = self._focused_or_first()
         if key is None:
             return None
-        graph = scene.graph
         port = scene.focused_port
-        menu = SlotMenu(self.view)
-        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        if port is None:  # the port is chosen for this once: the focus goes back to the node
-            empty = [slot for slot, source in enumerate(graph.node(key).inputs) if source is None]
+        chosen = port is None
+        if port is None:
+            inputs = scene.graph.node(key).inputs
+            empty = [slot for slot, source in enumerate(inputs) if source is None]
             port = ("in", empty[0]) if empty else ("out", 0)
             scene.set_focused(key, port)
-            chosen = port
-            menu.aboutToHide.connect(lambda: QTimer.singleShot(0, lambda: self._leave(key, chosen)))
         self.show_ring()
-        if port[0] == "in":
-            self._fill_sources(menu, key, port[1])
-        else:
-            self._fill_targets(menu, key)
-        item = scene.nodes[key]
-        spot = item.input_port(port[1]) if port[0] == "in" else item.output_port()
-        at = self.view.viewport().mapToGlobal(self.view.mapFromScene(item.mapToScene(spot)))
-        # Beside the port, on the side its edges come from, so the node stays in sight.
-        size = menu.sizeHint()
-        if port[0] == "in":
-            at -= QPoint(size.width() + 2 * RING_GAP + RING_WIDTH, size.height() // 2)
-        else:
-            at += QPoint(2 * RING_GAP + RING_WIDTH, -(size.height() // 2))
-        menu.popup(at)
-        first = [
-            action for action in menu.actions() if action.isEnabled() and not action.isSeparator()
-        ]
-        if first:
-            menu.setActiveAction(first[0])
+        menu = slot_menu.open_slot_menu(self.view, key, port)
+        if chosen:  # the focus goes back to the node once the menu closes
+            menu.aboutToHide.connect(lambda: QTimer.singleShot(0, lambda: self._leave(key, port)))
         return menu
 
     def _leave(self, key: int, port: Port) -> None:
@@ -356,104 +329,14 @@ class KeyboardFocus(QObject):
         if self._live() and (scene.focused_key, scene.focused_port) == (key, port):
             scene.set_focused(key)
 
-    def _fill_sources(self, menu: QMenu, key: int, slot: int) -> None:
-        graph = self.scene.graph
-        node = graph.node(key)
-        menu.setTitle(f"Connect input {slot + 1} of {node.id}")
-        menu.addSection(f"Feed input {slot + 1} of {node.id} from")
-        blocked = graph.downstream(key) | {key}
-        current = node.inputs[slot]
-        choices = [other for other in self._nearest(key) if other not in blocked]
-        for other in choices[:MENU_NODES]:
-            name = graph.id_of(other) + ("  (feeds it now)" if other == current else "")
-            action = menu.addAction(_menu_text(name))
-            action.triggered.connect(lambda _=False, o=other: self._feed(o, key, slot))
-        if len(choices) > MENU_NODES:
-            names = sorted(graph.id_of(other) for other in choices)
-            menu.addAction("Other…", lambda: self._feed_named(names, key, slot))
-        if not choices:
-            menu.addAction("No node can feed it without closing a cycle").setEnabled(False)
-
-    def _fill_targets(self, menu: QMenu, key: int) -> None:
-        graph = self.scene.graph
-        name = graph.id_of(key)
-        menu.setTitle(f"Connect the output of {name}")
-        menu.addSection(f"Feed {name} into")
-        blocked = graph.upstream(key) | {key}
-        free = [
-            (other, slot)
-            for other in self._nearest(key)
-            if other not in blocked
-            for slot, source in enumerate(graph.node(other).inputs)
-            if source is None
-        ]
-        for other, slot in free[:MENU_NODES]:
-            text = f"{graph.id_of(other)}, input {slot + 1}"
-            action = menu.addAction(_menu_text(text))
-            action.triggered.connect(lambda _=False, o=other, s=slot: self._feed(key, o, s))
-        if not free:
-            menu.addAction("No free input it can feed").setEnabled(False)
-
-    def _nearest(self, key: int) -> list[int]:
-        """Every other node, the nearest to ``key`` on the canvas first."""
-        items = self.scene.nodes
-        here = items[key].sceneBoundingRect().center()
-        return sorted(
-            (other for other in items if other != key),
-            key=lambda other: (items[other].sceneBoundingRect().center() - here).manhattanLength(),
-        )
-
-    def _feed(self, source: int, consumer: int, slot: int) -> None:
-        scene = self.scene
-        if source in scene.graph and consumer in scene.graph:
-            scene.document.run(SetInput(scene.graph, consumer, slot, source))
-        if scene.focused_key in scene.nodes:
-            scene.set_focused(scene.focused_key, scene.focused_port)
-        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def _feed_named(self, names: list[str], consumer: int, slot: int) -> None:
-        graph = self.scene.graph
-        name, ok = QInputDialog.getItem(
-            self.view,
-            "Connect",
-            f"Feed input {slot + 1} of {graph.id_of(consumer)} from:",
-            names,
-            0,
-            True,
-        )
-        if not ok or not name:
-            return
-        if name not in graph:
-            self.scene.document.message.emit(f"No node named {name!r}")
-            return
-        self._feed(graph.key_of(name), consumer, slot)
-
     def disconnect_port(self) -> None:
         """D: empty the focused input port; on an output, every input it feeds."""
         scene = self.scene
         key, port = scene.focused_key, scene.focused_port
-        message = scene.document.message
         if key is None or port is None:
-            message.emit("Step onto a port first (] and [), then D disconnects it")
+            scene.document.message.emit("Step onto a port first (] and [), then D disconnects it")
             return
-        graph = scene.graph
-        if port[0] == "in":
-            if graph.node(key).inputs[port[1]] is None:
-                message.emit(f"Input {port[1] + 1} of {graph.id_of(key)} is not connected")
-                return
-            scene.document.run(SetInput(graph, key, port[1], None))
-            return
-        uses = [(graph.key_of(consumer), slot) for consumer, slot in graph.consumers(key)]
-        if not uses:
-            message.emit(f"{graph.id_of(key)} feeds no node")
-            return
-        stack = scene.document.undo_stack
-        stack.beginMacro(f"Disconnect {graph.id_of(key)}'s output")
-        try:
-            for consumer, slot in uses:
-                scene.document.run(SetInput(graph, consumer, slot, None))
-        finally:
-            stack.endMacro()
+        slot_menu.disconnect_port(scene, key, port)
 
     # ---------------------------------------------------------------- moving
     def pan(self, direction: str) -> None:
@@ -553,16 +436,19 @@ class KeyboardFocus(QObject):
         return QPointF(box.right() + 3 * GRID, box.top())
 
     # ------------------------------------------------------------------ ring
+    @property
+    def ring_shown(self) -> bool:
+        return self.ring.shown
+
     def show_ring(self) -> None:
-        if not self.ring_shown:
-            self.ring_shown = True
-            self.redraw()
+        self.ring.show()
+
+    def ring_rect(self) -> QRect:
+        return self.ring.rect()
 
     def mouse_pressed(self) -> None:
         """A mouse press on the canvas: the ring hides until the keyboard is used again."""
-        if self.ring_shown:
-            self.ring_shown = False
-            self.redraw()
+        self.ring.show(False)
 
     def focus_entered(self, reason: Qt.FocusReason) -> None:
         """The canvas got the keyboard: by Tab, Shift+Tab or a shortcut (F6), show where."""
@@ -572,122 +458,23 @@ class KeyboardFocus(QObject):
             reasons.BacktabFocusReason,
             reasons.ShortcutFocusReason,
         ):
-            self.ring_shown = True
-        self.redraw()
-
-    def scrolled(self, dx: int, dy: int) -> None:
-        """The view scrolled its pixels: the ring drawn went with them."""
-        self._ring.translate(dx, dy)
-        if self.ring_shown and self._live() and self.scene.focused_key is None:
-            self.view.viewport().update()  # the ring round the canvas stays put
-
-    def _focus_moved(self, *_) -> None:
-        self.redraw()
-
-    def _graph_changed(self, *_) -> None:
-        """An edit: the focused node may have moved or grown (an undo, Arrange)."""
-        if self.ring_rect() != self._ring:
-            self.redraw()
+            self.ring.shown = True
+        self.ring.redraw()
 
     def redraw(self) -> None:
-        """Repaint where the ring was and where it is now (only those pixels: a big
-        graph's canvas is not redrawn for a key press)."""
-        viewport = self.view.viewport()
-        new = self.ring_rect()
-        if not self._ring.isEmpty():
-            viewport.update(self._ring)
-        if not new.isEmpty():
-            viewport.update(new)
-        self._ring = new
+        self.ring.redraw()
 
-    def ring_rect(self) -> QRect:
-        """What the ring covers in viewport pixels: round the focused node (and port),
-        or round the whole canvas when it has the focus and no node does; empty when
-        hidden."""
-        if not self.ring_shown or not self._live():
-            return QRect()
-        item = self.scene.nodes.get(self.scene.focused_key)  # type: ignore[arg-type]
-        if item is not None and not item.isVisible():
-            return QRect()  # inside a collapsed group: its box shows the selection
-        if item is None:
-            return self.view.viewport().rect() if self.view.hasFocus() else QRect()
-        margin = RING_WIDTH + 2
-        rect = self._ring_on_screen(item).toAlignedRect().adjusted(-margin, -margin, margin, margin)
-        port = self._port_on_screen(item)
-        if port is not None:
-            rect = rect.united(port.toAlignedRect().adjusted(-margin, -margin, margin, margin))
-        return rect
-
-    def _box_on_screen(self, item: NodeItem) -> QRectF:
-        return QRectF(self.view.mapFromScene(item.mapRectToScene(item.box())).boundingRect())
-
-    def _ring_on_screen(self, item: NodeItem) -> QRectF:
-        """The line the ring follows: RING_GAP pixels clear of the box, and of the ports
-        that stand out of its sides (a chip has none)."""
-        gap = RING_GAP + RING_WIDTH / 2
-        side = gap + (PORT_RADIUS + 1) * self.view.zoom() if item.height > PORT_BOX else gap
-        return self._box_on_screen(item).adjusted(-side, -gap, side, gap)
-
-    def _port_on_screen(self, item: NodeItem) -> QRectF | None:
-        port = self.scene.focused_port
-        if port is None:
-            return None
-        centre = item.input_port(port[1]) if port[0] == "in" else item.output_port()
-        middle = QPointF(self.view.mapFromScene(item.mapToScene(centre)))
-        radius = (PORT_RADIUS + 2) * self.view.zoom() + RING_GAP
-        return QRectF(middle.x() - radius, middle.y() - radius, 2 * radius, 2 * radius)
+    def scrolled(self, dx: int, dy: int) -> None:
+        self.ring.scrolled(dx, dy)
 
     def paint(self, painter: QPainter) -> None:
-        """Draw the ring (the view calls this over the scene, in any transform)."""
-        self._ring = self.ring_rect()  # the transform may have changed: the ring is here now
-        if self._ring.isEmpty():
-            return
-        palette = self.view.palette()
-        ring = palette.color(QPalette.ColorRole.Highlight)
-        halo = palette.color(QPalette.ColorRole.Base)
-        item = self.scene.nodes.get(self.scene.focused_key)  # type: ignore[arg-type]
-        if item is not None and not item.isVisible():
-            return
-        painter.save()
-        painter.resetTransform()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        if item is None:
-            if self.view.hasFocus():
-                rect = QRectF(self.view.viewport().rect()).adjusted(1.5, 1.5, -1.5, -1.5)
-                _stroke(painter, rect, 0, ring, halo)
-            painter.restore()
-            return
-        line = self._ring_on_screen(item)
-        gap = RING_GAP + RING_WIDTH / 2
-        radius = 8 * self.view.zoom() + gap if item.height > PORT_BOX else line.height() / 2
-        _stroke(painter, line, radius, ring, halo)
-        port = self._port_on_screen(item)
-        if port is not None:
-            _stroke(painter, port, port.width() / 2, ring, halo)
-        painter.restore()
+        self.ring.paint(painter)
 
+    def _focus_moved(self, *_) -> None:
+        self.ring.redraw()
 
-class SlotMenu(QMenu):
-    """A slot menu: a letter typed picks a node by its first letter (its mnemonic), and
-    never fires one of the canvas's single-key shortcuts (B, N, P...) behind it."""
-
-    def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ShortcutOverride:
-            plain = not event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier  # type: ignore[attr-defined]
-            if plain and event.text().strip():  # type: ignore[attr-defined]
-                event.accept()
-                return True
-        return super().event(event)
-
-
-def _stroke(painter: QPainter, rect: QRectF, radius: float, ring: QColor, halo: QColor) -> None:
-    """A ring in the highlight colour between two thin lines of the base colour, so it
-    stands out on the canvas, on a box and on a selected box's highlight alike."""
-    painter.setPen(QPen(halo, RING_WIDTH + 2))
-    painter.drawRoundedRect(rect, radius, radius)
-    painter.setPen(QPen(ring, RING_WIDTH))
-    painter.drawRoundedRect(rect, radius, radius)
+    def _graph_changed(self, *_) -> None:
+        self.ring.follow()
 
 
 def _place(items: dict[int, NodeItem], key: int) -> tuple[float, float]:
@@ -697,10 +484,3 @@ def _place(items: dict[int, NodeItem], key: int) -> tuple[float, float]:
 
 def _within(widget: QWidget, pane: QWidget) -> bool:
     return widget is pane or pane.isAncestorOf(widget)
-
-
-def _menu_text(text: str) -> str:
-    """Menu text shown as it is, with its first letter as the mnemonic: typing a node's
-    first letter goes to it (again: to the next node with that letter), or picks it
-    when it is the only one.  A ``&`` in a name is shown, not taken as a mnemonic."""
-    return "&" + text.replace("&", "&&")

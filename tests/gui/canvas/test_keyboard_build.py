@@ -15,7 +15,7 @@ from PySide6.QtGui import QPalette
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMenu
 
-from dvar.gui.canvas.keyboard import RING_GAP, RING_WIDTH
+from dvar.gui.canvas.focus_ring import RING_GAP, RING_WIDTH
 from dvar.gui.dialogs.preferences import THEMES, apply_theme
 
 Key = Qt.Key
