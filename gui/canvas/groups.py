@@ -626,12 +626,14 @@ class GroupActions:
             return
         self._run(groups, f"Rename group to {text.strip()}")
 
-    def double_clicked(self, box: GroupItem, scene_pos: QPointF, parent=None) -> None:
-        """On the title: open the group; anywhere else on the box: rename it."""
-        if box.on_title(scene_pos):
+    def double_clicked(self, box: GroupItem, scene_pos: QPointF, view=None) -> None:
+        """On the title: open the group; anywhere else on the box: rename it.  Zoomed
+        out, a box is a block that shows its title alone: anywhere on it opens it."""
+        zoomed_out = view is not None and view.zoom() < TEXT_LOD
+        if zoomed_out or box.on_title(scene_pos):
             self.expand([box.path])
         else:
-            self.retitle(box.path, parent)
+            self.retitle(box.path, view)
 
 
 def default_title(graph: Graph, keys: list[int]) -> str:

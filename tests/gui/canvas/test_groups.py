@@ -305,3 +305,13 @@ def test_a_box_follows_structural_edits_around_it(window):
     assert [row[0] for row in box.in_texts] == [graph.id_of(k) for k in inputs]
     assert sorted(row[0] for row in box.in_texts) == ["a", "b", "c"]
     assert len(scene.group_edges) == 4
+
+
+def test_zoomed_out_a_double_click_anywhere_on_a_box_opens_it(window):
+    scene, view = window.scene, window.view
+    path = _group_u_v(window)
+    box = scene.group_items[path]
+    view.set_zoom(0.3, box.sceneBoundingRect().center())  # drawn as a block with its title
+    middle = view.mapFromScene(box.sceneBoundingRect().center())
+    QTest.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=middle)
+    assert not scene.group_items and not scene.graph.groups[0].collapsed
