@@ -96,11 +96,14 @@ class FocusRing:
         return QRectF(self.view.mapFromScene(item.mapRectToScene(item.box())).boundingRect())
 
     def _line(self, item: NodeItem) -> QRectF:
-        """The line the ring follows: RING_GAP pixels clear of the box, and of the ports
-        that stand out of its sides (a chip has none)."""
+        """The line the ring follows: RING_GAP pixels clear of the box, of the ports that
+        stand out of its sides (a chip has none), and of the chips on its ports."""
         gap = RING_GAP + RING_WIDTH / 2
         side = gap + (PORT_RADIUS + 1) * self.view.zoom() if item.height > PORT_BOX else gap
-        return self.box_on_screen(item).adjusted(-side, -gap, side, gap)
+        line = self.box_on_screen(item).adjusted(-side, -gap, side, gap)
+        for chip in item.chips:
+            line = line.united(self.box_on_screen(chip).adjusted(-gap, 0, 0, 0))
+        return line
 
     def _port(self, item: NodeItem) -> QRectF | None:
         """The circle round the focused port, in viewport pixels, or None."""
