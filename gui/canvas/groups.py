@@ -224,6 +224,8 @@ class GroupItem(QGraphicsRectItem):
         super().__init__()
         self.setPen(Qt.PenStyle.NoPen)
         self.path = path
+        #: A box stands for no one node (code that asks an edge's end for its key gets None).
+        self.key = None
         self.group = box.group
         self.inputs, self.outputs = box.inputs, box.outputs
         self.count = box.group.count()

@@ -15,7 +15,7 @@ from dvar.gui.canvas import groups as groups_module
 from dvar.gui.canvas.export import export_scene
 from dvar.gui.canvas.groups import ROWS, GroupItem, default_title, shown_units
 from dvar.gui.canvas.scene import GraphScene
-from dvar.gui.document.commands import SetGroups
+from dvar.gui.document.commands import SetField, SetGroups
 from dvar.gui.document.document import Document
 
 
@@ -315,3 +315,12 @@ def test_zoomed_out_a_double_click_anywhere_on_a_box_opens_it(window):
     middle = view.mapFromScene(box.sceneBoundingRect().center())
     QTest.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=middle)
     assert not scene.group_items and not scene.graph.groups[0].collapsed
+
+
+def test_renaming_a_node_whose_edge_ends_at_a_box_renames_its_row(window):
+    scene, graph = window.scene, window.scene.graph
+    path = _group_u_v(window)
+    window.document.run(SetField.to(graph, graph.key_of("a"), "id", "alpha"))
+    box = scene.group_items[path]
+    assert ("alpha = 5", "dalpha = 3") in [row[1:] for row in box.in_texts]
+    assert scene.nodes[graph.key_of("alpha")].title == "alpha"
