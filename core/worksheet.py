@@ -48,7 +48,7 @@ class Blank:
     cell: Cell
     #: What is asked, in words: ``dv``, ``∂u/∂b``, ``value of u``.
     asked: str
-    #: The right answer as the editor writes numbers, ``—`` when it has none.
+    #: The right answer to six significant digits (``format_number``), ``—`` when none.
     answer: str
     #: How the answer is worked out, for the answer key: ``dv = dJ · ∂J/∂v = 1 · 3 = 3``.
     working: str
