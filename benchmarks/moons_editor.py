@@ -20,7 +20,10 @@ temporary file.  In this one process, each sample right after ``gc.collect()``:
   (interpreted: see docs/architecture.md, ``COMPILE_LIMIT``), through to the
   repainted frame (target at most 100 ms);
 - memory: the process's peak resident size (VmHWM, Linux) with the graph open in
-  the editor (target under 1 GB).
+  the editor (target under 1 GB);
+- for information, what autosave does every few seconds while there are unsaved
+  changes, on the window's thread: ``core.save`` of the whole file (autosave is
+  stopped while the rows above are timed).
 
 Medians of ``--rounds`` samples (7), and of ``--opens`` opens (3).  Exit status 1 if
 a target is missed.
@@ -225,6 +228,11 @@ def main(argv: list[str] | None = None) -> int:
         if i:
             edits.append(seconds)
     memory = vm_hwm()
+    # What autosave does every few seconds while there are unsaved changes (stopped
+    # above): writing the whole file, on the window's thread.
+    resave = folder / "autosave.dvar"
+    saves = [timed(lambda: core.save(graph, resave)) for _ in range(3)]
+    resave.unlink()
 
     rows = [
         ("micrograd forward + backward (peer)", micrograd, None),
@@ -233,6 +241,7 @@ def main(argv: list[str] | None = None) -> int:
         (f"drag step, 100 samples as boxes, zoom {zoom_samples:.2f}", drag_samples, DRAG_TARGET),
         (f"drag step, top level, zoom {zoom_top:.2f}", drag_top, DRAG_TARGET),
         ("value edit, evaluated and repainted", median(edits), EDIT_TARGET),
+        ("autosave's write of the whole file (for information)", median(saves), None),
     ]
     print(f"moons graph: {size:,} nodes; medians of {args.rounds} ({args.opens} opens)")
     table = []
