@@ -15,7 +15,8 @@ and the edge selected on the canvas.
 
 Every change is one ``SetLesson`` command on the document's undo stack, so Undo takes
 it back and Save writes it with the file.  The editor keeps no lesson of its own: it
-reads ``graph.lesson`` again after each change, an undo included.
+reads ``graph.lesson`` again after each change, an undo included.  How a step changes
+and what a click picks are in ``lesson_cells.py``.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from __future__ import annotations
 import dataclasses
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QMouseEvent, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -58,9 +59,6 @@ from dvar.core.lesson import (
     check_text,
 )
 from dvar.core.markup import markdown_html, plain_text
-from dvar.gui.canvas.chips import ChipItem
-from dvar.gui.canvas.edges import EdgeItem
-from dvar.gui.canvas.nodes import HEADER, LINE
 from dvar.gui.canvas.scene import GraphScene
 from dvar.gui.canvas.value_editor import parse_typed_number
 from dvar.gui.canvas.view import GraphView
@@ -68,10 +66,21 @@ from dvar.gui.document.commands import SetLesson
 from dvar.gui.document.document import Document
 from dvar.gui.document.overlay import Mark
 from dvar.gui.numbers import format_number
-from dvar.gui.teach.practice_box import cell_rect
+from dvar.gui.teach.lesson_cells import (
+    ASKED,
+    HIDDEN,
+    SHOWN,
+    cell_state,
+    next_state,
+    pick_at,
+    with_cell_state,
+    with_spotlight_toggled,
+    with_step,
+    with_step_inserted,
+    with_step_moved,
+    with_step_removed,
+)
 
-#: What a cell of a step can be, in the order a click cycles through them.
-SHOWN, HIDDEN, ASKED = "shown", "hidden", "asked"
 #: How long typing may pause before the text becomes one undoable change.
 TEXT_PAUSE_MS = 900
 #: The actions offered, as (kind, what the list says); "" is "no action".
@@ -88,93 +97,6 @@ ASKED_MARK = Mark("?", "open", "Asked in this step: the learner fills it in")
 #: The editor's width when it first opens: about that of the window's right-hand panels.
 FIRST_WIDTH = 400
 NEW_STEP_TEXT = "Write what the learner should look at, or do, in this step."
-
-
-# ----------------------------------------------------------- lesson arithmetic
-def cell_state(step: Step, cell: Cell) -> str:
-    """Whether a step shows a cell, hides it, or asks it."""
-    if cell in step.ask:
-        return ASKED
-    return HIDDEN if cell in step.hide else SHOWN
-
-
-def with_cell_state(step: Step, cell: Cell, state: str) -> Step:
-    """The step with one cell shown, hidden or asked (added at the end of its list)."""
-    hide = tuple(c for c in step.hide if c != cell)
-    ask = tuple(c for c in step.ask if c != cell)
-    if state == HIDDEN:
-        hide += (cell,)
-    elif state == ASKED:
-        ask += (cell,)
-    return dataclasses.replace(step, hide=hide, ask=ask)
-
-
-def next_state(state: str, can_ask: bool) -> str:
-    """shown → hidden → asked → shown; a cell with no answer skips "asked"."""
-    if state == SHOWN:
-        return HIDDEN
-    if state == HIDDEN and can_ask:
-        return ASKED
-    return SHOWN
-
-
-def with_spotlight_toggled(step: Step, key: int) -> Step:
-    spotlight = step.spotlight
-    if key in spotlight:
-        spotlight = tuple(k for k in spotlight if k != key)
-    else:
-        spotlight += (key,)
-    return dataclasses.replace(step, spotlight=spotlight)
-
-
-def with_step(lesson: Lesson, index: int, step: Step) -> Lesson:
-    steps = list(lesson.steps)
-    steps[index] = step
-    return Lesson(lesson.title, tuple(steps))
-
-
-def with_step_inserted(lesson: Lesson, index: int, step: Step) -> Lesson:
-    steps = list(lesson.steps)
-    steps.insert(index, step)
-    return Lesson(lesson.title, tuple(steps))
-
-
-def with_step_removed(lesson: Lesson, index: int) -> Lesson:
-    steps = list(lesson.steps)
-    del steps[index]
-    return Lesson(lesson.title, tuple(steps))
-
-
-def with_step_moved(lesson: Lesson, index: int, to: int) -> Lesson:
-    steps = list(lesson.steps)
-    steps.insert(to, steps.pop(index))
-    return Lesson(lesson.title, tuple(steps))
-
-
-# ------------------------------------------------------------ picking on the canvas
-def pick_at(view: GraphView, scene_pos: QPointF) -> tuple[str, object] | None:
-    """What a click at ``scene_pos`` picks: ``("spotlight", key)`` on a node's name,
-    ``("cell", cell)`` on its value or derivative line or, in the backward view, on an
-    edge's label; None elsewhere (a constant's chip has no cells of its own)."""
-    scene = view.graph_scene()
-    if scene is None:
-        return None
-    if scene.backward_view:
-        near = QRectF(scene_pos.x() - 48, scene_pos.y() - 32, 96, 64)
-        for item in scene.items(near):
-            if isinstance(item, EdgeItem):
-                cell = ("partial", item.consumer.key, item.slot)
-                rect = cell_rect(view, cell)
-                if rect is not None and rect.contains(scene_pos):
-                    return ("cell", cell)
-    item = scene.node_at(scene_pos)
-    if item is None or isinstance(item, ChipItem):
-        return None
-    y = item.mapFromScene(scene_pos).y()
-    if y < HEADER:
-        return ("spotlight", item.key)
-    kind = "value" if y < HEADER + LINE + 2 else "grad"
-    return ("cell", (kind, item.key, 0))
 
 
 class _CanvasPicker(QObject):

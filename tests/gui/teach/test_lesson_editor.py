@@ -12,17 +12,17 @@ from dvar.core.lesson import Action, Lesson, Step
 from dvar.core.resources import lessons
 from dvar.gui.canvas.nodes import HEADER, LINE
 from dvar.gui.document.document import Document
-from dvar.gui.teach.lesson_editor import (
+from dvar.gui.teach.lesson_cells import (
     ASKED,
     HIDDEN,
     SHOWN,
-    LessonEditor,
     cell_state,
     next_state,
     pick_at,
     with_cell_state,
     with_step_moved,
 )
+from dvar.gui.teach.lesson_editor import LessonEditor
 from dvar.gui.teach.practice_box import cell_rect
 
 
