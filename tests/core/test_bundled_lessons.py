@@ -69,6 +69,10 @@ def test_each_step_can_be_done(name: str) -> None:
             assert math.isfinite(answer(graph, ev, cell)), (number, cell)
         if any(cell[0] == "partial" for cell in step.hidden):
             assert backward, f"step {number} asks an edge label before the backward view is on"
+        for kind, consumer, slot in step.ask:
+            if kind == "partial":  # the source's derivative would show it in its chain rule
+                source = graph.node(consumer).inputs[slot]
+                assert ("grad", source, 0) in step.hidden, (number, graph.id_of(source))
         if action is not None and action.kind == "set":
             assert graph.node(action.key).value != action.value, number
         if action is not None and action.kind == "nudge":
