@@ -70,8 +70,15 @@ def test_each_step_can_be_done(name: str) -> None:
         if any(cell[0] == "partial" for cell in step.hidden):
             assert backward, f"step {number} asks an edge label before the backward view is on"
         for kind, consumer, slot in step.ask:
-            if kind == "partial":  # the source's derivative would show it in its chain rule
-                source = graph.node(consumer).inputs[slot]
+            # An operand's derivative would show the answer in its chain rule.
+            node = graph.node(consumer)
+            if kind == "partial":
+                sources = [node.inputs[slot]]
+            elif kind == "grad":
+                sources = [k for k in node.inputs if graph.node(k).op.name != "const"]
+            else:
+                continue
+            for source in sources:
                 assert ("grad", source, 0) in step.hidden, (number, graph.id_of(source))
         if action is not None and action.kind == "set":
             assert graph.node(action.key).value != action.value, number
