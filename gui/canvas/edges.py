@@ -88,7 +88,8 @@ class EdgeItem(QGraphicsRectItem):
         self._mid = curve_middle(start, end)
         self._bounds = self._path.boundingRect().adjusted(-12, -12, 12, 12)
         if self.label:
-            self._bounds = self._bounds.united(label_box(self._mid, self.label, 2))
+            self._label_box = label_box(self._mid, self.label)
+            self._bounds = self._bounds.united(self._label_box.adjusted(-2, -2, 2, 2))
         self.setRect(self._bounds)
         self.redraw(old)
 
@@ -106,7 +107,7 @@ class EdgeItem(QGraphicsRectItem):
         if arrow.boundingRect().adjusted(-1, -1, 1, 1).intersects(rect):
             return True
         if self.label and self.backward:
-            return label_box(self._mid, self.label, 1).intersects(rect)
+            return self._label_box.adjusted(-1, -1, 1, 1).intersects(rect)
         return False
 
     def _strips(
@@ -207,7 +208,7 @@ class EdgeItem(QGraphicsRectItem):
         if self.label and self.backward:
             painter.setFont(Fonts.get().grad)
             painter.setBrush(look.base)
-            pill = label_box(self._mid, self.label)
+            pill = self._label_box
             painter.drawRoundedRect(pill, 6, 6)
             painter.setPen(look.ink_on(color, look.base))  # AA, even in the selection's blue
             painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, self.label)
