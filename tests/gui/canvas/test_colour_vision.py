@@ -24,7 +24,7 @@ from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QApplication
 
 from dvar import core
-from dvar.gui.canvas.look import AA_SHAPE, AA_TEXT, Look, contrast
+from dvar.gui.canvas.look import AA_SHAPE, AA_TEXT, Fonts, Look, contrast
 from dvar.gui.canvas.nodes import HEADER, NO_DERIVATIVE, NO_VALUE, TEXT_LEFT
 from dvar.gui.dialogs.preferences import apply_theme
 from dvar.gui.document.document import Document
@@ -294,3 +294,18 @@ def test_error_and_output_nodes_differ_by_shape_and_text_after_simulation(qtbot,
     finally:
         window.document.undo_stack.setClean()
         window.close()
+
+
+def test_a_minus_sign_stays_legible_when_zoomed_out(qapp):
+    """Zoomed out, a block writes a negative number with the long minus (U+2212): at
+    the smallest size blocks use it is as wide as a digit's stroke, where a hyphen
+    is a speck."""
+    from dvar.gui.canvas import blocks
+
+    assert blocks._told("da = -3.5") == f"{blocks.MINUS}3.5"
+    assert blocks._told("u = a − b = -1e-05 → -2") == "−1e−05 → −2"
+    assert blocks._told("b = 3") == "3"
+    fonts = Fonts.get()
+    hyphen, minus = fonts.advance("grad", "-"), fonts.advance("grad", blocks.MINUS)
+    assert minus > 1.5 * hyphen
+    assert minus * blocks.LEGIBLE_PX >= 4.0  # pixels, at the smallest text drawn
