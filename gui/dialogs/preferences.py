@@ -132,6 +132,8 @@ class VisibleCheckBoxes(QProxyStyle):
     Fusion outlines a check box in the window colour made darker, which on a dark
     palette is almost the base colour: an unticked box vanished.  On a dark palette
     the outline is drawn from the text colour instead; a light palette is untouched.
+    The high-contrast theme outlines its fields, drop-downs, buttons and frames the
+    same way (on its black window, Fusion's outlines would not show at all).
     """
 
     _BOXES = (
