@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QLineEdit
 from dvar.core import spoken
 from dvar.gui.canvas.edges import curve_middle
 from dvar.gui.canvas.look import Fonts
-from dvar.gui.canvas.nodes import HEADER, LINE, TEXT_LEFT, TEXT_RIGHT, metrics_of
+from dvar.gui.canvas.nodes import TEXT_LEFT, TEXT_RIGHT, metrics_of
 from dvar.gui.canvas.view import GraphView
 from dvar.gui.document.overlay import Cell
 from dvar.gui.messages import plain_tip
@@ -146,11 +146,11 @@ def cell_rect(view: GraphView, cell: Cell) -> QRectF | None:
         return None
     fonts = Fonts.get()
     if kind == "grad":
-        line, metrics, top = item.grad_text, metrics_of(fonts.grad), HEADER + LINE + 2
+        line, metrics, top = item.grad_text, metrics_of(fonts.grad), item.header + item.line + 2
     else:
-        line, metrics, top = item.value_text, fonts.metrics, HEADER + 2
+        line, metrics, top = item.value_text, fonts.metrics, item.header + 2
     head = line[: line.rfind("= ") + 2] if "= " in line else line
     start = TEXT_LEFT + metrics.horizontalAdvance(head) - 4
     right = item.width - TEXT_RIGHT + 4
-    rect = QRectF(start, top, max(right - start, 40.0), LINE)
+    rect = QRectF(start, top, max(right - start, 40.0), item.line)  # as tall as the text
     return item.mapRectToScene(rect)
