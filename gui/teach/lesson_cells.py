@@ -17,7 +17,6 @@ from PySide6.QtCore import QPointF, QRectF
 from dvar.core.lesson import Cell, Lesson, Step
 from dvar.gui.canvas.chips import ChipItem
 from dvar.gui.canvas.edges import EdgeItem
-from dvar.gui.canvas.nodes import HEADER, LINE
 from dvar.gui.canvas.view import GraphView
 from dvar.gui.teach.practice_box import cell_rect
 
@@ -105,7 +104,7 @@ def pick_at(view: GraphView, scene_pos: QPointF) -> tuple[str, object] | None:
     if item is None or isinstance(item, ChipItem):
         return None
     y = item.mapFromScene(scene_pos).y()
-    if y < HEADER:
+    if y < item.header:  # the box's own sizes: they grow with the node text size
         return ("spotlight", item.key)
-    kind = "value" if y < HEADER + LINE + 2 else "grad"
+    kind = "value" if y < item.header + item.line + 2 else "grad"
     return ("cell", (kind, item.key, 0))
