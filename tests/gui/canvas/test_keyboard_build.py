@@ -179,3 +179,26 @@ def test_the_focus_ring_is_drawn_in_the_themes_highlight(window, theme):
         )
         < 40
     ), (pixel.name(), highlight.name())
+
+
+def _luminance(color) -> float:
+    def channel(value: int) -> float:
+        v = value / 255
+        return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+    return (
+        0.2126 * channel(color.red())
+        + 0.7152 * channel(color.green())
+        + 0.0722 * channel(color.blue())
+    )
+
+
+@pytest.mark.parametrize("theme", list(THEMES))
+def test_the_ring_keeps_3_to_1_against_the_canvas_and_the_boxes(window, theme):
+    """WCAG's least contrast for a focus indicator, against what surrounds it."""
+    apply_theme(theme)
+    palette = window.view.palette()
+    ring = palette.color(QPalette.ColorRole.Highlight)
+    for role in (QPalette.ColorRole.Window, QPalette.ColorRole.Base):  # canvas, node box
+        high, low = sorted([_luminance(ring), _luminance(palette.color(role))], reverse=True)
+        assert (high + 0.05) / (low + 0.05) >= 3.0, (theme, role)
