@@ -371,7 +371,7 @@ class MainWindow(FileMenu, RecentFiles, RecoveryOffer, LessonMenu, QMainWindow):
             self.presentation.start()
 
     def select_all(self) -> None:
-        self.scene.select_keys(self.scene.nodes)
+        self.scene.select_keys(self.scene.nodes, boxes=True)
 
     def find_node(self) -> None:
         ids = sorted(node.id for node in self.document.graph)

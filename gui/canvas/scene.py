@@ -1162,9 +1162,10 @@ class GraphScene(QGraphicsScene):
             if isinstance(item, EdgeItem)
         ]
 
-    def select_keys(self, keys: Iterable[int]) -> None:
-        """Select exactly these nodes, telling the views once (not once per node: a
-        paste of 1,000 nodes would update the inspector and the panel 1,000 times)."""
+    def select_keys(self, keys: Iterable[int], boxes: bool = False) -> None:
+        """Select exactly these nodes (and, with ``boxes``, every group's box), telling
+        the views once (not once per node: a paste of 1,000 nodes would update the
+        inspector and the panel 1,000 times)."""
         blocked = self.blockSignals(True)
         try:
             self.clearSelection()
@@ -1172,6 +1173,8 @@ class GraphScene(QGraphicsScene):
                 item = self.nodes.get(key)
                 if item is not None:
                     item.setSelected(True)
+            for box in self.group_items.values() if boxes else ():
+                box.setSelected(True)
         finally:
             self.blockSignals(blocked)
         self.selectionChanged.emit()

@@ -324,3 +324,14 @@ def test_renaming_a_node_whose_edge_ends_at_a_box_renames_its_row(window):
     box = scene.group_items[path]
     assert ("alpha = 5", "dalpha = 3") in [row[1:] for row in box.in_texts]
     assert scene.nodes[graph.key_of("alpha")].title == "alpha"
+
+
+def test_select_all_takes_the_boxes_too(window):
+    scene = window.scene
+    _group_u_v(window)
+    scene.clearSelection()
+    window.actions["select_all"].trigger()
+    assert len(scene.selected_boxes()) == 1
+    assert sorted(scene.graph.id_of(k) for k in scene.selected_with_chips()) == sorted(
+        node.id for node in scene.graph
+    )
