@@ -4,9 +4,9 @@ draw from :func:`blanks` (the drawing is ``gui/canvas/worksheet.py``).
 
 A worksheet hides whole kinds of cells (see :data:`HIDE`): every derivative dnode,
 every computed value, every local derivative on an edge, or every cell the file's
-lesson asks.  The blanks are numbered in reading order on the diagram: left to right
-by where they sit, and top to bottom where two sit one above the other; a node's
-value comes before its derivative.  The numbering depends only on the graph and the
+lesson asks.  The blanks are numbered in reading order on the diagram: column by
+column from the left, each column top to bottom; a node's value comes before its
+derivative.  The numbering depends only on the graph and the
 positions, never on the order nodes were made in.
 """
 
@@ -32,6 +32,8 @@ Cell = tuple[str, int, int]
 HIDE = {"derivatives": "grad", "values": "value", "locals": "partial", "lesson": None}
 #: A worksheet has at most this many blanks: a bigger table is no worksheet.
 MAX_BLANKS = 500
+#: Numbers this close (canvas units) left to right share a column of the reading order.
+COLUMN = NODE_WIDTH / 2
 #: Where a cell's number sits in its node, as a share of the box's height (for the order).
 _LINE = {"value": 0.45, "grad": 0.75}
 
@@ -145,7 +147,7 @@ def blanks(
     """
     cells = check_blanks(graph, evaluation, hide)
     where = _positions(graph, positions)
-    ordered = sorted(cells, key=lambda cell: _reading_key(graph, where, cell))
+    ordered = _reading_order(graph, where, cells)
     return [
         Blank(
             number,
@@ -281,11 +283,30 @@ def _positions(
     return layered_layout(graph)
 
 
-def _reading_key(
+def _reading_order(
+    graph: Graph, where: Mapping[int, tuple[float, float]], cells: Iterable[Cell]
+) -> list[Cell]:
+    """The cells in reading order: column by column from the left, each column top to
+    bottom.  Numbers on nodes whose left sides are less than :data:`COLUMN` apart
+    share a column (a graph placed by hand is seldom aligned to the unit), and so do
+    edge labels; a label never joins a column of nodes."""
+    spots = sorted((_spot(graph, where, cell), cell) for cell in cells)
+    keyed = []
+    starts: dict[bool, float] = {}  # where the current column of each kind began
+    for (x, y, key, slot), cell in spots:
+        on_edge = cell[0] == "partial"
+        start = starts.get(on_edge)
+        if start is None or x - start >= COLUMN:
+            starts[on_edge] = start = x
+        keyed.append(((start, y, x, key, slot), cell))
+    return [cell for _, cell in sorted(keyed)]
+
+
+def _spot(
     graph: Graph, where: Mapping[int, tuple[float, float]], cell: Cell
 ) -> tuple[float, float, int, int]:
-    """Where a cell's number sits on the diagram, left to right then top to bottom;
-    ties (never between two cells of one node) go by key and slot."""
+    """Where a cell's number sits on the diagram (x, y), then its key and slot for
+    ties (never between two cells of one node)."""
     kind, key, slot = cell
     x, y = where.get(key, (0.0, 0.0))
     if kind != "partial":

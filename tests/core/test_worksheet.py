@@ -145,6 +145,16 @@ def test_blanks_are_numbered_left_to_right_then_top_to_bottom():
     assert where[first.cell[1]] == leftmost
 
 
+def test_nodes_nearly_in_a_column_are_read_top_to_bottom():
+    spec = [("a", "input", 2.0), ("b", "input", 3.0), ("u", "mul", ["a", "b"])]
+    # placed by hand: b a grid step right of a, but above it
+    graph = placed(spec, "u", {"a": (0, 140), "b": (20, 0), "u": (260, 60)})
+    assert [b.asked for b in sheet(graph, "derivatives")] == ["db", "da", "du"]
+    # a label never joins the column of the node it points into, however close
+    labels = [b.asked for b in sheet(graph, "derivatives", "locals")]
+    assert labels == ["db", "da", "∂u/∂b", "∂u/∂a", "du"]
+
+
 def test_moving_a_node_renumbers_its_blanks():
     graph = lecture()
     before = [b.asked for b in sheet(graph, "derivatives")]
