@@ -20,15 +20,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from dvar.core.cells import Cell
 from dvar.core.node import GraphError
 
 if TYPE_CHECKING:
     from dvar.core.evaluation import Evaluation
     from dvar.core.graph import Graph
 
-#: A cell: ``("grad", key, 0)`` for dnode, ``("value", key, 0)`` for a node's value,
-#: ``("partial", consumer key, slot)`` for the local derivative on the edge into that slot.
-Cell = tuple[str, int, int]
 
 #: A lesson has at most this many steps; a longer one is refused (a runaway or hostile file).
 MAX_STEPS = 500

@@ -12,21 +12,16 @@ positions, never on the order nodes were made in.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from dvar.core.cells import Cell, askable_cells
 from dvar.core.evaluation import Evaluation, derivative_symbol
 from dvar.core.graph import Graph
 from dvar.core.groups import Group, hidden_by, with_collapsed
 from dvar.core.layout import NODE_HEIGHT, NODE_WIDTH, layered_layout
 from dvar.core.numbers import format_number
 from dvar.core.text import formula
-
-#: A cell: ``("grad", key, 0)`` for dnode, ``("value", key, 0)`` for a computed node's
-#: value, ``("partial", consumer key, slot)`` for the local derivative on the edge into
-#: that slot (as in practice mode and lessons).
-Cell = tuple[str, int, int]
 
 #: What ``--hide`` may name, and the kind of cell each hides (``lesson``: the lesson's).
 HIDE = {"derivatives": "grad", "values": "value", "locals": "partial", "lesson": None}
@@ -89,29 +84,7 @@ def hidden_cells(graph: Graph, evaluation: Evaluation, hide: Iterable[str] | Non
     asked, nor is the local derivative on an edge from a constant."""
     chosen = check_hide(graph, hide)
     kinds = {HIDE[name] for name in chosen} - {None}
-    cells: set[Cell] = set()
-    ev = evaluation
-    if "value" in kinds:
-        cells.update(
-            ("value", node.key, 0)
-            for node in graph
-            if not node.op.is_leaf and ev.values[node.key] is not None
-        )
-    if kinds & {"grad", "partial"} and ev.output is not None:
-        inline = ev.inline_constant_keys
-        consts = {node.key for node in graph if node.op.name == "const"}
-        for key in ev.order_keys:
-            if ev.grads[key] is None:
-                continue
-            if "grad" in kinds and key not in inline:
-                cells.add(("grad", key, 0))
-            if "partial" in kinds:
-                for slot, source in enumerate(graph.node(key).inputs):
-                    if source is None or source in consts:
-                        continue
-                    partial = ev.partial(key, slot)  # 0 is a number to ask for too
-                    if partial is not None and math.isfinite(partial):
-                        cells.add(("partial", key, slot))
+    cells = set(askable_cells(graph, evaluation, kinds, evaluation.inline_constant_keys))
     if "lesson" in chosen:
         cells.update(cell for cell in graph.lesson.asked_cells() if _exists(graph, cell))
     return cells

@@ -24,14 +24,11 @@ from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 
 from dvar.core import Graph
+from dvar.core.cells import Cell
 
 #: An edge by the slot it feeds: (consumer key, slot).
 Slot = tuple[int, int]
 
-#: A practice cell: ``("grad", key, 0)`` for dnode, ``("value", key, 0)`` for a
-#: computed node's value, ``("partial", consumer key, slot)`` for the local
-#: derivative on the edge into that slot.
-Cell = tuple[str, int, int]
 
 #: The states a practice cell can be in: waiting for the cells it needs (right to
 #: left), open for an answer, answered wrongly, answered rightly, or given away.

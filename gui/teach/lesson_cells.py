@@ -14,7 +14,8 @@ import dataclasses
 
 from PySide6.QtCore import QPointF, QRectF
 
-from dvar.core.lesson import Cell, Lesson, Step
+from dvar.core.cells import Cell
+from dvar.core.lesson import Lesson, Step
 from dvar.gui.canvas.chips import ChipItem
 from dvar.gui.canvas.edges import EdgeItem
 from dvar.gui.canvas.view import GraphView

@@ -18,13 +18,13 @@ it is saved.
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections.abc import Collection
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from dvar import core
+from dvar.core.cells import askable_cells
 from dvar.core.evaluation import derivative_symbol
 from dvar.core.practice import NEAR, NEAR_ZERO, diagnose, hints
 from dvar.core.text import formula
@@ -127,7 +127,7 @@ class PracticeSession(QObject):
         self.undo_stack = QUndoStack(self)
         # ``cells`` asks exactly those (a lesson step's); else every cell of the kinds.
         if cells is None:
-            cells = _cells(document.graph, self.evaluation, self.kinds, chips)
+            cells = askable_cells(document.graph, self.evaluation, self.kinds, chips)
         self.cells: list[Cell] = list(cells)
         self._states: dict[Cell, CellState] = {}
         self._needs: dict[Cell, list[Cell]] = _needs(document.graph, self.cells)
@@ -344,39 +344,6 @@ def _typed(text: str) -> float | str:
     except ValueError:
         return parse_typed_number(text)
     return text
-
-
-def _cells(
-    graph: core.Graph, ev: core.Evaluation, kinds: tuple[str, ...], chips: Collection[int]
-) -> list[Cell]:
-    """The cells to hide, in the order they are met: values left to right, then
-    derivatives right to left, each followed by the local derivatives on its edges.
-    Constants drawn as chips (``chips``) have no derivative line, so no cell; nor have
-    the edges from constants (a chip has no edge, and a constant's local derivative
-    is given by its consumer's rule)."""
-    cells: list[Cell] = []
-    if ev.output is None:
-        return cells
-    given = {node.key for node in graph if node.op.is_leaf}
-    consts = {node.key for node in graph if node.op.name == "const"}
-    chips = set(chips)
-    backward = [k for k in ev.order_keys if ev.grads[k] is not None]
-    if "value" in kinds:
-        cells += [
-            ("value", k, 0)
-            for k in graph.topological_keys()
-            if k not in given and ev.values[k] is not None
-        ]
-    for key in backward:
-        if "grad" in kinds and key not in chips:
-            cells.append(("grad", key, 0))
-        if "partial" in kinds:
-            for slot, source in enumerate(graph.node(key).inputs):
-                if source is None or source in consts:
-                    continue
-                if math.isfinite(ev.partial(key, slot) or math.nan):
-                    cells.append(("partial", key, slot))
-    return cells
 
 
 def _needs(graph: core.Graph, cells: list[Cell]) -> dict[Cell, list[Cell]]:
