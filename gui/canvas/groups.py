@@ -649,3 +649,76 @@ def default_title(graph: Graph, keys: list[int]) -> str:
         if len(title) <= 40:
             return title
     return f"{names[0]} … {names[-1]}, {len(names)} nodes"
+
+
+# ------------------------------------------------------------- open groups
+#: Room between an open group's frame and what it holds, and its title's height.
+FRAME_MARGIN = 14.0
+FRAME_TITLE = 22.0
+
+
+class GroupFrame(QGraphicsRectItem):
+    """An expanded group: a faint dashed outline round what it holds, its title on a
+    tab above it.  A double-click on the title collapses it again.  Not selectable:
+    a press on it is a press on the canvas."""
+
+    def __init__(self, path: GroupPath, group: Group, around: QRectF) -> None:
+        super().__init__()
+        self.setPen(Qt.PenStyle.NoPen)
+        self.path, self.group = path, group
+        self.setZValue(-2)  # under the edges' items, and under every node
+        self.fit(around)
+
+    def fit(self, around: QRectF) -> None:
+        """Frame this rectangle (scene coordinates)."""
+        frame = around.adjusted(-FRAME_MARGIN, -FRAME_MARGIN, FRAME_MARGIN, FRAME_MARGIN)
+        self.frame = frame
+        bounds = frame.adjusted(-2, -FRAME_TITLE - 2, 2, 2)
+        if bounds != self.rect():
+            self.setRect(bounds)
+
+    def title_rect(self) -> QRectF:
+        width = Fonts.get().metrics.horizontalAdvance(self.group.title) + 28
+        return QRectF(self.frame.left(), self.frame.top() - FRAME_TITLE, width, FRAME_TITLE)
+
+    def on_title(self, scene_pos: QPointF) -> bool:
+        return self.title_rect().contains(scene_pos)
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        look = Look.get()
+        pen = QPen(look.mid, 1.2, Qt.PenStyle.DashLine)
+        pen.setCosmetic(True)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRoundedRect(self.frame, 10, 10)
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        if lod < TEXT_LOD / 2:
+            return
+        tab = self.title_rect()
+        painter.setPen(Qt.PenStyle.NoPen)
+        fill = QColor(look.mid)
+        fill.setAlpha(60)
+        painter.setBrush(fill)
+        painter.drawRoundedRect(tab.adjusted(0, 2, 0, 6), 6, 6)
+        painter.setPen(look.text)
+        painter.setFont(Fonts.get().body)
+        painter.drawText(
+            tab.adjusted(8, 2, 0, 0),
+            Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+            "▾ " + self.group.title,
+        )
+
+
+def open_groups(groups: tuple[Group, ...]) -> list[tuple[GroupPath, Group]]:
+    """The expanded groups no collapsed group hides, innermost first."""
+    found: list[tuple[GroupPath, Group]] = []
+    stack: list[tuple[GroupPath, Group]] = [((i,), g) for i, g in enumerate(groups)]
+    while stack:
+        path, group = stack.pop()
+        if not group.collapsed:
+            found.append((path, group))
+            stack.extend(((*path, i), g) for i, g in enumerate(group.groups))
+    found.sort(key=lambda item: -len(item[0]))  # deepest first: a frame holds its nested ones
+    return found

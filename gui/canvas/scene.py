@@ -27,9 +27,11 @@ from dvar.gui.canvas.edges import EdgeItem
 from dvar.gui.canvas.groups import (
     Borders,
     GroupActions,
+    GroupFrame,
     GroupItem,
     Units,
     box_spot,
+    open_groups,
     place_units,
     shown_units,
 )
@@ -111,6 +113,8 @@ class GraphScene(QGraphicsScene):
         #: A box per outermost collapsed group, by path, and the edges that end at boxes.
         self.group_items: dict[tuple[int, ...], GroupItem] = {}
         self.group_edges: dict[tuple, EdgeItem] = {}
+        #: A dashed frame round each expanded group that shows, by path.
+        self.group_frames: dict[tuple[int, ...], GroupFrame] = {}
         #: Where the boxes of groups whose nodes have no positions are (by their nodes).
         self._box_spots: dict[frozenset[int], QPointF] = {}
         #: Group, Ungroup, Expand, Collapse on the selection (the window's actions).
@@ -204,6 +208,7 @@ class GraphScene(QGraphicsScene):
         self._dock_chips(chips)
         self._fit_all_widths()
         self._lay_out_unplaced(list(self.nodes), list(self.group_items), {})
+        self._sync_frames()
 
     def _add_node_item(self, key: int, index: int = 0, chip: bool = False) -> NodeItem:
         node = self.graph.node(key)
@@ -313,7 +318,11 @@ class GraphScene(QGraphicsScene):
         self._failed = failed
 
     def _apply(self, events: list[Event], evaluation: Evaluation) -> None:
-        if self.units.boxes or any(event.kind == "groups_changed" for event in events):
+        if (
+            self.units.boxes
+            or self.group_frames
+            or any(event.kind == "groups_changed" for event in events)
+        ):
             self._apply_grouped(events, evaluation)
             return
         graph = self.graph
@@ -389,6 +398,8 @@ class GraphScene(QGraphicsScene):
             spot = box_spot(graph, box.group) if box is not None else None
             if spot is not None and spot != box.pos():
                 box.setPos(spot)
+        if self.group_frames and any(event.kind == "moved" for event in events):
+            self._sync_frames()
         if any(event.kind != "moved" for event in events):
             refit = self._touched_formulas(events)
             self._fit_widths(refit)
@@ -472,6 +483,7 @@ class GraphScene(QGraphicsScene):
             some = next(iter(units.boxes[path].group.all_keys()))
             was_in[path] = old.hidden.get(some)
         self._lay_out_unplaced(fresh, made, was_in, old)
+        self._sync_frames()
 
     def _show_boxes(self) -> list[tuple[int, ...]]:
         """A box for each outermost collapsed group that has none, and the edges that
@@ -617,6 +629,38 @@ class GraphScene(QGraphicsScene):
                 self._box_spots[keys] = point
             else:
                 self._auto_positions[unit] = point
+
+    def _sync_frames(self) -> None:
+        """A dashed frame round each expanded group that shows (groups.GroupFrame),
+        round its shown nodes and what is drawn for its nested groups."""
+        groups = self.graph.groups
+        old, self.group_frames = self.group_frames, {}
+        nodes, boxes, chips = self.nodes, self.group_items, self.chips
+        for path, group in open_groups(groups) if groups else []:
+            rect = QRectF()
+            for key in group.members:
+                item = nodes.get(key)
+                if item is not None and key not in chips:
+                    rect = rect.united(item.mapRectToScene(item.box()))
+            for index in range(len(group.groups)):
+                child = (*path, index)
+                if child in self.group_frames:
+                    rect = rect.united(self.group_frames[child].rect())
+                elif child in boxes:
+                    rect = rect.united(boxes[child].mapRectToScene(boxes[child].box()))
+            if rect.isEmpty():
+                continue
+            frame = old.pop(path, None)
+            if frame is not None and frame.group is group:
+                frame.fit(rect)
+            else:
+                if frame is not None:
+                    self.removeItem(frame)
+                frame = GroupFrame(path, group, rect)
+                self.addItem(frame)
+            self.group_frames[path] = frame
+        for frame in old.values():
+            self.removeItem(frame)
 
     def remember_box_spot(self, box: GroupItem) -> None:
         """A box was dragged: where it is now is its place while its nodes have none."""

@@ -20,7 +20,7 @@ from dvar.gui.canvas.accessible import CanvasAccessibility
 from dvar.gui.canvas.blocks import lowest_named_zoom, named_zoom
 from dvar.gui.canvas.chips import ChipItem
 from dvar.gui.canvas.edges import EdgeItem
-from dvar.gui.canvas.groups import GroupItem
+from dvar.gui.canvas.groups import GroupFrame, GroupItem
 from dvar.gui.canvas.interactions import (
     AddConstant,
     DragChip,
@@ -257,7 +257,7 @@ class GraphView(QGraphicsView):
             if scene.graph.node(item.key).inputs[slot] is not None:
                 return Reconnect(self, item.key, slot)  # pick up the edge's end
         under = self.itemAt(event.position().toPoint())
-        if under is None:
+        if under is None or isinstance(under, GroupFrame):  # an open group's frame: canvas
             return RubberBand(self)
         if isinstance(under, ChipItem):
             return DragChip(self, under.key)
@@ -291,6 +291,10 @@ class GraphView(QGraphicsView):
         box = self.itemAt(event.position().toPoint())
         if isinstance(box, GroupItem):  # its title opens it; the rest renames it
             scene.groups.double_clicked(box, pos, self)
+            event.accept()
+            return
+        if isinstance(box, GroupFrame) and box.on_title(pos):  # an open group closes
+            scene.groups.collapse_paths([box.path])
             event.accept()
             return
         item = scene.node_at(pos)

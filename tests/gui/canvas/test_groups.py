@@ -335,3 +335,26 @@ def test_select_all_takes_the_boxes_too(window):
     assert sorted(scene.graph.id_of(k) for k in scene.selected_with_chips()) == sorted(
         node.id for node in scene.graph
     )
+
+
+def test_an_open_group_is_framed_and_a_double_click_on_its_title_closes_it(window):
+    scene, view, graph = window.scene, window.view, window.scene.graph
+    path = _group_u_v(window)
+    window.actions["expand_group"].trigger()
+    (frame,) = scene.group_frames.values()
+    for key in _keys(graph, "u", "v"):
+        assert frame.frame.contains(scene.nodes[key].sceneBoundingRect().adjusted(0, 2, 0, -2))
+    for key in _keys(graph, "a", "J"):
+        assert not frame.frame.intersects(scene.nodes[key].mapRectToScene(scene.nodes[key].box()))
+    # A press inside the frame, off every node, is a press on the canvas: a rubber band.
+    scene.clearSelection()
+    u = scene.nodes[graph.key_of("u")]
+    start = view.mapFromScene(frame.frame.topLeft() + QPointF(4, 4))
+    end = view.mapFromScene(u.sceneBoundingRect().bottomRight())
+    QTest.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=start)
+    QTest.mouseMove(view.viewport(), end)
+    QTest.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=end)
+    assert graph.key_of("u") in scene.selected_keys()
+    title = view.mapFromScene(frame.title_rect().center())
+    QTest.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=title)
+    assert graph.groups[0].collapsed and path in scene.group_items and not scene.group_frames
