@@ -30,6 +30,7 @@ from dvar.gui.app.lessons import LessonMenu
 from dvar.gui.app.recent import RecentFiles
 from dvar.gui.app.recovery import RecoveryOffer
 from dvar.gui.canvas import accessible, notes
+from dvar.gui.canvas.groups import arrange_shown
 from dvar.gui.canvas.nodes import NodeItem
 from dvar.gui.canvas.notes import NoteItem
 from dvar.gui.canvas.quick_add import QuickAdd
@@ -438,6 +439,8 @@ class MainWindow(FileMenu, RecentFiles, RecoveryOffer, LessonMenu, QMainWindow):
 
     def arrange(self) -> None:
         """Lay out the selection (or everything) in layers; one undoable step."""
+        if arrange_shown(self.scene):  # groups collapsed: what is shown, a box as one
+            return
         graph = self.document.graph
         keys = self.selected_keys() or None
         positions = core.arrange(graph, keys)

@@ -49,7 +49,7 @@ from dvar.core.layout import unit_layout
 from dvar.gui.canvas.blocks import draw_block
 from dvar.gui.canvas.look import TEXT_LOD, Fonts, Look
 from dvar.gui.canvas.nodes import GRID, HEADER, HEIGHT, PORT_RADIUS, TEXT_LEFT, metrics_of
-from dvar.gui.document.commands import SetGroups
+from dvar.gui.document.commands import MoveNodes, SetGroups
 from dvar.gui.numbers import format_number
 
 if TYPE_CHECKING:
@@ -636,6 +636,42 @@ class GroupActions:
             self.expand([box.path])
         else:
             self.retitle(box.path, view)
+
+
+def arrange_shown(scene) -> bool:
+    """Node → Arrange while a group is collapsed: lay out what is shown (the selection,
+    or all of it), each box one unit, where it is now, in one ``MoveNodes``.  A box's
+    placed nodes move with it; a box whose nodes have no places keeps its new place
+    on the canvas only.  Says whether it arranged (False when no group is collapsed:
+    ``core.arrange`` lays the graph out then)."""
+    if not scene.group_items:
+        return False
+    graph = scene.graph
+    units: list = [k for k in scene.selected_keys() if k not in scene.chips]
+    units += [box.path for box in scene.selected_boxes()]
+    if not units:
+        units = [k for k in scene.nodes if k not in scene.chips] + list(scene.group_items)
+    items = [scene.group_items[u] if isinstance(u, tuple) else scene.nodes[u] for u in units]
+    left = min(item.x() for item in items)
+    top = min(item.y() for item in items)
+    moves: dict[int, tuple] = {}
+    for unit, point in scene.layout_units(units, (left, top)).items():
+        if isinstance(unit, tuple):
+            box = scene.group_items[unit]
+            shift = point - box.pos()
+            for key in box.group.all_keys() if box.placed_in_file else ():
+                node = graph.node(key)
+                if node.x is not None and node.y is not None:
+                    moves[key] = ((node.x, node.y), (node.x + shift.x(), node.y + shift.y()))
+            box.setPos(point)
+            scene.remember_box_spot(box)
+        else:
+            node = graph.node(unit)
+            if (node.x, node.y) != (point.x(), point.y()):
+                moves[unit] = ((node.x, node.y), (point.x(), point.y()))
+    if moves:
+        scene.document.run(MoveNodes(graph, moves, "Arrange"))
+    return True
 
 
 def default_title(graph: Graph, keys: list[int]) -> str:

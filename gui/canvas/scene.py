@@ -551,6 +551,33 @@ class GraphScene(QGraphicsScene):
             return
         if len(units) > LAYOUT_LIMIT:
             return  # each keeps its spot on the plain grid (_free_spot)
+        by_box: dict = {}
+        for unit in units:
+            by_box.setdefault(was_in.get(unit), []).append(unit)
+        for home, members in by_box.items():
+            spot = None
+            if home is not None and old is not None and home in old.boxes:
+                spot = self._box_spots.get(old.boxes[home].group.all_keys())
+            at = (spot.x(), spot.y()) if spot is not None else self._below_everything(members)
+            placed = QRectF()
+            for unit, point in self.layout_units(members, at).items():
+                if isinstance(unit, tuple):
+                    item = self.group_items[unit]
+                    self._box_spots[item.group.all_keys()] = point
+                else:
+                    item = self.nodes[unit]
+                    self._auto_positions[unit] = point
+                item.setPos(point)
+                placed = placed.united(QRectF(point, QSizeF(item.width, item.height)))
+            if spot is not None and old is not None and home in old.boxes:
+                was = getattr(self, "_was_drawn", {}).get(old.boxes[home].group.all_keys())
+                if was is not None:
+                    self._make_room(was, placed, set(members))
+
+    def layout_units(self, units: list, at: tuple[float, float]) -> dict:
+        """Positions for shown nodes (keys) and boxes (paths), laid out in layers from
+        the edges among them, each box one unit, with the top-left corner at ``at``."""
+        graph = self.graph
         rank = {key: index for index, key in enumerate(graph.topological_keys())}
 
         def order(unit) -> int:
@@ -561,40 +588,18 @@ class GraphScene(QGraphicsScene):
                 return max(rank[k] for k in box.group.all_keys())
             return rank[unit]
 
-        by_box: dict = {}
-        for unit in units:
-            by_box.setdefault(was_in.get(unit), []).append(unit)
+        units = sorted(units, key=order)
         links = [(source, consumer) for source, _, consumer, _ in self.units.links]
-        for key in keys:
-            for source in graph.node(key).inputs:
-                if source is not None and source in self.nodes:
-                    links.append((source, key))
-        for home, members in by_box.items():
-            members.sort(key=order)
-            sizes = {}
-            for unit in members:
-                item = self.group_items[unit] if isinstance(unit, tuple) else self.nodes[unit]
-                sizes[unit] = (item.width, item.height)
-            spot = None
-            if home is not None and old is not None and home in old.boxes:
-                spot = self._box_spots.get(old.boxes[home].group.all_keys())
-            at = (spot.x(), spot.y()) if spot is not None else self._below_everything(members)
-            output = graph.output_key
-            placed = QRectF()
-            for unit, (x, y) in place_units(members, sizes, links, output, at).items():
-                point = QPointF(x, y)
-                if isinstance(unit, tuple):
-                    item = self.group_items[unit]
-                    self._box_spots[item.group.all_keys()] = point
-                else:
-                    item = self.nodes[unit]
-                    self._auto_positions[unit] = point
-                item.setPos(point)
-                placed = placed.united(QRectF(point, QSizeF(*sizes[unit])))
-            if spot is not None and old is not None and home in old.boxes:
-                was = getattr(self, "_was_drawn", {}).get(old.boxes[home].group.all_keys())
-                if was is not None:
-                    self._make_room(was, placed, set(members))
+        sizes = {}
+        for unit in units:
+            if isinstance(unit, tuple):
+                item = self.group_items[unit]
+            else:
+                item = self.nodes[unit]
+                links += [(s, unit) for s in graph.node(unit).inputs if s in self.nodes]
+            sizes[unit] = (item.width, item.height)
+        places = place_units(units, sizes, links, graph.output_key, at)
+        return {unit: QPointF(x, y) for unit, (x, y) in places.items()}
 
     def _make_room(self, was: QRectF, now: QRectF, opened: set) -> None:
         """A box at ``was`` opened into ``now``: what has no place of its own in the file

@@ -25,6 +25,10 @@ def _graph(records: list[dict], output: str) -> core.Graph:
     )
 
 
+def _on_grid(value: float) -> float:
+    return round(value / 20) * 20
+
+
 def _keys(graph, *ids):
     return [graph.key_of(i) for i in ids]
 
@@ -358,3 +362,25 @@ def test_an_open_group_is_framed_and_a_double_click_on_its_title_closes_it(windo
     title = view.mapFromScene(frame.title_rect().center())
     QTest.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=title)
     assert graph.groups[0].collapsed and path in scene.group_items and not scene.group_frames
+
+
+def test_arrange_with_a_collapsed_group_lays_out_what_is_shown_in_one_step(window):
+    scene, graph = window.scene, window.scene.graph
+    path = _group_u_v(window)
+    j = graph.key_of("J")
+    window.document.run(SetField.to(graph, j, "position", (-2000.0, 3000.0)))
+    before = {node.key: (node.x, node.y) for node in graph}
+    scene.clearSelection()
+    window.actions["arrange"].trigger()
+    box = scene.group_items[path]
+    inputs = [scene.nodes[k] for k in _keys(graph, "a", "b", "c")]
+    # Left to right: the inputs, the box, J; the box's nodes moved with it.
+    assert max(item.x() for item in inputs) < box.x() < scene.nodes[j].x()
+    assert (graph.node(j).x, graph.node(j).y) == (scene.nodes[j].x(), scene.nodes[j].y())
+    # (on the grid, as every item is drawn: the lecture's file has v 5 units off it)
+    assert box.pos() == QPointF(
+        _on_grid(min(graph.node(k).x for k in _keys(graph, "u", "v"))),
+        _on_grid(min(graph.node(k).y for k in _keys(graph, "u", "v"))),
+    )
+    window.document.undo_stack.undo()
+    assert {node.key: (node.x, node.y) for node in graph} == before
