@@ -2,15 +2,17 @@
 
 - **Filter by name**: the nodes whose id holds the text (any case).
 - **Scope**: all nodes; the nodes the canvas shows (and the inputs and outputs of
-  each collapsed group's box); or one group, chosen by its title path
-  (``100 samples › sample 3 › Layer 1``; type to search).  A collapsed group lists
-  its inputs and outputs, as its box does, and the button beside it expands it
-  (or collapses it again); an expanded one lists every node inside.
-- **Parameters**: only the inputs marked as trainable parameters.
-- **Largest |d| first**: sorted by the size of the derivative, to find the
-  largest gradients; off, the rows keep the backward order (J first).
+  each collapsed group's box); only the parameters (inputs marked as trainable);
+  or one group, chosen by its title path (``100 samples › sample 3 › Layer 1``;
+  type to search).  A collapsed group lists its inputs and outputs, as its box
+  does, and the button beside it expands it (or collapses it again); an expanded
+  one lists every node inside.
+- **Largest |d| first** (``set_by_size``; the panel's value header toggles it):
+  sorted by the size of the derivative, to find the largest gradients; off, the
+  rows keep the backward order (J first).
 
-The bar only works out a :class:`RowView`; the model applies it.  On a graph of
+One row, so the panel keeps its room for rows.  The bar only works out a
+:class:`RowView`; the model applies it.  On a graph of
 66,000 nodes a change of scope costs tens of milliseconds, and typing waits for a
 pause before filtering.
 """
@@ -19,10 +21,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QCompleter,
-    QGridLayout,
+    QHBoxLayout,
     QLineEdit,
     QToolButton,
     QWidget,
@@ -44,7 +45,7 @@ from dvar.gui.document.document import Document
 from dvar.gui.panels.derivative_model import RowView
 
 #: The scopes before the groups in the combo box.
-ALL, CANVAS = "All nodes", "Shown on the canvas"
+ALL, CANVAS, PARAMETERS = "All nodes", "Shown on the canvas", "Parameters"
 #: Quiet time after typing before the rows are filtered.
 TYPING_DELAY_MS = 150
 #: Between the titles of a group's path in the scope box.
@@ -52,7 +53,7 @@ SEPARATOR = " › "
 
 
 class DerivativeFilter(QWidget):
-    """Filter text, scope, parameters only, largest first: ``view`` is the result."""
+    """Filter text, scope, largest first: ``view`` is the result."""
 
     #: The rows to show changed: the new RowView.
     view_changed = Signal(object)
@@ -61,27 +62,29 @@ class DerivativeFilter(QWidget):
         super().__init__(parent)
         self.document = document
         self.view = RowView()
-        self._paths: list[GroupPath | str] = [ALL, CANVAS]  # per combo entry
+        self.by_size = False
+        self._paths: list[GroupPath | str] = [ALL, CANVAS, PARAMETERS]  # per combo entry
         self.text_box = QLineEdit(self)
         self.text_box.setPlaceholderText("Filter by name…")
         self.text_box.setClearButtonEnabled(True)
         self.text_box.setAccessibleName("Filter the derivatives by node name")
         for button in self.text_box.findChildren(QToolButton):  # the clear button
             button.setAccessibleName("Clear the name filter")
-        self.params_box = QCheckBox("Parameters", self)
-        self.params_box.setToolTip("List only the inputs marked as trainable parameters")
         self.scope_box = QComboBox(self)
-        self.scope_box.setAccessibleName("Which nodes to list: all, the canvas's, or a group's")
+        self.scope_box.setAccessibleName(
+            "Which nodes to list: all, the canvas's, the parameters, or a group's"
+        )
         self.scope_box.setToolTip(
-            "All nodes, the nodes the canvas shows, or a group: a collapsed group lists "
-            "its inputs and outputs, an expanded one every node inside.  Type to search."
+            "All nodes, the nodes the canvas shows, the parameters, or a group: a "
+            "collapsed group lists its inputs and outputs, an expanded one every node "
+            "inside.  Type to search."
         )
         self.scope_box.setEditable(True)
         self.scope_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.scope_box.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        self.scope_box.setMinimumContentsLength(12)
+        self.scope_box.setMinimumContentsLength(10)
         completer = QCompleter(self.scope_box.model(), self.scope_box)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -89,27 +92,17 @@ class DerivativeFilter(QWidget):
         self.expand_button = QToolButton(self)
         self.expand_button.setText("Expand")
         self.expand_button.setEnabled(False)
-        self.size_box = QCheckBox("Largest |d| first", self)
-        self.size_box.setToolTip(
-            "Sort by the size of the derivative, largest first; off, J first and "
-            "backwards through the graph"
-        )
-        layout = QGridLayout(self)
+        layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
-        layout.addWidget(self.text_box, 0, 0, 1, 2)
-        layout.addWidget(self.params_box, 0, 2)
-        layout.addWidget(self.scope_box, 1, 0)
-        layout.addWidget(self.expand_button, 1, 1)
-        layout.addWidget(self.size_box, 1, 2)
-        layout.setColumnStretch(0, 1)
+        layout.addWidget(self.text_box, 3)
+        layout.addWidget(self.scope_box, 2)
+        layout.addWidget(self.expand_button)
         self._typing = QTimer(self)
         self._typing.setSingleShot(True)
         self._typing.setInterval(TYPING_DELAY_MS)
         self._typing.timeout.connect(self.update_view)
         self.text_box.textChanged.connect(lambda _: self._typing.start())
-        self.params_box.toggled.connect(lambda _: self.update_view())
-        self.size_box.toggled.connect(lambda _: self.update_view())
         self.scope_box.activated.connect(lambda _: self.update_view())
         self.expand_button.clicked.connect(self.toggle_group)
         document.changed.connect(self._on_changed)
@@ -128,6 +121,11 @@ class DerivativeFilter(QWidget):
             self.scope_box.setCurrentIndex(self._paths.index(scope))
             self.update_view()
 
+    def set_by_size(self, on: bool) -> None:
+        """List the largest |derivative| first (True), or in backward order (False)."""
+        self.by_size = bool(on)
+        self.update_view()
+
     def set_text(self, text: str) -> None:
         """Filter by this text in the node ids now (typing waits for a pause)."""
         self.text_box.setText(text)
@@ -137,12 +135,7 @@ class DerivativeFilter(QWidget):
     def update_view(self) -> None:
         """Work out the rows from the bar's state, and tell the panel if they changed."""
         self._typing.stop()
-        graph = self.document.graph
-        only = self._scope_keys()
-        if self.params_box.isChecked():
-            params = frozenset(node.key for node in graph if node.param)
-            only = params if only is None else only & params
-        view = RowView(self.text_box.text().strip(), only, self.size_box.isChecked())
+        view = RowView(self.text_box.text().strip(), self._scope_keys(), self.by_size)
         self._show_button()
         if view != self.view:
             self.view = view
@@ -152,6 +145,8 @@ class DerivativeFilter(QWidget):
         scope, graph = self.scope, self.document.graph
         if scope == ALL:
             return None
+        if scope == PARAMETERS:
+            return frozenset(node.key for node in graph if node.param)
         if scope == CANVAS:
             shown, boxes = visible(graph)
             keys = set(shown)
@@ -193,8 +188,8 @@ class DerivativeFilter(QWidget):
         """The combo box's entries from the graph's groups, keeping the chosen one
         when it still exists (same path, same title)."""
         old_scope, old_text = self.scope, self.scope_box.currentText()
-        paths: list[GroupPath | str] = [ALL, CANVAS]
-        titles = [ALL, CANVAS]
+        paths: list[GroupPath | str] = [ALL, CANVAS, PARAMETERS]
+        titles = [ALL, CANVAS, PARAMETERS]
         names: dict[GroupPath, str] = {}
         for path, group in walk(self.document.graph.groups):
             name = group.title if len(path) == 1 else names[path[:-1]] + SEPARATOR + group.title
@@ -217,7 +212,8 @@ class DerivativeFilter(QWidget):
         kinds = {event.kind for event in events}
         if "groups_changed" in kinds:
             self._fill_scopes()
-        scoped = self.scope != ALL and (kinds & STRUCTURAL or "groups_changed" in kinds)
-        params = self.params_box.isChecked() and (kinds & STRUCTURAL or "param_changed" in kinds)
+        scope = self.scope
+        scoped = scope != ALL and (kinds & STRUCTURAL or "groups_changed" in kinds)
+        params = scope == PARAMETERS and "param_changed" in kinds
         if scoped or params or "groups_changed" in kinds:
             self.update_view()

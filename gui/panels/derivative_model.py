@@ -370,6 +370,10 @@ class DerivativeModel(QAbstractItemModel):
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY):
         if role == _DISPLAY and orientation == Qt.Orientation.Horizontal:
             return self.HEADERS[section] if 0 <= section < 2 else None
+        if role == _TIP and orientation == Qt.Orientation.Horizontal and section == 1:
+            if self.view.by_size:
+                return "Largest |derivative| first: click for J first and backwards"
+            return "Click to list the largest |derivative| first"
         return None
 
     def data(self, index: AnyIndex, role: int = _DISPLAY):

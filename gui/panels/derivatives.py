@@ -6,8 +6,10 @@ Every row is one line of one height; the card above the rows
 (:class:`~dvar.gui.panels.card.DerivativeCard`) shows the chosen node's derivative
 in full.  The window docks ``panel.container``: the card, the filter bar
 (:class:`~dvar.gui.panels.derivative_filter.DerivativeFilter`: by name, by group,
-parameters only, largest |d| first), then the rows.  A node hidden inside a
-collapsed group names that group beside its symbol, and its row's menu expands it.
+parameters only; shown for graphs of more than BAR_LIMIT nodes or with groups),
+then the rows.  A click on the value column's header lists the largest |d| first.
+A node hidden inside a collapsed group names that group beside its symbol, and its
+row's menu expands it.
 """
 
 from __future__ import annotations
@@ -85,6 +87,9 @@ class DerivativePanel(QTreeView):
         self.card = DerivativeCard(document)
         self.filter_bar = DerivativeFilter(document)
         self.filter_bar.view_changed.connect(self.rows_model.set_view)
+        # A click on the value column's header lists the largest |d| first, and back.
+        self.header().setSectionsClickable(True)
+        self.header().sectionClicked.connect(self._on_header_clicked)
         self._hidden: dict[int, tuple[int, ...]] = {}  # node -> collapsed group hiding it
         self.container = _CardAbove(self.card, self.filter_bar, self)
         document.changed.connect(self._on_changed)
@@ -108,9 +113,25 @@ class DerivativePanel(QTreeView):
             self._read_groups()
         self.refresh(evaluation)
 
+    def _on_header_clicked(self, section: int) -> None:
+        if section == 1:
+            self.sort_by_size(not self.filter_bar.by_size)
+
+    def sort_by_size(self, on: bool) -> None:
+        """List the largest |derivative| first (True), or in backward order (False)."""
+        self.filter_bar.set_by_size(on)
+        header = self.header()
+        header.setSortIndicatorShown(on)
+        if on:
+            header.setSortIndicator(1, Qt.SortOrder.DescendingOrder)
+
     def _read_groups(self) -> None:
-        """Which nodes collapsed groups hide, for the hints beside their symbols."""
-        groups = self.document.graph.groups
+        """Which nodes collapsed groups hide, for the hints beside their symbols; the
+        filter bar shows once the graph is big enough to need it, or has groups."""
+        graph = self.document.graph
+        bar = self.filter_bar
+        bar.setVisible(len(graph) > BAR_LIMIT or bool(graph.groups) or bar.view.active)
+        groups = graph.groups
         self._hidden = hidden_by(groups) if groups else {}
         titles = {path: group_at(groups, path).title for path in set(self._hidden.values())}
         self.rows_model.set_hints({key: titles[path] for key, path in self._hidden.items()})
@@ -322,6 +343,9 @@ class DerivativePanel(QTreeView):
 
 #: The value column's width: "-0.000123457" and a nudge's "ΔJ/Δa = 3" beside it.
 VALUE_WIDTH = 150
+#: Graphs of more nodes than this (or with groups) get the filter bar above the rows;
+#: a smaller one shows all its rows at once, and the bar would take their room.
+BAR_LIMIT = 30
 
 
 class _CardAbove(QWidget):

@@ -8,10 +8,10 @@ import pytest
 from PySide6.QtCore import Qt
 
 from dvar.core.groups import grouped, with_collapsed
-from dvar.gui.document.commands import SetField, SetGroups
+from dvar.gui.document.commands import BuildFromFormula, SetField, SetGroups
 from dvar.gui.document.document import Document
-from dvar.gui.panels.derivative_filter import ALL, CANVAS, SEPARATOR
-from dvar.gui.panels.derivatives import DerivativePanel
+from dvar.gui.panels.derivative_filter import ALL, CANVAS, PARAMETERS, SEPARATOR
+from dvar.gui.panels.derivatives import BAR_LIMIT, DerivativePanel
 
 
 @pytest.fixture
@@ -55,7 +55,7 @@ def test_typing_filters_after_a_pause(panel, qtbot):
 
 def test_parameters_only_follows_the_parameter_marks(panel, document):
     graph = document.graph
-    panel.filter_bar.params_box.setChecked(True)
+    panel.filter_bar.set_scope(PARAMETERS)
     assert listed(panel) == []
     assert document.run(SetField.to(graph, graph.key_of("b"), "param", True))
     assert document.run(SetField.to(graph, graph.key_of("a"), "param", True))
@@ -66,7 +66,8 @@ def test_parameters_only_follows_the_parameter_marks(panel, document):
 
 def test_largest_derivative_first_and_back(panel, document):
     backward = listed(panel)
-    panel.filter_bar.size_box.setChecked(True)
+    panel.header().sectionClicked.emit(1)  # a click on the value column's header
+    assert panel.header().isSortIndicatorShown()
     grads = document.evaluation.grads
     ranked = listed(panel)
     sizes = [abs(grads[i]) for i in ranked]
@@ -78,15 +79,16 @@ def test_largest_derivative_first_and_back(panel, document):
     graph = document.graph
     assert document.run(SetField.to(graph, graph.key_of("c"), "value", 10.0))
     assert listed(panel)[0] == "b"
-    panel.filter_bar.size_box.setChecked(False)
+    panel.header().sectionClicked.emit(1)
     assert listed(panel) == backward
+    assert not panel.header().isSortIndicatorShown()
 
 
 def test_a_collapsed_group_lists_its_inputs_and_outputs_and_expands(panel, document):
     path = group_u_v(document)
     bar = panel.filter_bar
     titles = [bar.scope_box.itemText(i) for i in range(bar.scope_box.count())]
-    assert titles == [ALL, CANVAS, "sum part"]
+    assert titles == [ALL, CANVAS, PARAMETERS, "sum part"]
     bar.set_scope(path)
     assert sorted(listed(panel)) == ["a", "b", "c", "v"]  # u is inside, fed only from inside
     assert bar.expand_button.isEnabled() and bar.expand_button.text() == "Expand"
@@ -128,7 +130,7 @@ def test_nested_groups_are_listed_by_their_title_path(panel, document):
     assert document.run(SetGroups(graph, groups, "Group"))
     bar = panel.filter_bar
     titles = [bar.scope_box.itemText(i) for i in range(bar.scope_box.count())]
-    assert titles == [ALL, CANVAS, "sum part", f"sum part{SEPARATOR}product"]
+    assert titles == [ALL, CANVAS, PARAMETERS, "sum part", f"sum part{SEPARATOR}product"]
     bar.set_scope((0, 0))
     assert listed(panel) == ["u"]
     # The group goes: the bar falls back to every node.
@@ -146,3 +148,15 @@ def test_filters_combine_and_keep_the_chosen_row(panel, document):
     assert listed(panel) == ["v"]
     assert panel.current_key() == graph.key_of("v")
     assert panel.currentIndex().data(Qt.ItemDataRole.DisplayRole) == "dv"
+
+
+def test_the_bar_shows_for_big_or_grouped_graphs_only(panel, document):
+    assert panel.filter_bar.isHidden()  # the lecture: six rows, all in view
+    group_u_v(document)
+    assert not panel.filter_bar.isHidden()
+    document.undo_stack.undo()
+    assert panel.filter_bar.isHidden()
+    text = "J = " + " + ".join(f"x{i}*w{i}" for i in range(12))
+    assert document.run(BuildFromFormula(document.graph, text, replace=True))
+    assert len(document.graph) > BAR_LIMIT
+    assert not panel.filter_bar.isHidden()
