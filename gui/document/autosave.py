@@ -5,7 +5,9 @@ While a document has unsaved changes, its window writes it every few seconds to
 ``<id>.json`` saying what it was.  A ``QLockFile`` held for the life of the window
 marks the autosave as someone's: another dvar process never takes over a live
 one's work.  When the owner dies, the lock goes stale and the next dvar start
-offers to recover the file.  A normal close removes all three files.
+offers to recover the file.  A normal close removes all three files.  A graph
+whose write is slow (tens of thousands of nodes) is written when the user pauses,
+so an autosave never lands in the middle of a drag or a run of edits.
 
 Recovered work moves into the recovering window's own autosave: the orphan is
 deleted only once that autosave is on disk, so a second crash loses nothing.  Each
@@ -29,6 +31,15 @@ from dvar.core.atomicwrite import write_atomic
 from dvar.gui.document.document import Document
 
 INTERVAL_MS = 4000
+#: A write that took longer than this (seconds) makes the next ones wait for a pause:
+#: writing a 66,000-node graph takes most of a second, which an edit must not feel.
+SLOW_WRITE = 0.05
+#: After a slow write, the timer writes only once the document has rested this long ...
+REST = 1.5
+#: ... and this many times the last write's cost has passed since it ...
+SPACING = 20
+#: ... unless the work has waited this long unsaved: then it is written anyway.
+LONGEST_WAIT = 60.0
 
 
 def folder() -> Path:
@@ -61,8 +72,14 @@ class Autosaver(QObject):
         self.adopted: list[Recovery] = []
         self.timer = QTimer(self)
         self.timer.setInterval(INTERVAL_MS)
-        self.timer.timeout.connect(self.write)
+        self.timer.timeout.connect(self._tick)
         self.timer.start()
+        #: How long the last write took, when it ended, and when the document last changed
+        #: (``time.monotonic()`` seconds): the pacing of writes after a slow one.
+        self._write_cost = 0.0
+        self._written_at = 0.0
+        self._changed_at = 0.0
+        self._waiting_since: float | None = None
 
     def watch(self, document: Document) -> None:
         """Autosave this document from now on (a new document replaces the old one)."""
@@ -71,6 +88,29 @@ class Autosaver(QObject):
         self._written_version = -1
         self.remove_files()
         document.undo_stack.cleanChanged.connect(self._on_clean_changed)
+        document.changed.connect(self._on_changed)
+
+    def _on_changed(self, *_) -> None:
+        self._changed_at = time.monotonic()
+        if self._waiting_since is None:
+            self._waiting_since = self._changed_at
+
+    def _tick(self) -> None:
+        if self.due():
+            self.write()
+
+    def due(self) -> bool:
+        """Whether the timer should write now.  Always, while writes are quick; after a
+        slow one, only when the document has rested, the writes stay far apart, or the
+        work has waited too long."""
+        if self._write_cost <= SLOW_WRITE:
+            return True
+        now = time.monotonic()
+        if self._waiting_since is not None and now - self._waiting_since >= LONGEST_WAIT:
+            return True
+        rested = now - self._changed_at >= REST
+        spaced = now - self._written_at >= SPACING * self._write_cost
+        return rested and spaced
 
     def adopt(self, recovery: Recovery) -> bool:
         """Take over a recovered orphan: write this window's autosave at once, and delete
@@ -102,7 +142,10 @@ class Autosaver(QObject):
                 self.lock = _lock(self.folder / f"{self.id}.lock")
                 if not self.lock.tryLock(0):
                     raise OSError(f"cannot lock {self.lock.fileName()}")
+            started = time.monotonic()
             core.save(document.graph, self.path)
+            self._written_at = time.monotonic()
+            self._write_cost = self._written_at - started
             meta = {
                 "name": document.name,
                 "source": str(document.path) if document.path else None,
@@ -115,6 +158,7 @@ class Autosaver(QObject):
             return False
         self.error = None
         self._written_version = document.graph.version
+        self._waiting_since = None
         self._release_adopted()  # the recovered work is safe in our own autosave now
         return True
 

@@ -161,3 +161,35 @@ def test_corrupt_autosave_is_reported_and_set_aside(tmp_path, monkeypatch, qtbot
     assert (folder / "999999-dead.corrupt").exists()
     assert not (folder / "999999-dead.dvar").exists()
     assert core.dumps(window.document.graph) == before  # the open document is untouched
+
+
+def test_after_a_slow_write_the_timer_waits_for_a_pause(window, monkeypatch):
+    # A huge graph's write takes most of a second: the timer must not make an edit feel
+    # it, so after a slow write it writes only when the document rests (or waited long).
+    saver = window.autosaver
+    graph = window.document.graph
+    clock = [1000.0]
+    monkeypatch.setattr(autosave.time, "monotonic", lambda: clock[0])
+    real_save = autosave.core.save
+
+    def slow_save(g, path):
+        real_save(g, path)
+        clock[0] += 0.5  # as if writing took half a second
+
+    monkeypatch.setattr(autosave.core, "save", slow_save)
+    window.document.run(SetField.to(graph, graph.key_of("b"), "value", 4.0))
+    assert saver.due()  # quick so far: the timer writes
+    assert saver.write()
+    window.document.run(SetField.to(graph, graph.key_of("b"), "value", 5.0))
+    assert not saver.due()  # just edited, and just after a slow write
+    clock[0] += autosave.REST
+    assert not saver.due()  # rested, but writes of 0.5 s stay SPACING × 0.5 s apart
+    clock[0] += autosave.SPACING * 0.5
+    assert saver.due()
+    window.document.run(SetField.to(graph, graph.key_of("b"), "value", 6.0))
+    assert not saver.due()  # a new edit: wait for the next pause ...
+    for _ in range(int(autosave.LONGEST_WAIT)):  # ... unless edits never pause
+        clock[0] += 1.0
+        window.document.run(SetField.to(graph, graph.key_of("b"), "value", clock[0]))
+    assert saver.due()
+    window.document.undo_stack.setClean()
