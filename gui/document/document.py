@@ -16,14 +16,14 @@ from PySide6.QtGui import QUndoStack
 
 from dvar import core
 from dvar.core import Event, Graph, GraphError
-from dvar.gui.document.commands import GraphCommand, MoveNodes, SetField, SetValues
+from dvar.gui.document.commands import GraphCommand, MoveNodes, SetField, SetGroups, SetValues
 from dvar.gui.document.overlay import PLAIN, Overlay
 
 #: Quiet time after an edit before the evaluation plan is compiled.
 PREPARE_DELAY_MS = 700
 
 #: Events that cannot change any value or derivative.
-_COSMETIC = frozenset(
+COSMETIC = frozenset(
     {
         "moved",
         "label_changed",
@@ -35,6 +35,11 @@ _COSMETIC = frozenset(
         "lesson_changed",
     }
 )
+
+
+def changes_numbers(events) -> bool:
+    """Whether any of these graph events may change a value or a derivative."""
+    return any(event.kind not in COSMETIC for event in events)
 
 
 class Document(QObject):
@@ -140,7 +145,7 @@ class Document(QObject):
         self.command = command
 
     def _on_graph_changed(self, events: list[Event]) -> None:
-        if any(event.kind not in _COSMETIC for event in events):
+        if changes_numbers(events):
             self.evaluation = core.evaluate(self.graph, compile=False)
             self.evaluations += 1
             self._prepare_timer.start()
@@ -148,8 +153,9 @@ class Document(QObject):
 
 
 def _allowed_while_locked(command: GraphCommand) -> bool:
-    """Moving nodes changes no answer; every other edit may."""
-    return isinstance(command, MoveNodes) or (
+    """Moving nodes, and grouping, expanding or collapsing them, changes no answer;
+    every other edit may."""
+    return isinstance(command, MoveNodes | SetGroups) or (
         isinstance(command, SetField) and command.field == "position"
     )
 

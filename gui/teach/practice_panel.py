@@ -29,7 +29,7 @@ from dvar.core.problems import LEVELS
 from dvar.gui.canvas.look import TEXT_LOD
 from dvar.gui.canvas.scene import GraphScene
 from dvar.gui.canvas.view import GraphView
-from dvar.gui.document.document import Document
+from dvar.gui.document.document import Document, changes_numbers
 from dvar.gui.document.overlay import Cell
 from dvar.gui.teach.practice import KIND_TITLES, KINDS, PracticeSession
 from dvar.gui.teach.practice_box import AnswerBox, cell_rect
@@ -332,7 +332,7 @@ class PracticePanel(QScrollArea):
         self._show()
 
     def _on_document_changed(self, events, evaluation) -> None:
-        if self.active and any(event.kind not in ("moved", "label_changed") for event in events):
+        if self.active and changes_numbers(events):
             self.stop()  # the numbers changed: the answers no longer hold
             self.document.message.emit("The graph changed, so practice ended")
 

@@ -6,10 +6,11 @@ import pytest
 from PySide6.QtCore import Qt
 
 from dvar import core
+from dvar.core.groups import Group
 from dvar.core.practice import hints
 from dvar.core.problems import make_problem
 from dvar.core.text import inline_constants
-from dvar.gui.document.commands import AddNodes, MoveNodes, RemoveItems, SetField
+from dvar.gui.document.commands import AddNodes, MoveNodes, RemoveItems, SetField, SetGroups
 from dvar.gui.document.document import Document
 from dvar.gui.numbers import format_number
 from dvar.gui.panels.card import card_text
@@ -161,6 +162,11 @@ def test_the_structure_and_the_values_are_locked_while_practising(window, qtbot)
     assert document.run(MoveNodes(graph, {a: ((node.x, node.y), (node.x + 40, node.y))}))
     assert window.practice.active  # moving a node is no reason to stop
     assert not window.training.isEnabled()
+    # grouping and collapsing change no answer either
+    u, v = graph.key_of("u"), graph.key_of("v")
+    assert document.run(SetGroups(graph, (Group("u, v", (u, v), collapsed=True),), "Group"))
+    assert document.run(SetGroups(graph, (Group("u, v", (u, v)),), "Expand"))
+    assert window.practice.active
 
 
 def test_gestures_and_dialogs_that_would_change_the_graph_are_refused(window, qtbot):
