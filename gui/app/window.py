@@ -255,7 +255,9 @@ class MainWindow(FileMenu, RecentFiles, RecoveryOffer, LessonMenu, QMainWindow):
         elif lesson is not None and lesson.active:
             self.value_label.setText(lesson.status_text())  # ... or a lesson's
         elif out is None:
-            self.value_label.setText("No output chosen: right-click a node → Set as output (Ctrl+J)")
+            self.value_label.setText(
+                "No output chosen: right-click a node → Set as output (Ctrl+J)"
+            )
         else:
             value = evaluation.values[out]
             self.value_label.setText(
@@ -709,7 +711,9 @@ class MainWindow(FileMenu, RecentFiles, RecoveryOffer, LessonMenu, QMainWindow):
         self.inspector.show_node(None if self.practice.active else key)
         self.practice.choose(key)  # while practising, the answer box moves to its cell
         self.scene.highlight_terms(key)
-        self.view.ensureVisible(self.scene.nodes[key], 40, 40)
+        item = self.scene.item_showing(key)  # a node in a collapsed group shows as its box
+        if item is not None:
+            self.view.ensureVisible(item, 40, 40)
 
     # ------------------------------------------------------------ context menu
     def _canvas_menu(self, point) -> None:

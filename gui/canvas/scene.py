@@ -1228,6 +1228,14 @@ class GraphScene(QGraphicsScene):
             self.blockSignals(blocked)
         self.selectionChanged.emit()
 
+    def item_showing(self, key: int) -> QGraphicsItem | None:
+        """The item that shows a node: its own, or the box of the collapsed group
+        hiding it (None if neither is on the canvas)."""
+        item = self.nodes.get(key)
+        if item is None and key in self.units.hidden:
+            item = self.group_items.get(self.units.hidden[key])
+        return item
+
     def diagram_rect(self) -> QRectF:
         """The bounding box of all nodes and edges (no grid or margins)."""
         return self.itemsBoundingRect()

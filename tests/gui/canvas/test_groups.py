@@ -384,3 +384,20 @@ def test_arrange_with_a_collapsed_group_lays_out_what_is_shown_in_one_step(windo
     )
     window.document.undo_stack.undo()
     assert {node.key: (node.x, node.y) for node in graph} == before
+
+
+def test_choosing_a_hidden_nodes_row_in_the_panel_shows_its_groups_box(window):
+    scene = window.scene
+    path = _group_u_v(window)
+    u = scene.graph.key_of("u")
+    assert u not in scene.nodes
+    assert scene.item_showing(u) is scene.group_items[path]
+    assert scene.item_showing(scene.graph.key_of("a")) is scene.nodes[scene.graph.key_of("a")]
+    box = scene.group_items[path].sceneBoundingRect()
+    scene.setSceneRect(scene.sceneRect().united(box.translated(5000, 5000)))
+    window.view.centerOn(box.center() + QPointF(5000, 5000))  # far from the box
+    seen = window.view.mapToScene(window.view.viewport().rect()).boundingRect()
+    assert not seen.intersects(box)
+    window.panel.node_activated.emit(u)  # a click on u's row
+    visible = window.view.mapToScene(window.view.viewport().rect()).boundingRect()
+    assert visible.intersects(scene.group_items[path].sceneBoundingRect())
