@@ -564,9 +564,7 @@ class Graph:
         if checked != self.groups:
             self._put_groups(checked, None)
 
-    def _put_groups(
-        self, groups: tuple[Group, ...], owner: dict[int, GroupPath] | None
-    ) -> None:
+    def _put_groups(self, groups: tuple[Group, ...], owner: dict[int, GroupPath] | None) -> None:
         old = self._groups
         self._groups, self._group_owner = groups, owner
         self._changed(Event("groups_changed"), lambda: self._put_groups(old, None))
