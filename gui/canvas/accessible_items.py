@@ -42,7 +42,47 @@ def shown(overlay: Overlay, key: int) -> spoken.Shown:
     )
 
 
-class NodeInterface(QAccessibleInterface):
+class CanvasChild(QAccessibleInterface):
+    """What every canvas child answers the same way: no QObject behind it, no relations,
+    no children, no text to set.  Subclasses answer ``item``, ``parent``, the words, the
+    rectangle, the role and the state (a node also has its ports as children)."""
+
+    def item(self):
+        return None
+
+    def isValid(self) -> bool:  # noqa: N802
+        return self.item() is not None
+
+    def object(self) -> QObject | None:
+        return None
+
+    def window(self):
+        parent = self.parent()
+        return None if parent is None else parent.window()
+
+    def relations(self, match=QAccessible.RelationFlag.AllRelations):  # noqa: ARG002
+        return []
+
+    def childCount(self) -> int:  # noqa: N802
+        return 0
+
+    def child(self, index: int) -> QAccessibleInterface | None:  # noqa: ARG002
+        return None
+
+    def indexOfChild(self, child: QAccessibleInterface) -> int:  # noqa: N802, ARG002
+        return -1
+
+    def focusChild(self) -> QAccessibleInterface | None:  # noqa: N802
+        return None
+
+    def childAt(self, x: int, y: int) -> QAccessibleInterface | None:  # noqa: N802, ARG002
+        return None
+
+    def setText(self, kind: QAccessible.Text, text: str) -> None:  # noqa: N802, ARG002
+        return None
+
+
+class NodeInterface(CanvasChild):
     """One node of the canvas: its sentence, its state, where it is; its ports as children."""
 
     def __init__(self, canvas: CanvasAccessibility, key: int) -> None:
@@ -78,18 +118,6 @@ class NodeInterface(QAccessibleInterface):
         return port
 
     # ---------------------------------------------------- QAccessibleInterface
-    def isValid(self) -> bool:  # noqa: N802
-        return self.item() is not None
-
-    def object(self) -> QObject | None:
-        return None
-
-    def window(self):
-        return self.canvas.view.window().windowHandle()
-
-    def relations(self, match=QAccessible.RelationFlag.AllRelations):  # noqa: ARG002
-        return []
-
     def parent(self) -> QAccessibleInterface | None:
         return QAccessible.queryAccessibleInterface(self.canvas.view)
 
@@ -136,9 +164,6 @@ class NodeInterface(QAccessibleInterface):
             return format_number(value) if value is not None else ""
         return ""
 
-    def setText(self, kind: QAccessible.Text, text: str) -> None:  # noqa: N802, ARG002
-        return None
-
     def rect(self) -> QRect:
         item = self.item()
         return QRect() if item is None else self.canvas_rect(item.sceneBoundingRect())
@@ -172,7 +197,7 @@ class NodeInterface(QAccessibleInterface):
         return state
 
 
-class GroupInterface(QAccessibleInterface):
+class GroupInterface(CanvasChild):
     """A collapsed group's box: its title, size, inputs, and its outputs' numbers."""
 
     def __init__(self, canvas: CanvasAccessibility, path: tuple) -> None:
@@ -184,35 +209,8 @@ class GroupInterface(QAccessibleInterface):
         scene = self.canvas.scene
         return None if scene is None else getattr(scene, "group_items", {}).get(self.path)
 
-    def isValid(self) -> bool:  # noqa: N802
-        return self.item() is not None
-
-    def object(self) -> QObject | None:
-        return None
-
-    def window(self):
-        return self.canvas.view.window().windowHandle()
-
-    def relations(self, match=QAccessible.RelationFlag.AllRelations):  # noqa: ARG002
-        return []
-
     def parent(self) -> QAccessibleInterface | None:
         return QAccessible.queryAccessibleInterface(self.canvas.view)
-
-    def childCount(self) -> int:  # noqa: N802
-        return 0
-
-    def child(self, index: int) -> QAccessibleInterface | None:  # noqa: ARG002
-        return None
-
-    def indexOfChild(self, child: QAccessibleInterface) -> int:  # noqa: N802, ARG002
-        return -1
-
-    def focusChild(self) -> QAccessibleInterface | None:  # noqa: N802
-        return None
-
-    def childAt(self, x: int, y: int) -> QAccessibleInterface | None:  # noqa: N802, ARG002
-        return None
 
     def text(self, kind: QAccessible.Text) -> str:
         item = self.item()
@@ -235,9 +233,6 @@ class GroupInterface(QAccessibleInterface):
         if kind == Text.Description:
             return "Double-click its title, or press Ctrl+Shift+G, to open it"
         return ""
-
-    def setText(self, kind: QAccessible.Text, text: str) -> None:  # noqa: N802, ARG002
-        return None
 
     def rect(self) -> QRect:
         item = self.item()
@@ -264,7 +259,7 @@ class GroupInterface(QAccessibleInterface):
         return state
 
 
-class PortInterface(QAccessibleInterface):
+class PortInterface(CanvasChild):
     """An input or the output of a node: where it comes from or where it goes."""
 
     def __init__(self, node: NodeInterface, side: str, slot: int) -> None:
@@ -279,41 +274,14 @@ class PortInterface(QAccessibleInterface):
     def isValid(self) -> bool:  # noqa: N802
         return self.node.isValid() and (self.side, self.slot) in self.node.port_keys()
 
-    def object(self) -> QObject | None:
-        return None
-
-    def window(self):
-        return self.node.window()
-
-    def relations(self, match=QAccessible.RelationFlag.AllRelations):  # noqa: ARG002
-        return []
-
     def parent(self) -> QAccessibleInterface | None:
         return self.node
-
-    def childCount(self) -> int:  # noqa: N802
-        return 0
-
-    def child(self, index: int) -> QAccessibleInterface | None:  # noqa: ARG002
-        return None
-
-    def indexOfChild(self, child: QAccessibleInterface) -> int:  # noqa: N802, ARG002
-        return -1
-
-    def focusChild(self) -> QAccessibleInterface | None:  # noqa: N802
-        return None
-
-    def childAt(self, x: int, y: int) -> QAccessibleInterface | None:  # noqa: N802, ARG002
-        return None
 
     def text(self, kind: QAccessible.Text) -> str:
         if kind != Text.Name or not self.isValid():
             return ""
         graph = self.node.canvas.scene.graph
         return spoken.port_name(graph, self.node.key, self.side, self.slot)
-
-    def setText(self, kind: QAccessible.Text, text: str) -> None:  # noqa: N802, ARG002
-        return None
 
     def rect(self) -> QRect:
         item = self.node.item()
