@@ -23,6 +23,12 @@ from PySide6.QtWidgets import (
 from dvar.gui.canvas.look import TEXT_LOD, Fonts, Look
 from dvar.gui.canvas.nodes import PORT_RADIUS, NodeItem, metrics_of
 
+#: A moved edge asks the scene to redraw small boxes along its curve, each about this
+#: many scene units long ...
+STRIP = 80.0
+#: ... and at least this many screen pixels long, when the view is zoomed out.
+STRIP_PIXELS = 96.0
+
 
 class EdgeItem(QGraphicsRectItem):
     """A curve from a node's output port to another node's input slot.
@@ -111,11 +117,15 @@ class EdgeItem(QGraphicsRectItem):
         return False
 
     def _strips(
-        self, ends: tuple[QPointF, QPointF], label: str, seen: QRectF | None
+        self,
+        ends: tuple[QPointF, QPointF],
+        label: str,
+        seen: QRectF | None,
+        spacing: float = STRIP,
     ) -> list[QRectF]:
-        """Small boxes along the curve between ``ends`` (and round its label), those
-        meeting ``seen`` (None: all): what to redraw when it changes.  A long edge's
-        bounding box would cover half the canvas; these do not."""
+        """Small boxes along the curve between ``ends`` (and round its label), about
+        ``spacing`` long, those meeting ``seen`` (None: all): what to redraw when it
+        changes.  A long edge's bounding box would cover half the canvas; these do not."""
         start, end = ends
         if seen is None:
             left, top, right, bottom = -math.inf, -math.inf, math.inf, math.inf
@@ -123,7 +133,7 @@ class EdgeItem(QGraphicsRectItem):
             left, top, right, bottom = seen.left(), seen.top(), seen.right(), seen.bottom()
         pad = 14.0
         strips = []
-        points = curve_points(start.x(), start.y(), end.x(), end.y())
+        points = curve_points(start.x(), start.y(), end.x(), end.y(), spacing)
         for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
             low_x, high_x = (x0, x1) if x0 < x1 else (x1, x0)
             low_y, high_y = (y0, y1) if y0 < y1 else (y1, y0)
@@ -155,14 +165,16 @@ class EdgeItem(QGraphicsRectItem):
         )
         seen = scene.shown_rect()  # only what a view shows needs drawing again
         shown = None if seen is None else (seen.left(), seen.top(), seen.right(), seen.bottom())
-        strips = self._strips(self._ends, self.label, seen)
+        # Zoomed out, a strip of STRIP scene units is a few pixels: longer ones, fewer calls.
+        spacing = max(STRIP, STRIP_PIXELS / scene.shown_scale())
+        strips = self._strips(self._ends, self.label, seen, spacing)
         rects = list(strips)
         if was is not None:
             drawn = self._drawn
             if drawn is not None and drawn[0] == was and drawn[2] == shown:
                 rects += drawn[3]  # worked out last time, when the edge was drawn there
             else:
-                rects += self._strips(was, drawn[1] if drawn else self.label, seen)
+                rects += self._strips(was, drawn[1] if drawn else self.label, seen, spacing)
         self._drawn = (self._ends, self.label, shown, strips)
         for rect in rects:
             scene.invalidate(rect, layer)
@@ -265,7 +277,7 @@ def curve(start: QPointF, end: QPointF) -> QPainterPath:
 
 
 def curve_points(
-    x0: float, y0: float, x1: float, y1: float, spacing: float = 80.0
+    x0: float, y0: float, x1: float, y1: float, spacing: float = STRIP
 ) -> list[tuple[float, float]]:
     """Points (x, y) along ``curve`` from (x0, y0) to (x1, y1), about ``spacing`` apart.
     The Bézier formula in plain floats: redrawing a dragged edge asks for these on

@@ -697,6 +697,15 @@ class GraphScene(SceneGroups, QGraphicsScene):
                 rect = rect.united(view.mapToScene(view.viewport().rect()).boundingRect())
         return None if rect.isEmpty() else rect
 
+    def shown_scale(self) -> float:
+        """How many screen pixels a scene unit takes in the views (the largest; 1 with none)."""
+        scales = [
+            view.transform().m11()
+            for view in self.views()
+            if view.isVisible() and not getattr(view, "is_overview", False)
+        ]
+        return max(scales, default=1.0) or 1.0
+
     def fill_texts(self, item: NodeItem) -> None:
         """Make a node's texts from its state (called when it is drawn or read)."""
         if item.key not in self.graph:
