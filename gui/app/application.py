@@ -52,9 +52,14 @@ def run(path: str | None = None, lesson: bool = False) -> int:
     window.show()
     if path is not None:
         window.remember(path)
-    QTimer.singleShot(0, window.offer_recovery)
-    if path is not None and graph.lesson is not None:  # dvar lesson FILE plays it; else ask
-        QTimer.singleShot(0, window.play_lesson if lesson else window.offer_lesson)
+    def first_questions() -> None:
+        # One after the other: the recovery question runs its own event loop, and a
+        # second timer would open the lesson's question over it.
+        window.offer_recovery()
+        if path is not None and graph.lesson is not None:  # dvar lesson FILE plays it
+            window.play_lesson() if lesson else window.offer_lesson()
+
+    QTimer.singleShot(0, first_questions)
     app.aboutToQuit.connect(_release_clipboard)
     return app.exec()
 

@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from dvar import core
+from dvar.core.resources import lessons
 from dvar.gui.app import application as app
 from dvar.gui.app.window import MainWindow
 
@@ -110,3 +111,32 @@ def test_opening_the_lecture_does_not_load_networkx(tmp_path):
         env=env,
     )
     assert done.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_the_recovery_question_and_the_lesson_question_come_one_after_the_other(qtbot, monkeypatch):
+    # The recovery question runs its own event loop: the lesson's question must wait
+    # for it to be answered, not open over it.
+    said: list[str] = []
+
+    def offer_recovery(window) -> None:
+        said.append("recovery asked")
+        for _ in range(3):
+            QApplication.processEvents()  # as a modal question box does while open
+        said.append("recovery answered")
+
+    monkeypatch.setattr(MainWindow, "offer_recovery", offer_recovery)
+    monkeypatch.setattr(MainWindow, "offer_lesson", lambda window: said.append("lesson asked"))
+    shown: list[MainWindow] = []
+
+    def exec_() -> int:
+        shown.extend(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow))
+        for _ in range(3):
+            QApplication.processEvents()
+        return 0
+
+    monkeypatch.setattr(QApplication, "exec", staticmethod(exec_))
+    lesson = next(iter(lessons().values()))
+    assert app.run(str(lesson)) == 0
+    for win in shown:
+        qtbot.addWidget(win)
+    assert said == ["recovery asked", "recovery answered", "lesson asked"]
