@@ -231,7 +231,7 @@ class GroupItem(QGraphicsRectItem):
         self.count = box.group.count()
         self.edges: list[EdgeItem] = []
         self.width = 0.0
-        self.height = self._height()
+        self._size_rows()
         self.set_width(BOX_WIDTH)
         #: What the rows say: (name, value text, derivative text) per shown row.
         self.in_texts: list[tuple[str, str, str]] = []
@@ -266,9 +266,20 @@ class GroupItem(QGraphicsRectItem):
         """Rows for these keys: at most ROWS, and a "… more" row for the rest."""
         return min(len(keys), ROWS + 1)
 
-    def _height(self) -> float:
+    def _size_rows(self) -> None:
+        """The title's, a row's and the footer's heights for the node text's size now
+        (larger text, taller rows), and the box's height from them."""
+        scale = Fonts.get().box_scale
+        self.header, self.row, self.footer = HEADER * scale, ROW * scale, FOOTER * scale
         rows = self._shown(self.inputs) + self._shown(self.outputs)
-        return max(HEIGHT, HEADER + rows * ROW + FOOTER + 4)
+        self.height = max(HEIGHT * scale, self.header + rows * self.row + self.footer + 4)
+
+    def fit_text_size(self) -> None:
+        """The node text's size changed: rows as tall as the text, as wide as it needs."""
+        self.prepareGeometryChange()
+        self._size_rows()
+        width, self.width = self._needed_width(), 0.0
+        self.set_width(width)
 
     def box(self) -> QRectF:
         return QRectF(0, 0, self.width, self.height)
@@ -292,18 +303,18 @@ class GroupItem(QGraphicsRectItem):
         return path
 
     def _row_y(self, row: int) -> float:
-        return HEADER + 2 + row * ROW
+        return self.header + 2 + row * self.row
 
     def input_port(self, row: int) -> QPointF:
         """Where the edge carrying input ``row`` ends (the last row: every other input)."""
-        return QPointF(0.0, self._row_y(row) + ROW / 2)
+        return QPointF(0.0, self._row_y(row) + self.row / 2)
 
     def output_port(self, row: int = 0) -> QPointF:
         first = self._shown(self.inputs)
-        return QPointF(self.width, self._row_y(first + row) + ROW / 2)
+        return QPointF(self.width, self._row_y(first + row) + self.row / 2)
 
     def title_rect(self) -> QRectF:
-        return QRectF(0, 0, self.width, HEADER)
+        return QRectF(0, 0, self.width, self.header)
 
     def on_title(self, scene_pos: QPointF) -> bool:
         """Whether a point of the scene is on the box's title."""
@@ -392,7 +403,7 @@ class GroupItem(QGraphicsRectItem):
         header = self.title_rect()
         path = QPainterPath()
         path.addRoundedRect(header.adjusted(1, 1, -1, 0), 7, 7)
-        path.addRect(QRectF(1, HEADER / 2, self.width - 2, HEADER / 2))
+        path.addRect(QRectF(1, self.header / 2, self.width - 2, self.header / 2))
         path.setFillRule(Qt.FillRule.WindingFill)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(fill)
@@ -421,7 +432,9 @@ class GroupItem(QGraphicsRectItem):
         painter.setFont(fonts.small)
         painter.setPen(look.muted)
         painter.drawText(
-            QRectF(TEXT_LEFT, self.height - FOOTER - 2, self.width - 2 * TEXT_LEFT, FOOTER),
+            QRectF(
+                TEXT_LEFT, self.height - self.footer - 2, self.width - 2 * TEXT_LEFT, self.footer
+            ),
             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
             f"{self.count:,} node{'s' * (self.count != 1)} inside",
         )
@@ -444,7 +457,9 @@ class GroupItem(QGraphicsRectItem):
         if not name:  # "… 12 more inputs"
             painter.setFont(fonts.small)
             painter.setPen(look.muted)
-            painter.drawText(QRectF(TEXT_LEFT, y, room, ROW), Qt.AlignmentFlag.AlignVCenter, value)
+            painter.drawText(
+                QRectF(TEXT_LEFT, y, room, self.row), Qt.AlignmentFlag.AlignVCenter, value
+            )
             return
         left = value if numbers else name
         right = grad if numbers else ""
@@ -454,7 +469,7 @@ class GroupItem(QGraphicsRectItem):
         painter.setFont(fonts.body)
         painter.setPen(look.text)
         painter.drawText(
-            QRectF(TEXT_LEFT, y, half, ROW),
+            QRectF(TEXT_LEFT, y, half, self.row),
             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
             metrics_of(fonts.body).elidedText(left, Qt.TextElideMode.ElideRight, half - 4),
         )
@@ -463,7 +478,7 @@ class GroupItem(QGraphicsRectItem):
             painter.setPen(look.red)
             rest = room - half - ROW_GAP
             painter.drawText(
-                QRectF(TEXT_LEFT + half + ROW_GAP, y, rest, ROW),
+                QRectF(TEXT_LEFT + half + ROW_GAP, y, rest, self.row),
                 Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
                 metrics_of(fonts.grad).elidedText(right, Qt.TextElideMode.ElideRight, rest),
             )

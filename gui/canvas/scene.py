@@ -648,6 +648,8 @@ class GraphScene(SceneGroups, QGraphicsScene):
         grow or shrink to it, their edges follow, and all is drawn again."""
         for item in self.nodes.values():
             item.fit_text_size()
+        for box in self.group_items.values():
+            box.fit_text_size()
         self._fit_all_widths()
         self.widen_for_texts()
         self.update()

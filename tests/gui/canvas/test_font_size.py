@@ -159,3 +159,27 @@ def test_the_system_font_size_is_followed(window):
         QApplication.setFont(usual)
         QApplication.processEvents()
     assert sizes(window)[0] == pytest.approx(height)
+
+
+def test_a_groups_box_grows_with_the_node_text(window):
+    scene = window.scene
+    scene.select_keys([keys(window)["u"], keys(window)["v"]])
+    window.actions["group"].trigger()
+    (box,) = scene.group_items.values()
+    height, row = box.height, box.row
+    title = QFontMetricsF(Fonts.get().title).height()
+    assert box.header >= title  # the title fits its band
+    press(window, Qt.Key.Key_Equal)
+    press(window, Qt.Key.Key_Equal)
+    (box,) = scene.group_items.values()
+    assert box.row == pytest.approx(row * Fonts.get().box_scale)
+    assert box.height > height
+    assert box.header >= QFontMetricsF(Fonts.get().title).height()
+    for edge in box.edges:  # edges still end at the box's ports
+        start, end = edge.ends()
+        ports = [box.mapToScene(box.input_port(r)) for r in range(len(box.in_texts))]
+        ports += [box.mapToScene(box.output_port(r)) for r in range(len(box.out_texts))]
+        assert start in ports or end in ports
+    press(window, Qt.Key.Key_0, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    (box,) = scene.group_items.values()
+    assert box.height == pytest.approx(height)
