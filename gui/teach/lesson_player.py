@@ -537,6 +537,11 @@ class LessonPlayer(QScrollArea):
         if self.session is not None:  # the numbers changed: the step asks again
             self.document.message.emit("The graph changed, so this step's questions start over")
             self._begin_step()
+        else:  # the text quotes the numbers the lesson set up, which no longer hold
+            self.document.message.emit(
+                "A number changed that the lesson did not ask to change, so its text may "
+                "quote the numbers from before: Ctrl+Z takes the change back"
+            )
 
     # ------------------------------------------------------------------ view
     def _show(self, extra: str = "") -> None:

@@ -13,7 +13,13 @@ from dvar import core
 from dvar.core.resources import lessons
 from dvar.gui.app.window import MainWindow
 from dvar.gui.canvas.scene import DIMMED
-from dvar.gui.document.commands import BuildFromFormula, RemoveItems, SetLesson
+from dvar.gui.document.commands import (
+    BuildFromFormula,
+    MoveNodes,
+    RemoveItems,
+    SetField,
+    SetLesson,
+)
 from dvar.gui.document.document import Document
 from dvar.gui.teach.lesson_player import HIDDEN_TIP, progress_key
 
@@ -313,3 +319,21 @@ def test_forward_and_normal_views_are_actions_too(open_window, tmp_path):
     player.next()
     player.do_action()
     assert window.actions["backward"].isChecked() and player.finished
+
+
+def test_a_number_changed_by_hand_is_said_to_leave_the_text_behind(open_window, tmp_path):
+    data = core.to_dict(core.load(core.example_path("lecture")))
+    data["lesson"] = {"title": "Read", "steps": [{"text": "J is 33."}, {"text": "Now dv."}]}
+    path = tmp_path / "read.dvar"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    window = open_window(path)
+    window.play_lesson()
+    said = []
+    window.document.message.connect(said.append)
+    graph = window.document.graph
+    node = graph.node("a")
+    window.document.run(MoveNodes(graph, {node.key: ((node.x, node.y), (node.x + 20, node.y))}))
+    assert said == []  # a move changes no number
+    window.document.run(SetField.to(graph, graph.key_of("a"), "value", 7.0))
+    assert said and "Ctrl+Z takes the change back" in said[-1]
+    assert window.lesson_player.active  # the lesson goes on
