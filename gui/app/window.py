@@ -30,7 +30,7 @@ from dvar.gui.app.lessons import LessonMenu
 from dvar.gui.app.recent import RecentFiles
 from dvar.gui.app.recovery import RecoveryOffer
 from dvar.gui.canvas import accessible, notes
-from dvar.gui.canvas.groups import arrange_shown
+from dvar.gui.canvas.group_actions import arrange_shown
 from dvar.gui.canvas.nodes import NodeItem
 from dvar.gui.canvas.notes import NoteItem
 from dvar.gui.canvas.quick_add import QuickAdd

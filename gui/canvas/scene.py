@@ -24,9 +24,9 @@ from dvar.core.text import formula, inline_constants
 from dvar.gui import numbers
 from dvar.gui.canvas.chips import ChipItem
 from dvar.gui.canvas.edges import EdgeItem
+from dvar.gui.canvas.group_actions import GroupActions
 from dvar.gui.canvas.groups import (
     Borders,
-    GroupActions,
     GroupFrame,
     GroupItem,
     Units,

@@ -11,9 +11,10 @@ from PySide6.QtTest import QTest
 
 from dvar import core
 from dvar.core.groups import Group, boundary, group_at, grouped, with_collapsed
-from dvar.gui.canvas import groups as groups_module
+from dvar.gui.canvas import group_actions
 from dvar.gui.canvas.export import export_scene
-from dvar.gui.canvas.groups import ROWS, GroupItem, default_title, shown_units
+from dvar.gui.canvas.group_actions import default_title
+from dvar.gui.canvas.groups import ROWS, GroupItem, shown_units
 from dvar.gui.canvas.scene import GraphScene
 from dvar.gui.document.commands import SetField, SetGroups
 from dvar.gui.document.document import Document
@@ -111,7 +112,7 @@ def test_a_double_click_on_the_title_expands_the_group(window):
 def test_values_inside_a_collapsed_group_cannot_be_edited_on_the_canvas(window, monkeypatch):
     asked = []
     monkeypatch.setattr(
-        groups_module.QInputDialog,
+        group_actions.QInputDialog,
         "getText",
         lambda *args, **kwargs: (asked.append(kwargs.get("text")), ("forward", True))[1],
     )
