@@ -26,7 +26,7 @@ class UsageError(Exception):
     """A command line that dvar cannot act on."""
 
 
-class _Parser(argparse.ArgumentParser):
+class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, no usage dump
         raise UsageError(f"{message} (see {self.prog} --help)")
 
@@ -46,13 +46,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _trace(args[1:])
         if args and args[0] == "paths":
             return _paths(args[1:])
-        if args and args[0] == "lesson":
-            return _lesson(args[1:])
-        if args and args[0] == "worksheet":
-            return _worksheet(args[1:])
+        if args and args[0] in ("lesson", "worksheet"):
+            from dvar.gui.app import cli_classroom
+
+            return cli_classroom.COMMANDS[args[0]](args[1:])
         return _open(args)
     except UsageError as error:
-        return _fail(str(error))
+        return fail(str(error))
     except BrokenPipeError:  # `dvar eval big.dvar | head`
         sys.stderr.close()
         return 0
@@ -60,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def _fail(message: str) -> int:
+def fail(message: str) -> int:
     print(f"dvar: error: {message}", file=sys.stderr)
     return BAD_INPUT
 
@@ -80,7 +80,7 @@ def _version() -> str:
 
 
 def _open(args: list[str]) -> int:
-    parser = _Parser(
+    parser = Parser(
         prog="dvar",
         description="See backpropagation: build a computation graph and watch dJ/dnode.",
         epilog="Commands: 'dvar eval FILE [--json]' prints values, derivatives and the chain "
@@ -110,12 +110,12 @@ def _open(args: list[str]) -> int:
         try:
             done = desktop.install() if options.install_desktop else desktop.uninstall()
         except desktop.DesktopError as error:
-            return _fail(str(error))
+            return fail(str(error))
         for line in done:
             print(line)
         return 0
     if options.file and options.file.lower().endswith(".py"):
-        return _fail(
+        return fail(
             f"{options.file} is a Python script, and dvar never runs a file to open it; to "
             f"see its graph: dvar trace {options.file} --function NAME (or --var NAME)"
         )
@@ -125,7 +125,7 @@ def _open(args: list[str]) -> int:
 
 
 def _eval(args: list[str]) -> int:
-    parser = _Parser(
+    parser = Parser(
         prog="dvar eval",
         description="Print every node's value and derivative dJ/dnode, with the chain rule.",
     )
@@ -138,7 +138,7 @@ def _eval(args: list[str]) -> int:
     try:
         graph = core.load(options.file)
     except core.FileFormatError as error:
-        return _fail(str(error))
+        return fail(str(error))
     evaluation = core.evaluate(graph)
     if options.json:
         json.dump(evaluation.to_json(), sys.stdout, ensure_ascii=False, allow_nan=False)
@@ -148,46 +148,8 @@ def _eval(args: list[str]) -> int:
     return 0
 
 
-def _lesson(args: list[str]) -> int:
-    """``dvar lesson FILE`` opens the app in the lesson player; with ``--check`` it
-    validates the lesson without a display and loads no Qt."""
-    parser = _Parser(
-        prog="dvar lesson",
-        description="Play the lesson a .dvar file carries, or (--check) validate it without "
-        "a display: every step names existing nodes, every asked cell has an answer, every "
-        "action is possible.",
-    )
-    parser.add_argument("file", help="the .dvar file with a lesson")
-    parser.add_argument(
-        "--check", action="store_true", help="validate the lesson and print one line; no window"
-    )
-    options = parser.parse_args(args)
-
-    from dvar import core
-    from dvar.core.lesson import LessonError, check_lesson
-
-    try:
-        graph = core.load(options.file)
-    except core.FileFormatError as error:
-        return _fail(str(error))
-    lesson = graph.lesson
-    if lesson is None:
-        return _fail(f"{options.file}: the file has no lesson")
-    if not options.check:
-        from dvar.gui.app.application import run
-
-        return run(options.file, lesson=True)
-    try:
-        check_lesson(graph, lesson, core.evaluate(graph))
-    except LessonError as error:
-        return _fail(f"{options.file}: {error}")
-    count = len(lesson.steps)
-    print(f'{options.file}: "{lesson.title}", {count} step{"s" * (count != 1)}: ok')
-    return 0
-
-
 def _paths(args: list[str]) -> int:
-    parser = _Parser(
+    parser = Parser(
         prog="dvar paths",
         description="List every path from NODE to the output, each edge's local derivative "
         "and each path's product; their sum is dJ/dNODE. More than 1,000 paths are counted "
@@ -204,12 +166,12 @@ def _paths(args: list[str]) -> int:
     try:
         graph = core.load(options.file)
     except core.FileFormatError as error:
-        return _fail(str(error))
+        return fail(str(error))
     evaluation = core.evaluate(graph)
     if evaluation.output is None:
-        return _fail(f"{options.file}: no output is chosen, so there are no paths to list")
+        return fail(f"{options.file}: no output is chosen, so there are no paths to list")
     if options.node not in graph:
-        return _fail(f"{options.file}: no node is named {options.node!r}")
+        return fail(f"{options.file}: no node is named {options.node!r}")
     if options.json:
         data = paths.to_json(evaluation, options.node)
         json.dump(data, sys.stdout, ensure_ascii=False, allow_nan=False)
@@ -220,7 +182,7 @@ def _paths(args: list[str]) -> int:
 
 
 def _export(args: list[str]) -> int:
-    parser = _Parser(
+    parser = Parser(
         prog="dvar export",
         description="Render a graph's diagram to PNG, SVG or PDF without a display, write it "
         "as a TikZ picture (OUT.tex) or a Graphviz graph (OUT.dot), write each step of a pass "
@@ -277,19 +239,19 @@ def _export(args: list[str]) -> int:
     options = parser.parse_args(args)
     suffix = options.output.lower().rpartition(".")[2] if "." in options.output else ""
     if options.steps and suffix not in ("pdf", "gif"):
-        return _fail(f"--steps writes a .pdf (a page per step) or a .gif, not {options.output}")
+        return fail(f"--steps writes a .pdf (a page per step) or a .gif, not {options.output}")
     if not options.steps and suffix == "gif":
-        return _fail(f"{options.output}: a GIF is written with --steps backward or forward")
+        return fail(f"{options.output}: a GIF is written with --steps backward or forward")
     if options.frame_ms is not None and not (options.steps and suffix == "gif"):
-        return _fail("--frame-ms goes with --steps and a .gif output")
+        return fail("--frame-ms goes with --steps and a .gif output")
     if suffix not in ("png", "svg", "pdf", "tex", "dot", "gif", "py"):
         given = f"'.{suffix}'" if suffix else "no extension"
-        return _fail(
+        return fail(
             f"{options.output}: cannot export to {given}; name the file .png, .svg, .pdf, "
             ".tex (TikZ), .dot (Graphviz), .gif (with --steps) or .py"
         )
     if options.tikz_body and suffix != "tex":
-        return _fail(f"--tikz-body goes with a .tex output, not {options.output}")
+        return fail(f"--tikz-body goes with a .tex output, not {options.output}")
 
     from dvar import core
     from dvar.core.oserrors import reason
@@ -297,7 +259,7 @@ def _export(args: list[str]) -> int:
     try:
         graph = core.load(options.file)
     except core.FileFormatError as error:
-        return _fail(str(error))
+        return fail(str(error))
     only = None
     if options.only is not None:
         from dvar.core.figure import chosen_keys
@@ -305,24 +267,24 @@ def _export(args: list[str]) -> int:
         try:
             only = chosen_keys(graph, options.only.split(","))
         except core.GraphError as error:
-            return _fail(f"--only: {error}")
+            return fail(f"--only: {error}")
     if suffix in ("py", "tex", "dot"):
         from dvar.core.fileformat import write_atomic
 
         try:
             if suffix == "py":
                 if only is not None or options.backward:
-                    return _fail("--only and --backward draw pictures; OUT.py is a script")
+                    return fail("--only and --backward draw pictures; OUT.py is a script")
                 text = core.to_python(graph, source=options.file)
             else:
                 text = _figure_text(graph, suffix, options, only)
             write_atomic(options.output, text.encode("utf-8"))
         except OSError as error:
-            return _fail(f"{options.output}: cannot write: {reason(error)}")
+            return fail(f"{options.output}: cannot write: {reason(error)}")
         return 0
     if options.steps == "backward" and graph.output is None:
-        return _fail("--steps backward: the graph has no output; the backward pass starts there")
-    _use_offscreen_without_display()
+        return fail("--steps backward: the graph has no output; the backward pass starts there")
+    use_offscreen_without_display()
     from dvar.gui.canvas import export
 
     steps = None
@@ -347,68 +309,9 @@ def _export(args: list[str]) -> int:
             frame_ms=export.FRAME_MS if options.frame_ms is None else options.frame_ms,
         )
     except export.ExportError as error:
-        return _fail(str(error))
+        return fail(str(error))
     if result.warning:
         print(f"dvar: warning: {result.path}: {result.warning}", file=sys.stderr)
-    return 0
-
-
-def _worksheet(args: list[str]) -> int:
-    parser = _Parser(
-        prog="dvar worksheet",
-        description="Write a worksheet to print (PDF): the diagram with numbered blanks where "
-        "the hidden numbers were, a table to fill in, and with --answers an answer key on a "
-        "page of its own.",
-    )
-    parser.add_argument("file", help="the .dvar file")
-    parser.add_argument("-o", "--output", required=True, metavar="OUT.pdf", help="the PDF to write")
-    parser.add_argument(
-        "--hide",
-        action="append",
-        metavar="WHAT",
-        help="what to leave blank: derivatives, values, locals (the local derivatives on the "
-        "edges) or lesson (every cell the file's lesson asks); repeat for several (default: "
-        "lesson when the file has one, derivatives otherwise)",
-    )
-    parser.add_argument("--answers", action="store_true", help="add the answer key")
-    parser.add_argument("--paper", default="a4", help="a4 (the default) or letter")
-    options = parser.parse_args(args)
-    if options.paper.lower() not in ("a4", "letter"):
-        return _fail(f"--paper: choose a4 or letter, not {options.paper!r}")
-    if not options.output.lower().endswith(".pdf"):
-        return _fail(f"{options.output}: a worksheet is a PDF; name the file .pdf")
-
-    from pathlib import Path
-
-    from dvar import core
-    from dvar.core.worksheet import WorksheetError, check_blanks
-
-    try:
-        graph = core.load(options.file)
-    except core.FileFormatError as error:
-        return _fail(str(error))
-    try:  # the choice of what to hide is checked before a display is started
-        check_blanks(graph, core.evaluate(graph), options.hide)
-    except WorksheetError as error:
-        return _fail(f"{options.file}: {error}")
-    _use_offscreen_without_display()
-    from dvar.gui.canvas.export import ExportError
-    from dvar.gui.canvas.worksheet import write_worksheet
-
-    try:
-        result = write_worksheet(
-            graph,
-            options.output,
-            hide=options.hide,
-            answers=options.answers,
-            paper=options.paper.lower(),
-            name=Path(options.file).name,
-        )
-    except ExportError as error:
-        return _fail(str(error))
-    pages = f"{result.pages} page{'s' * (result.pages != 1)}"
-    key = ", with the answer key" if options.answers else ""
-    print(f"{result.path}: {pages}, {result.blanks} blank{'s' * (result.blanks != 1)}{key}")
     return 0
 
 
@@ -435,7 +338,7 @@ def _figure_text(graph, suffix: str, options, only) -> str:
 
 
 def _new(args: list[str]) -> int:
-    parser = _Parser(
+    parser = Parser(
         prog="dvar new",
         description="Make a .dvar file from a formula, laid out left to right, or a "
         "practice problem (--practice LEVEL [--seed S]).",
@@ -481,17 +384,17 @@ def _new(args: list[str]) -> int:
     try:
         values = _settings(options.set)
     except ValueError as error:
-        return _fail(f"--set: {error}")
+        return fail(f"--set: {error}")
     try:
         result = core.build_graph(options.formula, values)
     except core.GraphError as error:
-        return _fail(f"--formula: {error}")
+        return fail(f"--formula: {error}")
     for warning in result.warnings:
         print(f"dvar: warning: {warning}", file=sys.stderr)
     try:
         core.save(result.graph, options.output)
     except OSError as error:
-        return _fail(f"{options.output}: cannot write: {reason(error)}")
+        return fail(f"{options.output}: cannot write: {reason(error)}")
     return 0
 
 
@@ -520,13 +423,13 @@ def _new_practice(level_text: str, seed_text: str | None, output: str) -> int:
     levels = ", ".join(map(str, problems.LEVELS))
     level = _whole_number(level_text)
     if level not in problems.LEVELS:
-        return _fail(f"--practice: the level must be one of {levels}, not {level_text!r}")
+        return fail(f"--practice: the level must be one of {levels}, not {level_text!r}")
     if seed_text is None:
         seed = random.SystemRandom().randrange(10_000)
     else:
         seed = _whole_number(seed_text)
         if seed is None or not 0 <= seed <= problems.MAX_SEED:
-            return _fail(
+            return fail(
                 f"--seed: the seed must be a whole number from 0 to {problems.MAX_SEED}, "
                 f"not {seed_text!r}"
             )
@@ -534,7 +437,7 @@ def _new_practice(level_text: str, seed_text: str | None, output: str) -> int:
     try:
         core.save(graph, output)
     except OSError as error:
-        return _fail(f"{output}: cannot write: {reason(error)}")
+        return fail(f"{output}: cannot write: {reason(error)}")
     print(f"level {level}, seed {seed}")
     return 0
 
@@ -546,7 +449,7 @@ def _whole_number(text: str) -> int | None:
 
 
 def _trace(args: list[str]) -> int:
-    parser = _Parser(
+    parser = Parser(
         prog="dvar trace",
         description="Run your own Python script and show the graph of one of its functions "
         "(traced with dvar.Value) or module-level variables (a dvar.Value, a Graph or a "
@@ -569,7 +472,7 @@ def _trace(args: list[str]) -> int:
     )
     options = parser.parse_args(args)
     if options.set and options.var:
-        return _fail("--set gives a function's arguments; it goes with --function, not --var")
+        return fail("--set gives a function's arguments; it goes with --function, not --var")
 
     from dvar import core
     from dvar.core.oserrors import reason
@@ -578,24 +481,24 @@ def _trace(args: list[str]) -> int:
     try:
         values = _settings(options.set)
     except ValueError as error:
-        return _fail(f"--set: {error}")
+        return fail(f"--set: {error}")
     try:
         graph = graph_of_script(
             options.script, function=options.function, values=values, variable=options.var
         )
     except ScriptError as error:
-        return _fail(str(error))
+        return fail(str(error))
     if options.output:
         try:
             core.save(graph, options.output)
         except OSError as error:
-            return _fail(f"{options.output}: cannot write: {reason(error)}")
+            return fail(f"{options.output}: cannot write: {reason(error)}")
         return 0
     core.show(graph)
     return 0
 
 
-def _use_offscreen_without_display() -> None:
+def use_offscreen_without_display() -> None:
     import os
 
     if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):

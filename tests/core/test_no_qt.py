@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import dvar.gui.app.cli
+import dvar.gui.app.cli_classroom
 from dvar import core
 
 CORE = Path(core.__file__).parent
@@ -54,8 +55,20 @@ def test_core_files_are_all_scanned() -> None:
 
 @pytest.mark.parametrize(
     "module",
-    [dvar.gui.app.cli, sys.modules["dvar.gui"], sys.modules["dvar.gui.app"], sys.modules["dvar"]],
-    ids=["gui/app/cli.py", "gui/__init__.py", "gui/app/__init__.py", "dvar/__init__.py"],
+    [
+        dvar.gui.app.cli,
+        dvar.gui.app.cli_classroom,
+        sys.modules["dvar.gui"],
+        sys.modules["dvar.gui.app"],
+        sys.modules["dvar"],
+    ],
+    ids=[
+        "gui/app/cli.py",
+        "gui/app/cli_classroom.py",
+        "gui/__init__.py",
+        "gui/app/__init__.py",
+        "dvar/__init__.py",
+    ],
 )
 def test_cli_module_imports_no_qt_at_load_time(module: object) -> None:
     path = Path(module.__file__)  # type: ignore[attr-defined]
