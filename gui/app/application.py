@@ -52,12 +52,17 @@ def run(path: str | None = None, lesson: bool = False) -> int:
     window.show()
     if path is not None:
         window.remember(path)
+
     def first_questions() -> None:
         # One after the other: the recovery question runs its own event loop, and a
         # second timer would open the lesson's question over it.
         window.offer_recovery()
-        if path is not None and graph.lesson is not None:  # dvar lesson FILE plays it
-            window.play_lesson() if lesson else window.offer_lesson()
+        if path is None or graph.lesson is None:
+            return
+        if lesson:  # dvar lesson FILE plays it; opening the file asks
+            window.play_lesson()
+        else:
+            window.offer_lesson()
 
     QTimer.singleShot(0, first_questions)
     app.aboutToQuit.connect(_release_clipboard)
