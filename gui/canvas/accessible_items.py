@@ -81,6 +81,12 @@ class CanvasChild(QAccessibleInterface):
     def setText(self, kind: QAccessible.Text, text: str) -> None:  # noqa: N802, ARG002
         return None
 
+    def canvas_rect(self, scene_rect) -> QRect:
+        """A rectangle of the canvas in screen coordinates."""
+        view = self.canvas.view
+        local = view.mapFromScene(scene_rect).boundingRect()
+        return QRect(view.viewport().mapToGlobal(local.topLeft()), local.size())
+
 
 class NodeInterface(CanvasChild):
     """One node of the canvas: its sentence, its state, where it is; its ports as children."""
@@ -168,12 +174,6 @@ class NodeInterface(CanvasChild):
         item = self.item()
         return QRect() if item is None else self.canvas_rect(item.sceneBoundingRect())
 
-    def canvas_rect(self, scene_rect) -> QRect:
-        """A rectangle of the canvas in screen coordinates."""
-        view = self.canvas.view
-        local = view.mapFromScene(scene_rect).boundingRect()
-        return QRect(view.viewport().mapToGlobal(local.topLeft()), local.size())
-
     def role(self) -> QAccessible.Role:
         return Role.ListItem
 
@@ -238,9 +238,7 @@ class GroupInterface(CanvasChild):
         item = self.item()
         if item is None:
             return QRect()
-        view = self.canvas.view
-        local = view.mapFromScene(item.sceneBoundingRect()).boundingRect()
-        return QRect(view.viewport().mapToGlobal(local.topLeft()), local.size())
+        return self.canvas_rect(item.sceneBoundingRect())
 
     def role(self) -> QAccessible.Role:
         return Role.ListItem
@@ -265,6 +263,7 @@ class PortInterface(CanvasChild):
     def __init__(self, node: NodeInterface, side: str, slot: int) -> None:
         super().__init__()
         self.node = node
+        self.canvas = node.canvas
         self.side = side
         self.slot = slot
 
@@ -280,7 +279,7 @@ class PortInterface(CanvasChild):
     def text(self, kind: QAccessible.Text) -> str:
         if kind != Text.Name or not self.isValid():
             return ""
-        graph = self.node.canvas.scene.graph
+        graph = self.canvas.scene.graph
         return spoken.port_name(graph, self.node.key, self.side, self.slot)
 
     def rect(self) -> QRect:
@@ -290,7 +289,7 @@ class PortInterface(CanvasChild):
         centre = item.output_port() if self.side == "out" else item.input_port(self.slot)
         spot = item.mapToScene(centre)
         size = 14.0
-        return self.node.canvas_rect(QRectF(spot.x() - size / 2, spot.y() - size / 2, size, size))
+        return self.canvas_rect(QRectF(spot.x() - size / 2, spot.y() - size / 2, size, size))
 
     def role(self) -> QAccessible.Role:
         return Role.ListItem
@@ -300,10 +299,10 @@ class PortInterface(CanvasChild):
         if not self.isValid():
             state.invalid = True
             return state
-        scene = self.node.canvas.scene
+        scene = self.canvas.scene
         state.focusable = True
         state.focused = (
-            self.node.canvas.view.hasFocus()
+            self.canvas.view.hasFocus()
             and scene.focused_key == self.node.key
             and scene.focused_port == (self.side, self.slot)
         )
