@@ -53,7 +53,6 @@ from dvar.gui.numbers import format_number
 from dvar.gui.panels.derivatives import DerivativePanel
 from dvar.gui.panels.inspector import Inspector
 from dvar.gui.panels.operations import Palette
-from dvar.gui.teach.lesson_editor import LessonEditor
 from dvar.gui.teach.paths import PathsPanel
 from dvar.gui.teach.practice_panel import PracticePanel, problem_text
 from dvar.gui.teach.present import Presentation
@@ -756,7 +755,9 @@ class MainWindow(FileMenu, RecentFiles, RecoveryOffer, LessonMenu, QMainWindow):
             return
         self.lesson_player.stop()
         editor = getattr(self, "lesson_editor", None)
-        if editor is None:
+        if editor is None:  # loaded when first asked for: most sessions never write a lesson
+            from dvar.gui.teach.lesson_editor import LessonEditor
+
             self.lesson_editor = editor = LessonEditor(self.document, self.scene, self.view, self)
         editor.show()
         editor.raise_()

@@ -86,8 +86,12 @@ def test_the_window_never_opens_bigger_than_the_screen(qtbot, monkeypatch):
     assert (big.width(), big.height()) == (1280, 800)
 
 
-def test_opening_the_lecture_does_not_load_networkx(tmp_path):
-    """networkx costs about 0.2 s to import; the window on the lecture needs none of it."""
+@pytest.mark.parametrize(
+    "module", ["networkx", "dvar.gui.teach.lesson_editor", "dvar.gui.canvas.worksheet"]
+)
+def test_opening_the_lecture_does_not_load_what_it_does_not_use(tmp_path, module):
+    """networkx costs about 0.2 s to import, and the lesson editor and worksheets are
+    for when they are asked for: the window on the lecture needs none of them."""
     import os
     import subprocess
     import sys
@@ -99,7 +103,7 @@ def test_opening_the_lecture_does_not_load_networkx(tmp_path):
         "app = QApplication([])\n"
         "from dvar.gui.app.window import MainWindow\n"
         "w = MainWindow(); w.show(); app.processEvents()\n"
-        "print('networkx' in sys.modules)\n"
+        f"print({module!r} in sys.modules)\n"
         "w.document.undo_stack.setClean()\n"
     )
     done = subprocess.run(
