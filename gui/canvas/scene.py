@@ -321,12 +321,7 @@ class GraphScene(SceneGroups, QGraphicsScene):
                 self._remove_edge_item(key, event.slot)
                 structural = True
             elif kind == "moved" and key in self.nodes and key not in self.chips:
-                node = graph.node(key)
-                item = self.nodes[key]
-                if node.x is None:
-                    item.setPos(self._auto_positions.get(key, item.pos()))
-                elif (item.x(), item.y()) != (node.x, node.y):
-                    item.setPos(node.x, node.y)
+                self._follow_move(key)
         if structural:  # re-create edges of the slots that now hold a source
             for event in events:
                 if event.kind == "connected" and event.key in graph:
@@ -339,6 +334,16 @@ class GraphScene(SceneGroups, QGraphicsScene):
                 refit.update(self._sync_chips())
             self._fit_widths(refit)
             self.refresh(evaluation)
+
+    def _follow_move(self, key: int) -> None:
+        """Put a node's item where the graph says it is (or where the layout of what
+        is shown put it, for a node with no position)."""
+        node = self.graph.node(key)
+        item = self.nodes[key]
+        if node.x is None:
+            item.setPos(self._auto_positions.get(key, item.pos()))
+        elif (item.x(), item.y()) != (node.x, node.y):
+            item.setPos(node.x, node.y)
 
     def _remove_node_item(self, key: int) -> None:
         if key == self.focused_key:

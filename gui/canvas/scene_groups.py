@@ -58,12 +58,7 @@ class SceneGroups:
             if event.kind != "moved" or key is None:
                 continue
             if key in self.nodes and key not in self.chips and key in graph:
-                node = graph.node(key)
-                item = self.nodes[key]
-                if node.x is None:
-                    item.setPos(self._auto_positions.get(key, item.pos()))
-                elif (item.x(), item.y()) != (node.x, node.y):
-                    item.setPos(node.x, node.y)
+                self._follow_move(key)
             elif key in hidden:
                 moved_boxes.add(hidden[key])
         for path in moved_boxes:
