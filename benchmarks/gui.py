@@ -68,8 +68,9 @@ from dvar.gui.app.window import MainWindow  # noqa: E402
 from dvar.gui.canvas.edges import EdgeItem  # noqa: E402
 from dvar.gui.canvas.nodes import GRID, NodeItem  # noqa: E402
 from dvar.gui.document.clipboard import copy_nodes, paste_records  # noqa: E402
-from dvar.gui.document.commands import AddNodes, SetField  # noqa: E402
 from dvar.gui.document.document import Document  # noqa: E402
+from dvar.gui.document.field_commands import SetField  # noqa: E402
+from dvar.gui.document.structure_commands import AddNodes  # noqa: E402
 
 SMALL, LARGE = 1_000, 5_000
 PASTED = 1_000

@@ -53,8 +53,8 @@ from dvar import core  # noqa: E402
 from dvar.core.groups import group_at, walk  # noqa: E402
 from dvar.gui.app.window import MainWindow  # noqa: E402
 from dvar.gui.canvas.nodes import GRID  # noqa: E402
-from dvar.gui.document.commands import SetField  # noqa: E402
 from dvar.gui.document.document import Document  # noqa: E402
+from dvar.gui.document.field_commands import SetField  # noqa: E402
 
 WINDOW_SIZE = (1280, 800)
 OPEN_TARGET, EXPAND_TARGET, DRAG_TARGET, EDIT_TARGET = 3.0, 0.200, 0.016, 0.100

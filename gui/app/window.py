@@ -47,8 +47,9 @@ from dvar.gui.dialogs.preferences import (
 from dvar.gui.dialogs.shortcuts import ShortcutSheet
 from dvar.gui.document.autosave import Autosaver
 from dvar.gui.document.clipboard import copy_nodes, paste_records
-from dvar.gui.document.commands import AddNodes, MoveNodes, RemoveItems, SetOutput
 from dvar.gui.document.document import Document
+from dvar.gui.document.field_commands import MoveNodes
+from dvar.gui.document.structure_commands import AddNodes, RemoveItems, SetOutput
 from dvar.gui.numbers import format_number
 from dvar.gui.panels.derivatives import DerivativePanel
 from dvar.gui.panels.inspector import Inspector

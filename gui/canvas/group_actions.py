@@ -22,7 +22,8 @@ from dvar.core.groups import (
 )
 from dvar.gui.canvas.groups import GroupItem
 from dvar.gui.canvas.look import TEXT_LOD
-from dvar.gui.document.commands import MoveNodes, SetGroups
+from dvar.gui.document.annotation_commands import SetGroups
+from dvar.gui.document.field_commands import MoveNodes
 
 if TYPE_CHECKING:
     from dvar.core import Graph

@@ -32,8 +32,9 @@ from dvar.gui.canvas.edges import curve
 from dvar.gui.canvas.groups import GroupItem
 from dvar.gui.canvas.look import derivative_color
 from dvar.gui.canvas.nodes import GRID, NodeItem
-from dvar.gui.document.commands import AddNodes, DetachConstant, Disconnect, MoveNodes
-from dvar.gui.document.commands import Connect as ConnectCommand
+from dvar.gui.document.field_commands import DetachConstant, MoveNodes
+from dvar.gui.document.structure_commands import AddNodes, Disconnect
+from dvar.gui.document.structure_commands import Connect as ConnectCommand
 
 if TYPE_CHECKING:
     from dvar.gui.canvas.view import GraphView

@@ -36,7 +36,7 @@ from dvar import core
 from dvar.gui.canvas import slot_menu
 from dvar.gui.canvas.focus_ring import FocusRing
 from dvar.gui.canvas.nodes import GRID
-from dvar.gui.document.commands import MoveNodes
+from dvar.gui.document.field_commands import MoveNodes
 
 if TYPE_CHECKING:
     from dvar.gui.canvas.nodes import NodeItem

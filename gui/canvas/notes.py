@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from dvar.core import GraphError
 from dvar.core.notes import MIN_SIZE, Note
 from dvar.gui.canvas.look import AA_TEXT, Fonts, Look, contrast
-from dvar.gui.document.commands import AddNote, RemoveNotes, SetNote
+from dvar.gui.document.annotation_commands import AddNote, RemoveNotes, SetNote
 
 if TYPE_CHECKING:
     from dvar.gui.canvas.scene import GraphScene

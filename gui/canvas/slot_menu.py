@@ -15,7 +15,7 @@ from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtWidgets import QInputDialog, QMenu
 
 from dvar.gui.canvas.focus_ring import RING_GAP, RING_WIDTH
-from dvar.gui.document.commands import SetInput
+from dvar.gui.document.structure_commands import SetInput
 
 if TYPE_CHECKING:
     from dvar.gui.canvas.scene import GraphScene

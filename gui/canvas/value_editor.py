@@ -9,7 +9,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLineEdit
 
 from dvar import core
-from dvar.gui.document.commands import SetField
+from dvar.gui.document.field_commands import SetField
 from dvar.gui.messages import plain_tip
 
 if TYPE_CHECKING:

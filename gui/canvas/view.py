@@ -37,7 +37,7 @@ from dvar.gui.canvas.minimap import Minimap
 from dvar.gui.canvas.nodes import GRID, HEIGHT, NodeItem
 from dvar.gui.canvas.scene import GraphScene
 from dvar.gui.canvas.value_editor import ValueEditor
-from dvar.gui.document.commands import AddNodes
+from dvar.gui.document.structure_commands import AddNodes
 
 MIN_ZOOM, MAX_ZOOM = 0.05, 4.0
 #: The room fit leaves round the graph, in scene units.

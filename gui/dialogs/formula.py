@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
 
 from dvar import core
 from dvar.core.formula import FUNCTIONS
-from dvar.gui.document.commands import BuildFromFormula
 from dvar.gui.document.document import Document
+from dvar.gui.document.structure_commands import BuildFromFormula
 
 EXAMPLE = "u = b*c\nv = a + u\nJ = 3*v\n\na = 5\nb = 3\nc = 2"
 

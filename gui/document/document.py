@@ -16,7 +16,9 @@ from PySide6.QtGui import QUndoStack
 
 from dvar import core
 from dvar.core import Event, Graph, GraphError
-from dvar.gui.document.commands import GraphCommand, MoveNodes, SetField, SetGroups, SetValues
+from dvar.gui.document.annotation_commands import SetGroups
+from dvar.gui.document.commands import GraphCommand
+from dvar.gui.document.field_commands import MoveNodes, SetField, SetValues
 from dvar.gui.document.overlay import PLAIN, Overlay
 
 #: Quiet time after an edit before the evaluation plan is compiled.

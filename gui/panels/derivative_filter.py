@@ -40,7 +40,7 @@ from dvar.core.groups import (
     with_collapsed,
 )
 from dvar.core.node import STRUCTURAL
-from dvar.gui.document.commands import SetGroups
+from dvar.gui.document.annotation_commands import SetGroups
 from dvar.gui.document.document import Document
 from dvar.gui.panels.derivative_model import RowView
 

@@ -31,7 +31,7 @@ from dvar.core import Evaluation, Event
 from dvar.core.groups import group_at, hidden_by, with_collapsed
 from dvar.core.node import STRUCTURAL
 from dvar.core.text import to_latex
-from dvar.gui.document.commands import SetGroups
+from dvar.gui.document.annotation_commands import SetGroups
 from dvar.gui.document.document import Document
 from dvar.gui.document.overlay import Overlay
 from dvar.gui.panels.card import DerivativeCard

@@ -8,8 +8,9 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QLineEd
 from dvar import core
 from dvar.core import spoken
 from dvar.gui.canvas.value_editor import parse_typed_number
-from dvar.gui.document.commands import SetField, SetInput, SetOutput
 from dvar.gui.document.document import Document
+from dvar.gui.document.field_commands import SetField
+from dvar.gui.document.structure_commands import SetInput, SetOutput
 from dvar.gui.messages import plain_tip
 from dvar.gui.numbers import format_full, format_number
 

@@ -62,7 +62,7 @@ from dvar.core.markup import markdown_html, plain_text
 from dvar.gui.canvas.scene import GraphScene
 from dvar.gui.canvas.value_editor import parse_typed_number
 from dvar.gui.canvas.view import GraphView
-from dvar.gui.document.commands import SetLesson
+from dvar.gui.document.annotation_commands import SetLesson
 from dvar.gui.document.document import Document
 from dvar.gui.document.overlay import Mark
 from dvar.gui.numbers import format_number

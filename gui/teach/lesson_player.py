@@ -38,8 +38,8 @@ from dvar.core.lesson import Action, Lesson, Step, answer
 from dvar.core.markup import markdown_html
 from dvar.gui.canvas.scene import GraphScene
 from dvar.gui.canvas.view import GraphView
-from dvar.gui.document.commands import SetField
 from dvar.gui.document.document import Document
+from dvar.gui.document.field_commands import SetField
 from dvar.gui.document.overlay import Cell, Mark
 from dvar.gui.teach.practice import KINDS, PracticeSession
 from dvar.gui.teach.practice_box import AnswerBox

@@ -25,8 +25,8 @@ from dvar import core
 from dvar.gui.canvas.accessible import show_text
 from dvar.gui.canvas.scene import GraphScene
 from dvar.gui.canvas.value_editor import parse_typed_number
-from dvar.gui.document.commands import SetField
 from dvar.gui.document.document import Document
+from dvar.gui.document.field_commands import SetField
 from dvar.gui.document.overlay import Overlay, term_edges
 from dvar.gui.numbers import format_number
 from dvar.gui.teach.forward_mode import ForwardModeBox

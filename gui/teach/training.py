@@ -38,8 +38,8 @@ from PySide6.QtWidgets import (
 from dvar import core
 from dvar.core.graph import STRUCTURAL
 from dvar.gui.canvas.value_editor import parse_typed_number
-from dvar.gui.document.commands import SetField, TrainCommand
 from dvar.gui.document.document import Document
+from dvar.gui.document.field_commands import SetField, TrainCommand
 from dvar.gui.messages import plain_tip
 from dvar.gui.numbers import format_full, format_number
 

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtWidgets import QFileDialog
 
 from dvar import core
-from dvar.gui.document.commands import SetField
+from dvar.gui.document.field_commands import SetField
 from tests.core.test_atomicwrite import _long_name
 from tests.core.test_awkward_files import rescued
 

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QInputDialog, 
 
 from dvar import core
 from dvar.gui.app.actions import ACTIONS
-from dvar.gui.document.commands import AddNodes, SetOutput
+from dvar.gui.document.structure_commands import AddNodes, SetOutput
 
 #: Actions that end the session or the document, and About (a static message box).
 SKIPPED = {"quit", "close", "new", "about"}

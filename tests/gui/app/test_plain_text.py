@@ -18,8 +18,8 @@ from dvar import core
 from dvar.gui.app import application as gui_app
 from dvar.gui.app.window import MainWindow
 from dvar.gui.document import autosave
-from dvar.gui.document.commands import SetField
 from dvar.gui.document.document import Document
+from dvar.gui.document.field_commands import SetField
 from dvar.gui.messages import plain_tip
 
 EVIL = "<a href='https://example.com/'><h1>FIX</h1></a>"

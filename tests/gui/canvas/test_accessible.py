@@ -15,8 +15,9 @@ from PySide6.QtWidgets import QApplication
 
 from dvar import core
 from dvar.gui.canvas import accessible
-from dvar.gui.document.commands import AddNodes, RemoveItems, SetField
 from dvar.gui.document.document import Document
+from dvar.gui.document.field_commands import SetField
+from dvar.gui.document.structure_commands import AddNodes, RemoveItems
 from dvar.gui.numbers import format_number
 from tests.gui.helpers import click, fit, node_point, type_value
 

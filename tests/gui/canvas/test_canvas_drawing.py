@@ -21,7 +21,8 @@ from dvar.gui.canvas.look import OUTPUT
 from dvar.gui.canvas.nodes import GRID
 from dvar.gui.canvas.scene import SETTLE_MS
 from dvar.gui.canvas.view import readable_zoom
-from dvar.gui.document.commands import SetField, SetOutput
+from dvar.gui.document.field_commands import SetField
+from dvar.gui.document.structure_commands import SetOutput
 from tests.gui.helpers import drag, drop_op, keys, node_point
 
 

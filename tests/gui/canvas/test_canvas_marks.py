@@ -2,7 +2,8 @@
 
 from PySide6.QtCore import QPoint
 
-from dvar.gui.document.commands import AddNodes, SetField
+from dvar.gui.document.field_commands import SetField
+from dvar.gui.document.structure_commands import AddNodes
 from tests.gui.helpers import click, connect, drop_op, fit, keys, node_point, type_value
 
 

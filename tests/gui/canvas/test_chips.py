@@ -16,14 +16,8 @@ from PySide6.QtWidgets import QApplication
 from dvar import core
 from dvar.gui.canvas.chips import ChipItem
 from dvar.gui.canvas.nodes import WIDTH, NodeItem
-from dvar.gui.document.commands import (
-    AddNodes,
-    Connect,
-    DetachConstant,
-    RemoveItems,
-    SetField,
-    SetOutput,
-)
+from dvar.gui.document.field_commands import DetachConstant, SetField
+from dvar.gui.document.structure_commands import AddNodes, Connect, RemoveItems, SetOutput
 from tests.gui.helpers import (
     double_click,
     drag,

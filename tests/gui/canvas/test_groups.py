@@ -16,8 +16,9 @@ from dvar.gui.canvas.export import export_scene
 from dvar.gui.canvas.group_actions import default_title
 from dvar.gui.canvas.groups import ROWS, GroupItem, shown_units
 from dvar.gui.canvas.scene import GraphScene
-from dvar.gui.document.commands import SetField, SetGroups
+from dvar.gui.document.annotation_commands import SetGroups
 from dvar.gui.document.document import Document
+from dvar.gui.document.field_commands import SetField
 
 
 def _graph(records: list[dict], output: str) -> core.Graph:

@@ -5,7 +5,7 @@ from PySide6.QtCore import QLocale, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from dvar.gui.document.commands import Connect, Disconnect
+from dvar.gui.document.structure_commands import Connect, Disconnect
 from tests.gui.helpers import (
     connect,
     drag,

@@ -16,8 +16,8 @@ from dvar.gui.canvas.blocks import LEADING, LEGIBLE_PX, PAD_PX, SLACK, layout, l
 from dvar.gui.canvas.look import TEXT_LOD, Fonts
 from dvar.gui.canvas.nodes import HEIGHT
 from dvar.gui.canvas.view import readable_zoom
-from dvar.gui.document.commands import SetField
 from dvar.gui.document.document import Document
+from dvar.gui.document.field_commands import SetField
 from tests.gui.canvas.test_canvas_drawing import differing, from_scratch, on_screen
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "resources" / "examples"

@@ -92,7 +92,7 @@ def test_a_step_through_in_progress_is_left_where_it_was(window, monkeypatch, tm
 
 
 def test_backward_without_an_output_is_refused(window, monkeypatch, tmp_path, dialogs):
-    from dvar.gui.document.commands import SetOutput
+    from dvar.gui.document.structure_commands import SetOutput
 
     window.document.run(SetOutput(window.document.graph, None))
     choose(monkeypatch, tmp_path, "s.pdf", backward=True)
@@ -102,7 +102,7 @@ def test_backward_without_an_output_is_refused(window, monkeypatch, tmp_path, di
 
 
 def test_the_dialog_starts_on_the_forward_pass_without_an_output(window):
-    from dvar.gui.document.commands import SetOutput
+    from dvar.gui.document.structure_commands import SetOutput
 
     assert ExportStepsDialog(window.scene).options().backward
     window.document.run(SetOutput(window.document.graph, None))

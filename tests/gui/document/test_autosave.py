@@ -13,8 +13,8 @@ import pytest
 from dvar import core
 from dvar.gui.app.window import MainWindow
 from dvar.gui.document import autosave
-from dvar.gui.document.commands import SetField
 from dvar.gui.document.document import Document
+from dvar.gui.document.field_commands import SetField
 
 EDIT_AND_WAIT = textwrap.dedent(
     """
@@ -26,7 +26,7 @@ EDIT_AND_WAIT = textwrap.dedent(
     import dvar.gui.document.autosave
     dvar.gui.document.autosave.INTERVAL_MS = 100
     from dvar.gui.app.window import MainWindow
-    from dvar.gui.document.commands import SetField
+    from dvar.gui.document.field_commands import SetField
     window = MainWindow()
     window.show()
     graph = window.document.graph

@@ -4,8 +4,9 @@ document telling its listeners which command made a change."""
 import pytest
 
 from dvar import core
-from dvar.gui.document.commands import AddNodes, SetField, TrainCommand
 from dvar.gui.document.document import Document
+from dvar.gui.document.field_commands import SetField, TrainCommand
+from dvar.gui.document.structure_commands import AddNodes
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QFileDialog
 
 from dvar import core
-from dvar.gui.document.commands import MoveNodes, SetField
+from dvar.gui.document.field_commands import MoveNodes, SetField
 from tests.core.bad_files import BAD, make
 
 

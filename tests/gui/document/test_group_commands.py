@@ -5,8 +5,9 @@ import pytest
 
 from dvar import core
 from dvar.core.groups import grouped, with_collapsed
-from dvar.gui.document.commands import AddNodes, BuildFromFormula, RemoveItems, SetGroups
+from dvar.gui.document.annotation_commands import SetGroups
 from dvar.gui.document.document import Document
+from dvar.gui.document.structure_commands import AddNodes, BuildFromFormula, RemoveItems
 
 
 @pytest.fixture

@@ -10,16 +10,15 @@ from hypothesis import strategies as st
 from dvar import core
 from dvar.core.text import formula, inline_constants
 from dvar.gui.canvas.scene import GraphScene
-from dvar.gui.document.commands import (
+from dvar.gui.document.document import Document
+from dvar.gui.document.field_commands import MoveNodes, SetField
+from dvar.gui.document.structure_commands import (
     AddNodes,
     Connect,
     Disconnect,
-    MoveNodes,
     RemoveItems,
-    SetField,
     SetOutput,
 )
-from dvar.gui.document.document import Document
 from dvar.gui.numbers import format_number
 from tests.gui.helpers import facts
 from tests.profiles import scaled

@@ -6,7 +6,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from dvar import core
-from dvar.gui.document.commands import BuildFromFormula, NodeRecord
+from dvar.gui.document.commands import NodeRecord
+from dvar.gui.document.structure_commands import BuildFromFormula
 from tests.gui.helpers import click, fit, node_point, press_key
 
 EXTRAS = {

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QAccessible, QAccessibleInterface
 
-from dvar.gui.document.commands import SetField
+from dvar.gui.document.field_commands import SetField
 
 NAME = QAccessible.Text.Name
 Role = QAccessible.Role

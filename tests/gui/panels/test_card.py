@@ -10,8 +10,9 @@ from PySide6.QtWidgets import QApplication
 from dvar.core.text import local_derivative_sentence
 from dvar.gui.canvas.look import derivative_color
 from dvar.gui.dialogs.preferences import apply_theme
-from dvar.gui.document.commands import AddNodes, SetField, SetOutput
+from dvar.gui.document.field_commands import SetField
 from dvar.gui.document.overlay import Overlay
+from dvar.gui.document.structure_commands import AddNodes, SetOutput
 from dvar.gui.panels.card import COPY_LATEX_KEYS, COPY_TEXT_KEYS
 from tests.gui.helpers import click, fit, keys, node_point
 

@@ -8,8 +8,10 @@ import pytest
 from PySide6.QtCore import Qt
 
 from dvar.core.groups import grouped, with_collapsed
-from dvar.gui.document.commands import BuildFromFormula, SetField, SetGroups
+from dvar.gui.document.annotation_commands import SetGroups
 from dvar.gui.document.document import Document
+from dvar.gui.document.field_commands import SetField
+from dvar.gui.document.structure_commands import BuildFromFormula
 from dvar.gui.panels.derivative_filter import ALL, CANVAS, PARAMETERS, SEPARATOR
 from dvar.gui.panels.derivatives import BAR_LIMIT, DerivativePanel
 

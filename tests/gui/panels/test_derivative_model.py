@@ -5,8 +5,8 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QApplication
 
 from dvar import core
-from dvar.gui.document.commands import SetField
 from dvar.gui.document.document import Document
+from dvar.gui.document.field_commands import SetField
 from dvar.gui.document.overlay import Overlay
 from dvar.gui.panels.derivatives import DerivativePanel
 

@@ -7,7 +7,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from dvar.gui.document.commands import AddNodes, SetOutput
+from dvar.gui.document.structure_commands import AddNodes, SetOutput
 from tests.gui.helpers import click, fit, keys, node_point
 
 

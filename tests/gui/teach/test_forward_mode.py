@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dvar.gui.document.commands import SetField
+from dvar.gui.document.field_commands import SetField
 
 
 def _grads(window):

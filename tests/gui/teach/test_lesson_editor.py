@@ -275,7 +275,8 @@ def test_closing_the_editor_gives_back_the_plain_view(window, editor, qtbot) -> 
 
 
 def test_a_rename_or_a_removal_shows_in_the_editor(window, editor, qtbot) -> None:
-    from dvar.gui.document.commands import RemoveItems, SetField
+    from dvar.gui.document.field_commands import SetField
+    from dvar.gui.document.structure_commands import RemoveItems
 
     editor.create_lesson()
     click_scene(qtbot, window, node_line(window, "v", "grad"))

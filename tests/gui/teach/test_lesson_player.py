@@ -13,14 +13,10 @@ from dvar import core
 from dvar.core.resources import lessons
 from dvar.gui.app.window import MainWindow
 from dvar.gui.canvas.scene import DIMMED
-from dvar.gui.document.commands import (
-    BuildFromFormula,
-    MoveNodes,
-    RemoveItems,
-    SetField,
-    SetLesson,
-)
+from dvar.gui.document.annotation_commands import SetLesson
 from dvar.gui.document.document import Document
+from dvar.gui.document.field_commands import MoveNodes, SetField
+from dvar.gui.document.structure_commands import BuildFromFormula, RemoveItems
 from dvar.gui.teach.lesson_player import HIDDEN_TIP, progress_key
 
 LESSON_1 = lessons()["derivatives-with-a-computation-graph"]

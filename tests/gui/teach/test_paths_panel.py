@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dvar import core
-from dvar.gui.document.commands import SetField
 from dvar.gui.document.document import Document
+from dvar.gui.document.field_commands import SetField
 from tests.core.test_paths import diamonds
 
 

@@ -10,8 +10,10 @@ from dvar.core.groups import Group
 from dvar.core.practice import hints
 from dvar.core.problems import make_problem
 from dvar.core.text import inline_constants
-from dvar.gui.document.commands import AddNodes, MoveNodes, RemoveItems, SetField, SetGroups
+from dvar.gui.document.annotation_commands import SetGroups
 from dvar.gui.document.document import Document
+from dvar.gui.document.field_commands import MoveNodes, SetField
+from dvar.gui.document.structure_commands import AddNodes, RemoveItems
 from dvar.gui.numbers import format_number
 from dvar.gui.panels.card import card_text
 from dvar.gui.teach.practice import CellState, PracticeSession

@@ -3,7 +3,7 @@
 import pytest
 
 from dvar import core
-from dvar.gui.document.commands import SetField
+from dvar.gui.document.field_commands import SetField
 
 
 def _select(window, node_id):

@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QApplication
 
 from dvar import core
 from dvar.gui.dialogs.preferences import apply_theme
-from dvar.gui.document.commands import SetField
 from dvar.gui.document.document import Document
+from dvar.gui.document.field_commands import SetField
 from dvar.gui.teach.training import LossChart, nice_ticks
 
 
