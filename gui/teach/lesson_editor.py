@@ -16,7 +16,8 @@ and the edge selected on the canvas.
 Every change is one ``SetLesson`` command on the document's undo stack, so Undo takes
 it back and Save writes it with the file.  The editor keeps no lesson of its own: it
 reads ``graph.lesson`` again after each change, an undo included.  How a step changes
-and what a click picks are in ``lesson_cells.py``.
+and what a click picks are in ``lesson_cells.py``; the rows of the chosen step's
+spotlight, cells and action are :class:`~dvar.gui.teach.lesson_step_fields.StepFields`.
 """
 
 from __future__ import annotations
@@ -27,11 +28,9 @@ import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QMouseEvent, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -49,48 +48,28 @@ from dvar.core.graph import Graph
 from dvar.core.lesson import (
     MAX_STEPS,
     MAX_TITLE,
-    Action,
-    Cell,
     Lesson,
     LessonError,
     Step,
-    answer,
-    cell_name,
     check_text,
 )
 from dvar.core.markup import markdown_html, plain_text
 from dvar.gui.canvas.scene import GraphScene
-from dvar.gui.canvas.value_editor import parse_typed_number
 from dvar.gui.canvas.view import GraphView
 from dvar.gui.document.annotation_commands import SetLesson
 from dvar.gui.document.document import Document
 from dvar.gui.document.overlay import Mark
-from dvar.gui.numbers import format_number
 from dvar.gui.teach.lesson_cells import (
-    ASKED,
-    HIDDEN,
-    SHOWN,
-    cell_state,
-    next_state,
     pick_at,
-    with_cell_state,
-    with_spotlight_toggled,
     with_step,
     with_step_inserted,
     with_step_moved,
     with_step_removed,
 )
+from dvar.gui.teach.lesson_step_fields import StepFields, buddy_label
 
 #: How long typing may pause before the text becomes one undoable change.
 TEXT_PAUSE_MS = 900
-#: The actions offered, as (kind, what the list says); "" is "no action".
-ACTION_CHOICES = (
-    ("", "No action"),
-    ("set", "Set a node to a value"),
-    ("nudge", "Nudge a node"),
-    ("view", "Switch the view"),
-)
-VIEW_CHOICES = (("backward", "Backward view"), ("forward", "Forward mode"), ("normal", "Normal"))
 #: How the canvas shows the chosen step's cells while the editor is open.
 HIDDEN_MARK = Mark("", "waiting", "Hidden in this step")
 ASKED_MARK = Mark("?", "open", "Asked in this step: the learner fills it in")
@@ -129,7 +108,7 @@ class _CanvasPicker(QObject):
 
 
 # ------------------------------------------------------------------- the window
-class LessonEditor(QDialog):
+class LessonEditor(StepFields, QDialog):
     """Edit the lesson of the window's document (one editor per window)."""
 
     def __init__(self, document: Document, scene: GraphScene, view: GraphView, parent=None) -> None:
@@ -198,7 +177,7 @@ class LessonEditor(QDialog):
         self.delete_button.clicked.connect(self.delete_lesson)
         title_row.addWidget(self.title_edit, 1)
         title_row.addWidget(self.delete_button)
-        form.addRow(_label("&Title:", self.title_edit), title_row)
+        form.addRow(buddy_label("&Title:", self.title_edit), title_row)
 
         steps_row = QHBoxLayout()
         self.step_list = QListWidget()
@@ -221,7 +200,7 @@ class LessonEditor(QDialog):
             step_buttons.addWidget(button)
         step_buttons.addStretch(1)
         steps_row.addLayout(step_buttons)
-        form.addRow(_label("&Steps:", self.step_list), steps_row)
+        form.addRow(buddy_label("&Steps:", self.step_list), steps_row)
 
         self.text_edit = QPlainTextEdit()
         self.text_edit.setObjectName("lesson_text")
@@ -236,77 +215,7 @@ class LessonEditor(QDialog):
         self.preview.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         form.addRow("Preview:", self.preview)
 
-        spot_row = QHBoxLayout()
-        self.spotlight_label = QLabel()
-        self.spotlight_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.spotlight_label.setWordWrap(True)
-        self.spotlight_button = QPushButton("S&potlight Selected")
-        self.spotlight_button.setToolTip(
-            "Put the nodes selected on the canvas into the spotlight, or take them out"
-        )
-        self.spotlight_button.clicked.connect(lambda: self.toggle_spotlight(self._selected()))
-        self.clear_spotlight_button = QPushButton("Cl&ear")
-        self.clear_spotlight_button.setToolTip("No spotlight: nothing is dimmed")
-        self.clear_spotlight_button.clicked.connect(self.clear_spotlight)
-        spot_row.addWidget(self.spotlight_label, 1)
-        spot_row.addWidget(self.spotlight_button)
-        spot_row.addWidget(self.clear_spotlight_button)
-        form.addRow("Spotlight:", spot_row)
-
-        cells = QGridLayout()
-        self.cell_list = QListWidget()
-        self.cell_list.setObjectName("lesson_cells")
-        self.cell_list.setToolTip("Space: hide ▸ ask ▸ show;  Delete: show it again")
-        cells.addWidget(self.cell_list, 0, 0, 1, 2)
-        self.value_button = QPushButton("&Value")
-        self.grad_button = QPushButton("&Derivative")
-        self.edge_button = QPushButton("Ed&ge Label")
-        self.show_button = QPushButton("S&how")
-        self.value_button.setToolTip("Selected nodes' values: shown ▸ hidden ▸ asked")
-        self.grad_button.setToolTip("Selected nodes' derivatives: shown ▸ hidden ▸ asked")
-        self.edge_button.setToolTip("The selected edges' local derivatives: shown ▸ hidden ▸ asked")
-        self.show_button.setToolTip("Show the cell chosen in the list again")
-        self.value_button.clicked.connect(lambda: self._cycle_selected("value"))
-        self.grad_button.clicked.connect(lambda: self._cycle_selected("grad"))
-        self.edge_button.clicked.connect(self._cycle_selected_edges)
-        self.show_button.clicked.connect(self._show_listed)
-        for place, button in enumerate(
-            (self.value_button, self.grad_button, self.edge_button, self.show_button)
-        ):
-            cells.addWidget(button, 1 + place // 2, place % 2)
-        QShortcut(
-            QKeySequence(Qt.Key.Key_Space),
-            self.cell_list,
-            self._cycle_listed,
-            Qt.ShortcutContext.WidgetShortcut,
-        )
-        QShortcut(
-            QKeySequence(QKeySequence.StandardKey.Delete),
-            self.cell_list,
-            self._show_listed,
-            Qt.ShortcutContext.WidgetShortcut,
-        )
-        form.addRow(_label("Ce&lls:", self.cell_list), cells)
-
-        action_row = QHBoxLayout()
-        self.action_kind = QComboBox()
-        self.action_kind.setObjectName("lesson_action")
-        for kind, text in ACTION_CHOICES:
-            self.action_kind.addItem(text, kind)
-        self.action_node = QComboBox()
-        self.action_value = QLineEdit()
-        self.action_value.setPlaceholderText("value")
-        self.action_view = QComboBox()
-        for view, text in VIEW_CHOICES:
-            self.action_view.addItem(text, view)
-        self.action_kind.activated.connect(self._action_kind_chosen)
-        self.action_node.activated.connect(lambda _: self._action_edited())
-        self.action_value.editingFinished.connect(self._action_edited)
-        self.action_view.activated.connect(lambda _: self._action_edited())
-        for widget in (self.action_kind, self.action_node, self.action_value, self.action_view):
-            action_row.addWidget(widget)
-        action_row.addStretch(1)
-        form.addRow(_label("Acti&on:", self.action_kind), action_row)
+        self._build_step_rows(form)
 
         self.hint = QLabel(
             "On the canvas: click a node's name to spotlight it; click its value, its "
@@ -473,168 +382,6 @@ class LessonEditor(QDialog):
             return
         self._change_step(dataclasses.replace(step, text=text), f"Edit step {number}'s text")
 
-    def toggle_spotlight(self, keys: list[int]) -> None:
-        step = self.step()
-        if step is None or not keys:
-            return
-        for key in keys:
-            step = with_spotlight_toggled(step, key)
-        self._change_step(step, "Change spotlight")
-
-    def clear_spotlight(self) -> None:
-        step = self.step()
-        if step is not None and step.spotlight:
-            self._change_step(dataclasses.replace(step, spotlight=()), "Clear spotlight")
-
-    def cycle_cells(self, cells: list[Cell]) -> None:
-        """Move each cell one state on (shown → hidden → asked → shown), as one change;
-        the first cell decides the state, so a mixed selection moves together."""
-        step = self.step()
-        if step is None or not cells:
-            return
-        state = next_state(cell_state(step, cells[0]), self._can_ask(cells[0]))
-        self.set_cells(cells, state)
-
-    def set_cells(self, cells: list[Cell], state: str) -> None:
-        step = self.step()
-        if step is None or not cells:
-            return
-        refused = []
-        for cell in cells:
-            wanted = state
-            if wanted == ASKED and not self._can_ask(cell):
-                refused.append(cell_name(self.graph, cell))
-                wanted = HIDDEN
-            step = with_cell_state(step, cell, wanted)
-        names = ", ".join(cell_name(self.graph, c) for c in cells[:3])
-        more = "…" if len(cells) > 3 else ""
-        if self._change_step(step, f"{state.capitalize()}: {names}{more}") and refused:
-            self.message.setText(
-                f"{', '.join(refused)} has no answer here, so it can only be hidden"
-            )
-
-    def set_action(self, action: Action | None) -> None:
-        step = self.step()
-        if step is not None and action != step.action:
-            self._change_step(dataclasses.replace(step, action=action), "Change action")
-
-    def _can_ask(self, cell: Cell) -> bool:
-        kind, key, slot = cell
-        if kind == "partial" and self.graph.node(key).inputs[slot] is None:
-            return False
-        if kind == "grad" and self.graph.output is None:
-            return False
-        return answer(self.graph, self.document.evaluation, cell) is not None
-
-    # ------------------------------------------------------ selection buttons
-    def _selected(self) -> list[int]:
-        # In the order the nodes were made, not Qt's order of selected items (which varies).
-        return sorted(k for k in self.scene.selected_keys() if k not in self.scene.chips)
-
-    def _cycle_selected(self, kind: str) -> None:
-        keys = self._selected()
-        if not keys:
-            self.message.setText("Select nodes on the canvas first")
-            return
-        self.cycle_cells([(kind, key, 0) for key in keys])
-
-    def _cycle_selected_edges(self) -> None:
-        edges = sorted(self.scene.selected_edges())
-        if not edges:
-            self.message.setText("Select an edge on the canvas first")
-            return
-        self.cycle_cells([("partial", consumer, slot) for consumer, slot in edges])
-
-    def _listed(self) -> Cell | None:
-        item = self.cell_list.currentItem()
-        return None if item is None else item.data(Qt.ItemDataRole.UserRole)
-
-    def _cycle_listed(self) -> None:
-        cell = self._listed()
-        if cell is not None:
-            row = self.cell_list.currentRow()
-            self.cycle_cells([cell])
-            self.cell_list.setCurrentRow(min(row, self.cell_list.count() - 1))
-
-    def _show_listed(self) -> None:
-        cell = self._listed()
-        if cell is not None:
-            row = self.cell_list.currentRow()
-            self.set_cells([cell], SHOWN)
-            self.cell_list.setCurrentRow(min(row, self.cell_list.count() - 1))
-
-    # ------------------------------------------------------ the action fields
-    def _action_kind_chosen(self, _=None) -> None:
-        kind = self.action_kind.currentData()
-        self._fill_action_fields(kind, None)
-        if kind in ("set", "nudge"):
-            self.action_node.setFocus()
-        self._action_edited()
-
-    def _action_edited(self) -> None:
-        if self._filling:
-            return
-        kind = self.action_kind.currentData()
-        if not kind:
-            self.set_action(None)
-            return
-        if kind == "view":
-            self.set_action(Action("view", view=self.action_view.currentData()))
-            return
-        key = self.action_node.currentData()
-        if key is None:
-            self.message.setText("There is no node to " + ("set" if kind == "set" else "nudge"))
-            return
-        if kind == "nudge":
-            self.set_action(Action("nudge", key))
-            return
-        text = self.action_value.text().strip()
-        try:
-            value = parse_typed_number(text) if text else self.graph.node(key).value
-        except ValueError as error:
-            self.message.setText(f"The value to set: {error}")
-            return
-        self.set_action(Action("set", key, float(value)))
-
-    def _fill_action_fields(self, kind: str, action: Action | None) -> None:
-        """Show the fields an action of ``kind`` needs, filled from ``action``."""
-        filling, self._filling = self._filling, True
-        try:
-            self.action_kind.setCurrentIndex(self.action_kind.findData(kind))
-            needs_node = kind in ("set", "nudge")
-            self.action_node.setVisible(needs_node)
-            self.action_value.setVisible(kind == "set")
-            self.action_view.setVisible(kind == "view")
-            if needs_node:
-                self._fill_node_choices(kind, action.key if action is not None else None)
-            if kind == "set":
-                key = self.action_node.currentData()
-                value = action.value if action is not None else None
-                if value is None and key is not None:
-                    value = self.graph.node(key).value
-                self.action_value.setText("" if value is None else format_number(value))
-            if kind == "view":
-                view = action.view if action is not None else "backward"
-                self.action_view.setCurrentIndex(self.action_view.findData(view))
-        finally:
-            self._filling = filling
-
-    def _fill_node_choices(self, kind: str, chosen: int | None) -> None:
-        """The nodes an action may name: inputs and constants for *set*, nodes with a
-        value for *nudge*; selected node first when nothing is chosen yet."""
-        values = self.document.evaluation.values
-        if kind == "set":
-            keys = [node.key for node in self.graph if node.op.is_leaf]
-        else:
-            keys = [node.key for node in self.graph if values[node.id] is not None]
-        self.action_node.clear()
-        for key in keys:
-            self.action_node.addItem(self.graph.id_of(key), key)
-        if chosen is None:
-            chosen = next((k for k in self._selected() if k in keys), None)
-        if chosen is not None:
-            self.action_node.setCurrentIndex(max(0, self.action_node.findData(chosen)))
-
     # ------------------------------------------------------------ showing
     def refresh(self) -> None:
         """Fill every field from the graph's lesson, and show the chosen step on the canvas."""
@@ -704,22 +451,6 @@ class LessonEditor(QDialog):
         finally:
             self.step_list.blockSignals(blocked)
 
-    def _fill_step(self, step: Step) -> None:
-        graph = self.graph
-        names = ", ".join(graph.id_of(k) for k in step.spotlight)
-        self.spotlight_label.setText(names or "none (nothing is dimmed)")
-        row = self.cell_list.currentRow()
-        self.cell_list.clear()
-        for cell in step.hidden:
-            state = cell_state(step, cell)
-            item = QListWidgetItem(f"{cell_name(graph, cell)}  —  {state}")
-            item.setData(Qt.ItemDataRole.UserRole, cell)
-            self.cell_list.addItem(item)
-        if self.cell_list.count():
-            self.cell_list.setCurrentRow(max(0, min(row, self.cell_list.count() - 1)))
-        action = step.action
-        self._fill_action_fields("" if action is None else action.kind, action)
-
     def _show_preview_text(self) -> None:
         self.preview.setHtml(markdown_html(self.text_edit.toPlainText()))
 
@@ -772,10 +503,3 @@ class LessonEditor(QDialog):
         self.commit_text()
         self._clear_preview()
         super().hideEvent(event)
-
-
-def _label(text: str, buddy: QWidget) -> QLabel:
-    """A form label whose mnemonic (Alt+letter) puts the keyboard in ``buddy``."""
-    label = QLabel(text)
-    label.setBuddy(buddy)
-    return label
