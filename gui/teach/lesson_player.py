@@ -4,10 +4,11 @@ Each step shows its text (dvar's own Markdown, :func:`dvar.core.markup.markdown_
 the file's text is never shown as rich text), dims every node outside its
 spotlight, blanks the cells it hides, and asks its cells as practice mode does: a
 :class:`PracticeSession` over exactly those cells, answered in the box on the
-canvas, with diagnosis, hints and Reveal.  *Next* opens once every asked cell is
-solved or revealed and the step's action is done: a value set (watched in the
-document's changes), a nudge (watched in the overlay) or a view (the window says
-when it switches).  The step reached is remembered per lesson file (QSettings), and
+canvas, with diagnosis, hints and Reveal (that part of the player is
+:class:`~dvar.gui.teach.lesson_questions.StepQuestions`).  *Next* opens once every
+asked cell is solved or revealed and the step's action is done: a value set (watched
+in the document's changes), a nudge (watched in the overlay) or a view (the window
+says when it switches).  The step reached is remembered per lesson file (QSettings), and
 *Restart* forgets it.
 
 The player never edits the graph; it draws through the document's overlay, as every
@@ -21,7 +22,6 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import shiboken6
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QGroupBox,
@@ -34,14 +34,15 @@ from PySide6.QtWidgets import (
 )
 
 from dvar import core
-from dvar.core.lesson import Action, Lesson, Step, answer
+from dvar.core.lesson import Action, Lesson, Step
 from dvar.core.markup import markdown_html
 from dvar.gui.canvas.scene import GraphScene
 from dvar.gui.canvas.view import GraphView
 from dvar.gui.document.document import Document
 from dvar.gui.document.field_commands import SetField
 from dvar.gui.document.overlay import Cell, Mark
-from dvar.gui.teach.practice import KINDS, PracticeSession
+from dvar.gui.teach.lesson_questions import StepQuestions
+from dvar.gui.teach.practice import PracticeSession
 from dvar.gui.teach.practice_box import AnswerBox
 
 #: Where the step reached in each lesson is kept (QSettings group).
@@ -88,7 +89,7 @@ def action_text(document: Document, action: Action) -> str:
     return f"Set {node_id} to {core.format_number(action.value)}"
 
 
-class LessonPlayer(QScrollArea):
+class LessonPlayer(StepQuestions, QScrollArea):
     """The "Lesson" dock: a lesson's steps, with Back, Next and Restart."""
 
     #: The player started (True) or stopped (False).
@@ -246,9 +247,6 @@ class LessonPlayer(QScrollArea):
             return self.host.nudged() == action.key
         return self._value_set
 
-    def questions_done(self) -> bool:
-        return self.session is None or self.session.finished
-
     def can_go_on(self) -> bool:
         return self.step is not None and self.action_done() and self.questions_done()
 
@@ -343,40 +341,6 @@ class LessonPlayer(QScrollArea):
         self._show()
         self.step_changed.emit()
 
-    def _begin_questions(self) -> None:
-        step = self.step
-        graph, evaluation = self.document.graph, self.document.evaluation
-        cells = [c for c in step.ask if _answerable(graph, evaluation, c)]
-        if not cells:
-            return
-        session = PracticeSession(
-            self.document,
-            KINDS,
-            notation=self.scene.notation,
-            parent=self,
-            cells=cells,
-        )
-        self.session = session
-        session.changed.connect(self._on_session_changed)
-        self.box = AnswerBox(self.view)
-        self.box.submitted.connect(self.answer)
-        self.box.moved.connect(self._move)
-        self.scene.changed.connect(self.box.place)
-        self.cell = session.next_open()
-
-    def _end_session(self) -> None:
-        session, self.session, self.cell = self.session, None, None
-        if self.box is not None:
-            if shiboken6.isValid(self.scene):
-                self.scene.changed.disconnect(self.box.place)
-            if shiboken6.isValid(self.box):
-                self.box.put_away()
-                self.box.deleteLater()
-            self.box = None
-        if session is not None:
-            session.undo_stack.clear()
-            session.deleteLater()
-
     def _draw(self) -> None:
         """The step's overlay: hidden cells blank, asked ones marked, the spotlight."""
         step = self.step
@@ -390,70 +354,6 @@ class LessonPlayer(QScrollArea):
             marks.update(self.session.marks())
         spotlight = frozenset(step.spotlight) if step.spotlight else None
         self.document.set_overlay(self.document.overlay.but(cells=marks, spotlight=spotlight))
-
-    # ---------------------------------------------------------------- answers
-    def focus_answer(self) -> None:
-        """Put the keyboard in the box of the cell at hand (the first open one)."""
-        session = self.session
-        if session is None or self.box is None:
-            return
-        if self.cell is None or not session.is_open(self.cell):
-            self.cell = session.next_open()
-        if self.cell is not None:
-            self.box.set_state(session.mark(self.cell).state)
-            self.box.open(self.cell, session.mark(self.cell).tip)
-
-    def answer(self, cell: Cell, text: str) -> None:
-        session = self.session
-        if session is None:
-            return
-        state = session.answer(cell, text)
-        if state is None:
-            return
-        if state.solved:
-            self.feedback = f"✓ {session.symbol(cell)} = {text.strip()}: right."
-            self.cell = session.next_open(cell)
-            if self.cell is None:
-                self._after_questions()
-            else:
-                self.focus_answer()
-        else:
-            self.feedback = ""
-            self.focus_answer()
-        self._show()
-
-    def hint(self) -> None:
-        if self.session is None or self.cell is None:
-            return
-        text = self.session.hint(self.cell)
-        if text is not None:
-            self._show(extra=f"Hint {self.session.state(self.cell).hints}: {text}")
-            self.focus_answer()
-
-    def reveal(self) -> None:
-        session = self.session
-        if session is None or self.cell is None:
-            return
-        session.reveal(self.cell)
-        self.cell = session.next_open(self.cell)
-        if self.cell is None:
-            self._after_questions()
-        else:
-            self.focus_answer()
-        self._show()
-
-    def _move(self, step: int) -> None:
-        if self.session is not None:
-            self.cell = self.session.next_open(self.cell, step) or self.cell
-            self.focus_answer()
-            self._show()
-
-    def _after_questions(self) -> None:
-        """Every question solved: the box goes, and the keyboard goes to what is next."""
-        if self.box is not None:
-            self.box.put_away()
-        self._show()
-        self._focus_first()
 
     def _focus_first(self) -> None:
         """The keyboard goes where the step needs it: the answer box, the action, Next."""
@@ -499,12 +399,6 @@ class LessonPlayer(QScrollArea):
         return value is not None and math.isclose(value, action.value, rel_tol=1e-9, abs_tol=1e-12)
 
     # -------------------------------------------------------------- following
-    def _on_session_changed(self) -> None:
-        if self.session is not None:
-            self._draw()
-            self._show()
-            self.step_changed.emit()
-
     def _on_overlay(self, new, old) -> None:
         if self.lesson is not None and new.values != old.values:
             self.view_changed()  # a nudge came or went
@@ -629,16 +523,6 @@ class LessonPlayer(QScrollArea):
             self.action_label.show()
             self.do_button.show()
             self.do_button.setEnabled(not done)
-
-
-def _answerable(graph: core.Graph, evaluation: core.Evaluation, cell: Cell) -> bool:
-    """A cell with a number to find (an asked cell whose answer is undefined here is
-    left out; ``dvar lesson --check`` reports it)."""
-    try:
-        number = answer(graph, evaluation, cell)
-    except (core.GraphError, KeyError, IndexError):
-        return False
-    return number is not None and math.isfinite(number)
 
 
 def _sets(step: Step) -> bool:
