@@ -286,6 +286,7 @@ def _export(args: list[str]) -> int:
         return fail("--steps backward: the graph has no output; the backward pass starts there")
     use_offscreen_without_display()
     from dvar.gui.canvas import export
+    from dvar.gui.canvas.export_formats import ExportError
 
     steps = None
     if options.steps:
@@ -308,7 +309,7 @@ def _export(args: list[str]) -> int:
             steps=steps,
             frame_ms=export.FRAME_MS if options.frame_ms is None else options.frame_ms,
         )
-    except export.ExportError as error:
+    except ExportError as error:
         return fail(str(error))
     if result.warning:
         print(f"dvar: warning: {result.path}: {result.warning}", file=sys.stderr)

@@ -89,7 +89,7 @@ def worksheet(args: list[str]) -> int:
     except WorksheetError as error:
         return fail(f"{options.file}: {error}")
     use_offscreen_without_display()
-    from dvar.gui.canvas.export import ExportError
+    from dvar.gui.canvas.export_formats import ExportError
     from dvar.gui.canvas.worksheet import write_worksheet
 
     try:

@@ -135,10 +135,11 @@ class FileMenu:
     def copy_image(self) -> None:
         """Put a PNG picture of the diagram on the clipboard (Ctrl+Shift+C)."""
         from dvar.gui.canvas import export
+        from dvar.gui.canvas.export_formats import ExportError
 
         try:
             result = export.copy_image(self.scene, values=self.scene.show_numbers)
-        except export.ExportError as error:
+        except ExportError as error:
             self.show_message(str(error))
             return
         if result.warning:
@@ -149,10 +150,11 @@ class FileMenu:
     def copy_svg(self) -> None:
         """Put the diagram on the clipboard as SVG, to paste as vectors into slides."""
         from dvar.gui.canvas import export
+        from dvar.gui.canvas.export_formats import ExportError
 
         try:
             result = export.copy_svg(self.scene, values=self.scene.show_numbers)
-        except export.ExportError as error:
+        except ExportError as error:
             self.show_message(str(error))
             return
         width, height = result.size
@@ -190,11 +192,12 @@ class FileMenu:
             messages.warning(self, "Cannot print", "The printer could not be started.")
             return
         from dvar.gui.canvas import export
+        from dvar.gui.canvas.export_formats import ExportError
 
         target = printer.pageLayout().paintRectPixels(printer.resolution()).toRectF()
         try:
             export.paint_diagram(self.scene, painter, target)
-        except export.ExportError as error:
+        except ExportError as error:
             messages.warning(self, "Cannot print", str(error))
         finally:
             painter.end()

@@ -36,19 +36,21 @@ from dvar.gui.canvas.export import (
     FRAME_MS,
     MARGIN,
     STEP_FORMATS,
-    ExportError,
     ExportResult,
     Frame,
-    _capped_scale,
     _check_scale,
+    _light_look,
+    _write_atomic,
+    clean_diagram,
+)
+from dvar.gui.canvas.export_formats import (
+    ExportError,
+    _capped_scale,
     _dpi,
     _hints,
-    _light_look,
     _pixels,
     _png_bytes,
     _title,
-    _write_atomic,
-    clean_diagram,
 )
 from dvar.gui.canvas.look import Fonts
 from dvar.gui.canvas.scene import GraphScene

@@ -50,15 +50,13 @@ from dvar.core.worksheet import (
     instructions,
 )
 from dvar.gui.canvas.export import (
-    ExportError,
     _application,
-    _dpi,
-    _hints,
     _light_look,
     _write_atomic,
     clean_diagram,
     paint_diagram,
 )
+from dvar.gui.canvas.export_formats import ExportError, _dpi, _hints
 from dvar.gui.canvas.look import INK, Fonts, Look
 from dvar.gui.canvas.scene import GraphScene
 from dvar.gui.document.document import Document

@@ -32,11 +32,11 @@ from dvar.gui.canvas.export import (
     SCALES,
     TEXT_FORMAT_LABELS,
     TEXT_FORMATS,
-    ExportError,
     ExportResult,
     export_scene,
     export_text_figure,
 )
+from dvar.gui.canvas.export_formats import ExportError
 from dvar.gui.canvas.scene import GraphScene
 from dvar.gui.dialogs.folders import pictures_folder
 

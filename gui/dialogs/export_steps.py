@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from dvar.gui import messages
-from dvar.gui.canvas.export import FRAME_MS, STEP_FORMATS, ExportError, ExportResult, Frame
+from dvar.gui.canvas.export import FRAME_MS, STEP_FORMATS, ExportResult, Frame
+from dvar.gui.canvas.export_formats import ExportError
 from dvar.gui.canvas.export_steps import export_steps
 from dvar.gui.canvas.scene import GraphScene
 from dvar.gui.dialogs.folders import pictures_folder

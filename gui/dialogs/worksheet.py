@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from dvar import core
 from dvar.core.worksheet import WorksheetError, check_blanks, default_hide
 from dvar.gui import messages
-from dvar.gui.canvas.export import ExportError
+from dvar.gui.canvas.export_formats import ExportError
 from dvar.gui.canvas.worksheet import PAPER_LABELS, open_worksheet, write_worksheet
 from dvar.gui.dialogs.folders import documents_folder
 

@@ -18,8 +18,9 @@ from PySide6.QtWidgets import QApplication
 
 from dvar import core
 from dvar.gui.app import cli
-from dvar.gui.canvas import export
-from dvar.gui.canvas.export import MARGIN, ExportError, export_graph, export_scene
+from dvar.gui.canvas import export, export_formats
+from dvar.gui.canvas.export import MARGIN, export_graph, export_scene
+from dvar.gui.canvas.export_formats import ExportError
 from dvar.gui.canvas.look import Fonts
 from dvar.gui.canvas.scene import GraphScene
 from dvar.gui.document.document import Document
@@ -80,7 +81,7 @@ def test_png_is_the_diagram_plus_margins_times_scale(qapp, tmp_path, scale):
     assert (image.width(), image.height()) == _expected_size(scene.diagram_rect(), scale)
     assert result.size == (image.width(), image.height()) and result.scale == scale
     # Viewers that honour the PNG's DPI show it at canvas size.
-    assert image.dotsPerMeterX() == round(export._dpi() * scale / 0.0254)
+    assert image.dotsPerMeterX() == round(export_formats._dpi() * scale / 0.0254)
 
 
 def test_transparent_and_opaque_backgrounds(qapp, tmp_path):
@@ -261,7 +262,7 @@ def test_pdf_is_vector_with_a_fitted_page(qapp, tmp_path):
     assert box is not None
     width, height = float(box.group(3)), float(box.group(4))
     rect = scene.diagram_rect()
-    points = 72 / export._dpi()
+    points = 72 / export_formats._dpi()
     assert width == pytest.approx((rect.width() + 2 * MARGIN) * points, abs=1)
     assert height == pytest.approx((rect.height() + 2 * MARGIN) * points, abs=1)
     assert result.size == (round(width), round(height))
@@ -341,21 +342,21 @@ def test_a_huge_png_is_capped_with_a_warning(qapp, tmp_path):
     assert "16,384" in result.warning and "SVG" in result.warning
     image = QImage(str(out))
     assert not image.isNull()
-    assert image.width() <= export.MAX_SIDE and image.height() <= export.MAX_SIDE
-    assert image.width() * image.height() <= export.MAX_PIXELS
-    assert image.width() == pytest.approx(export.MAX_SIDE, abs=2)
+    assert image.width() <= export_formats.MAX_SIDE and image.height() <= export_formats.MAX_SIDE
+    assert image.width() * image.height() <= export_formats.MAX_PIXELS
+    assert image.width() == pytest.approx(export_formats.MAX_SIDE, abs=2)
     assert result.scale < 4
 
 
 def test_the_pixel_count_is_capped_too(qapp, tmp_path):
     scene = _scene()
     rect = scene.diagram_rect().adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
-    scale = math.sqrt(export.MAX_PIXELS / (rect.width() * rect.height())) * 1.5
+    scale = math.sqrt(export_formats.MAX_PIXELS / (rect.width() * rect.height())) * 1.5
     result = export_scene(scene, tmp_path / "x.png", scale=scale)
     width, height = result.size
     assert result.warning is not None
-    assert width * height <= export.MAX_PIXELS
-    assert max(width, height) <= export.MAX_SIDE
+    assert width * height <= export_formats.MAX_PIXELS
+    assert max(width, height) <= export_formats.MAX_SIDE
 
 
 # ------------------------------------------------------------------ clipboard
@@ -391,7 +392,7 @@ def test_copy_and_print_shrink_a_node_far_away(window, tmp_path):
 
     far_window(window, (0, 0), (1e308, 0))
     result = export.copy_image(window.scene)
-    assert result.warning and max(result.size) <= export.MAX_SIDE
+    assert result.warning and max(result.size) <= export_formats.MAX_SIDE
     writer = QPdfWriter(str(tmp_path / "page.pdf"))
     painter = QPainter(writer)
     export.paint_diagram(window.scene, painter, QRectF(0, 0, writer.width(), writer.height()))
@@ -502,4 +503,4 @@ def test_cli_huge_graph_at_scale_4_is_capped(tmp_path):
     lines = done.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("dvar: warning: ")
     image = QImage(str(out))
-    assert 0 < image.width() <= export.MAX_SIDE
+    assert 0 < image.width() <= export_formats.MAX_SIDE

@@ -16,7 +16,7 @@ from dvar.core.groups import Group
 from dvar.core.lesson import Lesson, Step
 from dvar.core.resources import lessons
 from dvar.core.worksheet import blanks
-from dvar.gui.canvas.export import ExportError
+from dvar.gui.canvas.export_formats import ExportError
 from dvar.gui.canvas.worksheet import open_worksheet, sheet_overlay, write_worksheet
 from dvar.gui.dialogs.preferences import apply_theme
 from tests.core.helpers import build, lecture
