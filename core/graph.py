@@ -11,18 +11,25 @@ evaluation never has to sort the whole graph after an edit.  A
 ``networkx.MultiDiGraph`` mirror (edge ``source -> consumer`` keyed by slot)
 serves graph algorithms; it is built on first use, so loading and evaluating a
 large file never pays for it.
+
+:class:`Graph` holds the nodes, their queries and edits; three sibling modules hold
+its other sides as mixins: :mod:`~dvar.core.graph_changes` (listeners, batches,
+rollback), :mod:`~dvar.core.graph_order` (the ranks) and
+:mod:`~dvar.core.graph_annotations` (lesson, notes, groups).  It imports the
+standard library, networkx (when first needed) and core modules; never Qt.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
-from types import MappingProxyType
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from dvar.core import names
-from dvar.core.groups import Group, GroupPath, check_groups, owner_of, without_key
-from dvar.core.lesson import Lesson, LessonError
+from dvar.core.graph_annotations import GraphAnnotations
+from dvar.core.graph_changes import GraphChanges
+from dvar.core.graph_order import GraphOrder
+from dvar.core.groups import Group, GroupPath
+from dvar.core.lesson import Lesson
 from dvar.core.node import (
     STRUCTURAL,
     Event,
@@ -33,7 +40,7 @@ from dvar.core.node import (
     check_id,
     check_value,
 )
-from dvar.core.notes import MAX_NOTES, Note, check_note
+from dvar.core.notes import Note
 from dvar.core.ops import OPS, Op
 
 __all__ = [
@@ -51,7 +58,7 @@ if TYPE_CHECKING:
     import networkx as nx
 
 
-class Graph:
+class Graph(GraphChanges, GraphOrder, GraphAnnotations):
     """A computation graph: the document dvar edits, evaluates, saves and draws."""
 
     def __init__(self) -> None:
@@ -159,21 +166,6 @@ class Graph:
 
         return nx.descendants(self.nx, self.key_of(ref))
 
-    def topological_keys(self) -> list[int]:
-        """Node keys with every operand before its consumers."""
-        if self._order is None:
-            self._order = sorted(self._rank, key=self._rank.__getitem__)
-        return self._order
-
-    @property
-    def ranks(self) -> Mapping[int, int]:
-        """Each node key's rank: operands rank below their consumers (read-only)."""
-        return MappingProxyType(self._rank)
-
-    def nodes_in_order(self) -> list[Node]:
-        """Every node, each after the nodes that feed it (the order of ``topological_keys``)."""
-        return list(map(self._nodes.__getitem__, self.topological_keys()))
-
     @property
     def cached_plan(self) -> Any:
         """The evaluation plan kept with this graph, None until the engine makes one.
@@ -211,63 +203,6 @@ class Graph:
         The rule for every new id is :func:`dvar.core.names.unique`.
         """
         return names.unique(stem, self._by_id.__contains__)
-
-    # --------------------------------------------------------------- listeners
-    def subscribe(self, listener: Callable[[list[Event]], None]) -> None:
-        """Call ``listener(events)`` after each completed change (one call per batch)."""
-        self._listeners.append(listener)
-
-    def unsubscribe(self, listener: Callable[[list[Event]], None]) -> None:
-        """Stop telling ``listener`` about changes."""
-        self._listeners.remove(listener)
-
-    @contextmanager
-    def batch(self) -> Iterator[Graph]:
-        """Group edits into one change: listeners hear once, at the end.
-
-        If an edit inside raises, every edit of the batch is undone and the error
-        propagates, so a compound change happens entirely or not at all.
-        """
-        outer = self._batch_depth == 0
-        if outer:
-            self._pending, self._journal = [], []
-        self._batch_depth += 1
-        try:
-            yield self
-        except BaseException:
-            self._batch_depth -= 1
-            if outer:
-                self._rollback()
-            raise
-        self._batch_depth -= 1
-        if outer:
-            events, self._pending, self._journal = self._pending, None, None
-            if events:
-                self._notify(events)
-
-    def _rollback(self) -> None:
-        journal, self._journal = self._journal or [], None
-        self._pending = []  # collects the undo steps' own events, which nobody needs to hear
-        try:
-            for undo in reversed(journal):
-                undo()
-        finally:
-            self._pending = None
-
-    def _changed(self, event: Event, undo: Callable[[], None]) -> None:
-        self.version += 1
-        if event.kind in STRUCTURAL:
-            self.structure_version += 1
-        if self._journal is not None:
-            self._journal.append(undo)
-        if self._pending is not None:
-            self._pending.append(event)
-        else:
-            self._notify([event])
-
-    def _notify(self, events: list[Event]) -> None:
-        for listener in list(self._listeners):
-            listener(events)
 
     # ------------------------------------------------------------------- edits
     def add_node(
@@ -463,126 +398,6 @@ class Graph:
         self._output = key
         self.structure_version += 1
 
-    # ----------------------------------------------------------------- lesson
-    @property
-    def lesson(self) -> Lesson | None:
-        """The lesson this graph carries (core/lesson.py), or None."""
-        return self._lesson
-
-    def set_lesson(self, lesson: Lesson | None) -> None:
-        """Give the graph a lesson, or remove it (None).  Event ``lesson_changed``; it
-        changes no value.  Refused when the lesson names a node the graph lacks."""
-        if lesson is not None:
-            if not isinstance(lesson, Lesson):
-                raise GraphError("a lesson must be a core.lesson.Lesson")
-            missing = next((k for k in sorted(lesson.keys) if k not in self._nodes), None)
-            if missing is not None:
-                raise LessonError(f"the lesson names node key {missing}, which is not in the graph")
-        if lesson != self._lesson:
-            self._put_lesson(lesson)
-
-    def _put_lesson(self, lesson: Lesson | None) -> None:
-        old, self._lesson = self._lesson, lesson
-        self._changed(Event("lesson_changed"), lambda: self._put_lesson(old))
-
-    # ------------------------------------------------------------------ notes
-    @property
-    def notes(self) -> Mapping[int, Note]:
-        """The canvas notes and frames by key, in drawing order (later ones on top).
-        Read it; change it with ``add_note``, ``set_note`` and ``remove_note``."""
-        return MappingProxyType(self._notes)
-
-    def add_note(self, note: Note, key: int | None = None) -> int:
-        """Place a note or frame and return its key (``key`` re-creates one under the
-        key it had, for undo).  Events: ``note_added``, ``note_changed``,
-        ``note_removed``, each with the note's key; none of them changes a value."""
-        note = check_note(note)
-        if len(self._notes) >= MAX_NOTES:
-            raise GraphError(f"a graph holds at most {MAX_NOTES:,} notes")
-        if key is None:
-            key = self._next_note
-        elif isinstance(key, bool) or not isinstance(key, int) or key < 0 or key in self._notes:
-            raise GraphError(f"note key {key!r} is already in use")
-        self._next_note = max(self._next_note, key + 1)
-        self._put_note(key, note)
-        return key
-
-    def set_note(self, key: int, note: Note) -> None:
-        """Replace a note (moved, resized, new text or colour)."""
-        self._check_note_key(key)
-        note = check_note(note)
-        if note != self._notes[key]:
-            self._put_note(key, note)
-
-    def remove_note(self, key: int) -> None:
-        """Take a note or frame off the canvas."""
-        self._check_note_key(key)
-        self._put_note(key, None)
-
-    def _check_note_key(self, key: object) -> None:
-        if key not in self._notes:
-            raise GraphError(f"there is no note {key!r}")
-
-    def _put_note(self, key: int, note: Note | None) -> None:
-        """Set or (with None) delete one note; notes stay in key order, which is the
-        order they were first placed in, so an undone delete comes back at its depth."""
-        notes = self._notes
-        old = notes.get(key)
-        if note is None:
-            del notes[key]
-            kind = "note_removed"
-        elif old is not None:
-            notes[key] = note
-            kind = "note_changed"
-        else:
-            notes[key] = note
-            if len(notes) > 1 and key < max(notes):
-                self._notes = {k: notes[k] for k in sorted(notes)}
-            kind = "note_added"
-        self._changed(Event(kind, key), lambda: self._put_note(key, old))
-
-    # ----------------------------------------------------------------- groups
-    @property
-    def groups(self) -> tuple[Group, ...]:
-        """The top-level groups (core/groups.py), each naming its nodes by key.  Read it;
-        change it with ``set_groups``."""
-        if self._groups_later is not None:
-            make, self._groups_later = self._groups_later, None
-            self._groups = make()
-        return self._groups
-
-    def group_later(self, make: Callable[[], tuple[Group, ...]]) -> None:
-        """Let ``make()`` give the groups when they are first read, or before the first
-        edge changes: for a graph just built, whose groups are trusted (``make`` reads
-        the structure it was built with).  A graph that is only evaluated never pays."""
-        self._groups, self._groups_later = (), make
-
-    def set_groups(self, groups: tuple[Group, ...] | list[Group]) -> None:
-        """Replace every group (checked: nodes exist, each in at most one group, titles
-        plain text).  Event ``groups_changed``; it changes no value."""
-        checked = check_groups(groups, self._nodes.__contains__)
-        if checked != self.groups:
-            self._put_groups(checked, None)
-
-    def _put_groups(self, groups: tuple[Group, ...], owner: dict[int, GroupPath] | None) -> None:
-        old = self._groups
-        self._groups, self._group_owner = groups, owner
-        self._changed(Event("groups_changed"), lambda: self._put_groups(old, None))
-
-    def _leave_group(self, key: int) -> None:
-        """Take a node being removed out of its group (an empty group disappears)."""
-        if self._group_owner is None:
-            self._group_owner = owner_of(self._groups)
-        path = self._group_owner.get(key)
-        if path is None:
-            return
-        groups, vanished = without_key(self._groups, path, key)
-        owner = None
-        if not vanished:  # every other group keeps its path: the cache stays good
-            owner = self._group_owner  # undo recomputes it, so it may change in place
-            del owner[key]
-        self._put_groups(groups, owner)
-
     # ------------------------------------------------------- internal editing
     def _check_slot(self, node: Node, slot: object) -> None:
         if isinstance(slot, bool) or not isinstance(slot, int) or not 0 <= slot < node.op.arity:
@@ -652,56 +467,6 @@ class Graph:
         node.id = new_id
         self.names_version += 1
         self._changed(Event("renamed", node.key), lambda: self._rename(node, old))
-
-    # ------------------------------------------------ keeping the order valid
-    def _make_room(self, src: int, dst: int) -> dict[int, int]:
-        """Re-rank nodes so that ``src`` ranks below ``dst`` before the edge src → dst.
-
-        Only nodes ranked between the two move (Pearce and Kelly's dynamic
-        topological sort).  Raises GraphError if the edge would close a cycle.
-        Returns the old ranks of the nodes that moved.
-        """
-        rank, low, high = self._rank, self._rank[dst], self._rank[src]
-        g = self.nx
-        ahead: set[int] = set()  # reachable from dst, ranked below src
-        stack = [dst]
-        while stack:
-            n = stack.pop()
-            if n in ahead:
-                continue
-            ahead.add(n)
-            for nxt in g.successors(n):
-                if nxt == src:
-                    raise GraphError(self._cycle_message(src, dst))
-                if rank[nxt] < high and nxt not in ahead:
-                    stack.append(nxt)
-        behind: set[int] = set()  # reaching src, ranked above dst
-        stack = [src]
-        while stack:
-            n = stack.pop()
-            if n in behind:
-                continue
-            behind.add(n)
-            stack.extend(p for p in set(self._nodes[n].inputs) if p is not None and rank[p] > low)
-        moved = sorted(behind, key=rank.__getitem__) + sorted(ahead, key=rank.__getitem__)
-        old = {n: rank[n] for n in moved}
-        for n, r in zip(moved, sorted(old.values()), strict=True):
-            rank[n] = r
-        self._order = None
-        return old
-
-    def _restore_ranks(self, old: dict[int, int]) -> None:
-        self._rank.update((k, r) for k, r in old.items() if k in self._rank)
-        self._order = None
-
-    def _cycle_message(self, src: int, dst: int) -> str:
-        import networkx as nx
-
-        path = nx.shortest_path(self.nx, dst, src)
-        loop = " → ".join(self._nodes[k].id for k in [src, *path])
-        return (
-            f"connecting {self._nodes[src].id} → {self._nodes[dst].id} would close a cycle: {loop}"
-        )
 
     # ------------------------------------------------------- bulk construction
     @classmethod
