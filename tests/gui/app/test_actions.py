@@ -10,7 +10,8 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialog, QMenu, QWidget
 
 from dvar.gui.app import actions
-from dvar.gui.app.actions import ACTIONS, MENUS, Action, Separator, Submenu
+from dvar.gui.app.action_records import Action, Separator, Submenu
+from dvar.gui.app.actions import ACTIONS, MENUS
 from dvar.gui.dialogs.shortcuts import CANVAS_KEYS, GESTURES, ShortcutSheet
 from tests.gui.helpers import keys, press_key
 

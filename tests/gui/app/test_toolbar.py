@@ -10,7 +10,8 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QToolButton
 
 from dvar.gui.app import actions, icons
-from dvar.gui.app.actions import ACTIONS, Separator
+from dvar.gui.app.action_records import Separator
+from dvar.gui.app.actions import ACTIONS
 from dvar.gui.app.window import MainWindow
 from dvar.gui.dialogs.preferences import apply_theme, dark_palette
 from dvar.gui.document.document import Document
