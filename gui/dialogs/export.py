@@ -39,9 +39,12 @@ from dvar.gui.canvas.export import (
 from dvar.gui.canvas.export_formats import ExportError
 from dvar.gui.canvas.scene import GraphScene
 from dvar.gui.dialogs.folders import pictures_folder
+from dvar.gui.dialogs.format_choice import format_box, path_with_format
 
 #: Every format the dialog offers, with its name.
 _LABELS = {**FORMAT_LABELS, **TEXT_FORMAT_LABELS}
+#: Every format by its extension, images and figures as text.
+_EXTENSIONS = {**FORMATS, **TEXT_FORMATS}
 
 
 @dataclass(frozen=True)
@@ -61,17 +64,11 @@ class ExportDialog(QDialog):
     def __init__(self, scene: GraphScene, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Export Image")
-        settings = QSettings("dvar", "dvar")
         layout = QVBoxLayout(self)
         form = QFormLayout()
         layout.addLayout(form)
 
-        self.format_box = QComboBox()
-        for fmt, label in _LABELS.items():
-            self.format_box.addItem(f"{label} (.{fmt})", fmt)
-        self.format_box.setCurrentIndex(
-            max(0, self.format_box.findData(settings.value("export/format", "png")))
-        )
+        self.format_box = format_box(_LABELS, "export/format", "png")
         form.addRow("&Format:", self.format_box)
 
         self.scale_box = QComboBox()
@@ -139,7 +136,6 @@ def export_with_dialog(
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
     options = dialog.options()
-    settings = QSettings("dvar", "dvar")
     folder = pictures_folder(document)
     suggested = str(folder / f"{Path(name).stem or 'diagram'}.{options.format}")
     path, _ = QFileDialog.getSaveFileName(
@@ -150,14 +146,9 @@ def export_with_dialog(
     )
     if not path:
         return None
-    # A name typed with an image extension chooses the format ("talk.pdf" while the box
-    # says SVG writes a PDF); any other name gets the chosen format's extension.
-    suffix = Path(path).suffix.lower()
-    fmt = FORMATS.get(suffix) or TEXT_FORMATS.get(suffix)
-    if fmt is None:
-        fmt = options.format
-        path += f".{fmt}"
-    settings.setValue("export/format", fmt)
+    # "talk.pdf" typed while the box says SVG writes a PDF.
+    path, fmt = path_with_format(path, _EXTENSIONS, options.format)
+    QSettings("dvar", "dvar").setValue("export/format", fmt)
     if fmt in TEXT_FORMAT_LABELS:
         try:
             return export_text_figure(

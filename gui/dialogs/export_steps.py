@@ -31,6 +31,7 @@ from dvar.gui.canvas.export_formats import ExportError
 from dvar.gui.canvas.export_steps import export_steps
 from dvar.gui.canvas.scene import GraphScene
 from dvar.gui.dialogs.folders import pictures_folder
+from dvar.gui.dialogs.format_choice import format_box, path_with_format
 
 STEP_FORMAT_LABELS = {"pdf": "PDF, a page per step", "gif": "GIF animation"}
 #: The GIF's pixels per canvas unit.
@@ -53,7 +54,6 @@ class ExportStepsDialog(QDialog):
     def __init__(self, scene: GraphScene, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Export Steps")
-        settings = QSettings("dvar", "dvar")
         layout = QVBoxLayout(self)
         form = QFormLayout()
         layout.addLayout(form)
@@ -65,12 +65,7 @@ class ExportStepsDialog(QDialog):
             self.direction_box.setCurrentIndex(1)
         form.addRow("&Steps of:", self.direction_box)
 
-        self.format_box = QComboBox()
-        for fmt, label in STEP_FORMAT_LABELS.items():
-            self.format_box.addItem(f"{label} (.{fmt})", fmt)
-        self.format_box.setCurrentIndex(
-            max(0, self.format_box.findData(settings.value("export_steps/format", "pdf")))
-        )
+        self.format_box = format_box(STEP_FORMAT_LABELS, "export_steps/format", "pdf")
         form.addRow("&Format:", self.format_box)
 
         self.frame_box = QSpinBox()
@@ -142,10 +137,7 @@ def export_steps_with_dialog(
     )
     if not path:
         return None
-    fmt = STEP_FORMATS.get(Path(path).suffix.lower())
-    if fmt is None:
-        fmt = options.format
-        path += f".{fmt}"
+    path, fmt = path_with_format(path, STEP_FORMATS, options.format)
     QSettings("dvar", "dvar").setValue("export_steps/format", fmt)
     try:
         result = export_steps(

@@ -14,7 +14,6 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -31,6 +30,7 @@ from dvar.gui import messages
 from dvar.gui.canvas.export_formats import ExportError
 from dvar.gui.canvas.worksheet import PAPER_LABELS, open_worksheet, write_worksheet
 from dvar.gui.dialogs.folders import documents_folder
+from dvar.gui.dialogs.format_choice import path_with_format, remembered_box
 
 #: The choices of what to leave blank, as the dialog words them.
 HIDE_LABELS = {
@@ -95,12 +95,7 @@ class WorksheetDialog(QDialog):
         self.answers_box.setChecked(settings.value("worksheet/answers", False, type=bool))
         form.addRow(self.answers_box)
 
-        self.paper_box = QComboBox()
-        for paper, label in PAPER_LABELS.items():
-            self.paper_box.addItem(label, paper)
-        self.paper_box.setCurrentIndex(
-            max(0, self.paper_box.findData(settings.value("worksheet/paper", "a4")))
-        )
+        self.paper_box = remembered_box(PAPER_LABELS, "worksheet/paper", "a4")
         self.paper_box.setToolTip("A wide diagram turns the pages to landscape")
         form.addRow("&Paper:", self.paper_box)
 
@@ -184,8 +179,7 @@ def worksheet_with_dialog(
     path, _ = QFileDialog.getSaveFileName(parent, "Save worksheet", suggested, "PDF (*.pdf)")
     if not path:
         return None
-    if Path(path).suffix.lower() != ".pdf":
-        path += ".pdf"
+    path, _ = path_with_format(path, {".pdf": "pdf"}, "pdf")
     try:
         result = write_worksheet(
             graph,
