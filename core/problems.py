@@ -27,7 +27,8 @@ from collections.abc import Callable
 
 from dvar.core.engine import evaluate
 from dvar.core.graph import Graph
-from dvar.core.practice import candidates, clashes
+from dvar.core.practice import clashes
+from dvar.core.practice_candidates import candidates
 
 #: Bumped whenever a level and seed would give a different graph; see the module docstring.
 GENERATOR_VERSION = 1

@@ -12,7 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dvar import core
-from dvar.core.practice import LOCAL_VERDICTS, VERDICTS, candidates, significant_digits
+from dvar.core.practice import significant_digits
+from dvar.core.practice_candidates import LOCAL_VERDICTS, VERDICTS, candidates
 from tests.core.helpers import build, central_difference, lecture, output_as_function_of
 from tests.core.test_pyexport import random_graph
 

@@ -13,7 +13,8 @@ import pytest
 
 from dvar import core
 from dvar.core import problems
-from dvar.core.practice import candidates, clashes
+from dvar.core.practice import clashes
+from dvar.core.practice_candidates import candidates
 
 STORED = sorted((Path(__file__).parent / "data" / "practice").glob("*.dvar"))
 
