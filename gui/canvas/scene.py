@@ -160,7 +160,17 @@ class GraphScene(SceneGroups, QGraphicsScene):
             yield
         finally:
             self.bulk = False
-            self.invalidate(self.sceneRect(), QGraphicsScene.SceneLayer.BackgroundLayer)
+            self.redraw_background()
+
+    def redraw_background(self) -> None:
+        """Draw every view's cached background (the edges) again, as far as it shows.
+
+        Invalidating the whole scene rectangle instead would make each view draw the
+        grid and every edge of the graph once, far outside what it shows.
+        """
+        for view in self.views():
+            view.resetCachedContent()
+            view.viewport().update()
 
     def _build(self) -> None:
         with self._in_bulk():
@@ -178,6 +188,7 @@ class GraphScene(SceneGroups, QGraphicsScene):
         for index, node in enumerate(self.graph.topological_keys()):
             if node not in hidden:
                 self._add_node_item(node, index, chip=node in chips)
+        self._fit_all_widths()  # before the edges, so that each is routed once
         for node in self.graph:
             if node.key in hidden:
                 continue
@@ -186,7 +197,6 @@ class GraphScene(SceneGroups, QGraphicsScene):
                     self._add_edge_item(source, node.key, slot)
         self._show_boxes()
         self._dock_chips(chips)
-        self._fit_all_widths()
         self._lay_out_unplaced(list(self.nodes), list(self.group_items), {})
         self._sync_frames()
 
@@ -307,10 +317,12 @@ class GraphScene(SceneGroups, QGraphicsScene):
             return
         graph = self.graph
         structural = False
+        added: list[int] = []
         for event in events:
             kind, key = event.kind, event.key
             if kind == "node_added" and key in graph and key not in self.nodes:
                 self._add_node_item(key, len(self.nodes))
+                added.append(key)
                 structural = True
             elif kind == "node_removed" and key in self.nodes:
                 if key == self.focused_key:
@@ -322,6 +334,8 @@ class GraphScene(SceneGroups, QGraphicsScene):
                 structural = True
             elif kind == "moved" and key in self.nodes and key not in self.chips:
                 self._follow_move(key)
+        # New boxes take their widths before their edges, so that each edge is routed once.
+        self._fit_widths(added)
         if structural:  # re-create edges of the slots that now hold a source
             for event in events:
                 if event.kind == "connected" and event.key in graph:
@@ -329,7 +343,7 @@ class GraphScene(SceneGroups, QGraphicsScene):
                     if source is not None and (event.key, event.slot) not in self.edges:
                         self._add_edge_item(source, event.key, event.slot)
         if any(event.kind != "moved" for event in events):
-            refit = self._touched_formulas(events)
+            refit = self._touched_formulas(events).difference(added)
             if any(event.kind in _CHIP_EVENTS for event in events):
                 refit.update(self._sync_chips())
             self._fit_widths(refit)
@@ -807,7 +821,7 @@ class GraphScene(SceneGroups, QGraphicsScene):
             item.setOpacity(opacity(host))  # a chip is as bright as the node it sits on
         for (consumer, _), edge in self.edges.items():
             edge.setOpacity(opacity(edge.source.key, consumer))
-        self.invalidate(self.sceneRect(), QGraphicsScene.SceneLayer.BackgroundLayer)  # edges
+        self.redraw_background()  # the edges
 
     def _style_edges(self, evaluation: Evaluation) -> None:
         backward = self.backward_view and self.document.overlay.backward_shown
