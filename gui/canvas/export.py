@@ -31,7 +31,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QMimeData, QRectF, Qt
 from PySide6.QtGui import QGuiApplication, QPainter, QPicture
-from PySide6.QtWidgets import QApplication, QGraphicsScene
+from PySide6.QtWidgets import QApplication
 
 from dvar import core
 from dvar.core.atomicwrite import write_atomic
@@ -383,7 +383,7 @@ def clean_diagram(
         scene.blockSignals(was_blocked)
         scene.bulk = was_bulk
         if not was_bulk:
-            scene.invalidate(scene.sceneRect(), QGraphicsScene.SceneLayer.BackgroundLayer)
+            scene.redraw_background()
 
 
 def _drawn_rect(nodes: list[NodeItem], edges: list) -> QRectF:

@@ -532,7 +532,7 @@ class GraphScene(SceneGroups, QGraphicsScene):
         if self._fitted_for != (numbers.digits(), notation):
             self._fit_all_widths()
         hosted = self._hosted
-        node_of = graph.node
+        node_of = {node.key: node for node in graph} if self.nodes else {}
         output, output_key = evaluation.output, graph.output_key
         values, grads = evaluation.values, evaluation.grads
         overlay = self.document.overlay
@@ -542,8 +542,9 @@ class GraphScene(SceneGroups, QGraphicsScene):
         digits = numbers.digits()
         readable, named = self.text_readable, self.names_readable
         in_view = self.shown_rect()
+        alike = overlay.shown_alike()
         for key, item in self.nodes.items():
-            node = node_of(key)
+            node = node_of[key]
             value, grad = values[key], grads[key]
             error = evaluation.error(key) if value is None or grad is None else None
             state = (
@@ -558,8 +559,8 @@ class GraphScene(SceneGroups, QGraphicsScene):
                 digits,
                 tuple(node.inputs),
                 names_version,
-                overlay.value_shown(key),
-                overlay.grad_shown(key),
+                overlay.value_shown(key) if alike is None else alike[0],
+                overlay.grad_shown(key) if alike is None else alike[1],
                 None if override is None else override.get(key, ""),
                 None if key not in hosted else tuple(values[c] for c in hosted[key]),
                 None if not cells else (cells.get(("value", key, 0)), cells.get(("grad", key, 0))),

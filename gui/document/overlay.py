@@ -136,6 +136,13 @@ class Overlay:
         """A copy with some fields changed: ``overlay.but(edges=...)``."""
         return dataclasses.replace(self, **changes)
 
+    def shown_alike(self) -> tuple[bool, bool] | None:
+        """(value shown, derivative shown) when they are the same for every node, as
+        they are outside stepping and practice; None when they depend on the node."""
+        if self.shown_values is not None or self.shown_grads is not None or self.cells:
+            return None
+        return True, self.backward_shown
+
     def value_shown(self, key: int) -> bool:
         if self.shown_values is not None and key not in self.shown_values:
             return False
