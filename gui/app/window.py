@@ -10,6 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QByteArray, QEvent, QPointF, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QUndoGroup
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QInputDialog,
     QLabel,
@@ -42,6 +43,7 @@ from dvar.gui.dialogs.preferences import (
     PreferencesDialog,
     apply_text_size,
     apply_theme,
+    outline_if_dark,
     stepped_text_size,
 )
 from dvar.gui.dialogs.shortcuts import ShortcutSheet
@@ -114,6 +116,8 @@ class MainWindow(FileMenu, RecentFiles, RecoveryOffer, LessonMenu, QMainWindow):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.PaletteChange and hasattr(self, "toolbar"):
             actions.paint_icons(self)  # the theme changed: icons in its colours
+            # The system's scheme may have turned dark: after this event, not inside it.
+            QTimer.singleShot(0, lambda: outline_if_dark(QApplication.palette()))
         super().changeEvent(event)
 
     def _follow_history(self) -> None:

@@ -120,10 +120,23 @@ def apply_theme(theme: str) -> None:
         palette = high_contrast_palette()
     else:
         palette = _system_palette
-    if not isinstance(QApplication.style(), VisibleCheckBoxes):
-        QApplication.setStyle(VisibleCheckBoxes())
+    outline_if_dark(palette)
     if palette != QApplication.palette():
         QApplication.setPalette(palette)
+
+
+def outline_if_dark(palette: QPalette) -> None:
+    """Draw widgets with :class:`VisibleCheckBoxes` from now on if ``palette`` needs
+    its outlines (a dark or high-contrast one): also when the system's scheme turns dark.
+
+    A light palette does not, and there the plain style paints every widget without
+    a call into Python.  Once installed, the proxy stays: on a light palette it
+    draws as the plain style does.
+    """
+    if (_dark_base(palette) or is_high_contrast(palette)) and not isinstance(
+        QApplication.style(), VisibleCheckBoxes
+    ):
+        QApplication.setStyle(VisibleCheckBoxes())
 
 
 class VisibleCheckBoxes(QProxyStyle):
@@ -157,8 +170,7 @@ class VisibleCheckBoxes(QProxyStyle):
 
     def drawPrimitive(self, element, option, painter, widget=None) -> None:
         palette = option.palette
-        dark = palette.color(QPalette.ColorRole.Base).lightness() < 128
-        if (element in self._BOXES and dark) or (
+        if (element in self._BOXES and _dark_base(palette)) or (
             element in self._FRAMES and is_high_contrast(palette)
         ):
             option = _lifted(option)
@@ -168,6 +180,11 @@ class VisibleCheckBoxes(QProxyStyle):
         if control in self._CONTROLS and is_high_contrast(option.palette):
             option = _lifted(option)
         super().drawComplexControl(control, option, painter, widget)
+
+
+def _dark_base(palette: QPalette) -> bool:
+    """Fields and boxes are drawn on a dark colour (where Fusion's outlines vanish)."""
+    return palette.color(QPalette.ColorRole.Base).lightness() < 128
 
 
 def _lifted(option):
