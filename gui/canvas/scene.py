@@ -4,6 +4,14 @@ The scene never edits the graph itself; gestures (:mod:`interactions`, driven by
 the view) build commands and hand them to ``document.run``.  After each change it
 creates or removes only the items that changed, then refreshes texts from the new
 evaluation.
+
+The scene is one class in parts, each a mixin in a module of its own:
+:mod:`scene_groups` (what a grouped graph shows), :mod:`scene_chips` (constants drawn
+on ports), :mod:`scene_texts` (what each box says and its width), :mod:`scene_overlay`
+(what teaching tools show over the graph) and :mod:`scene_drawing` (edges in the
+views' cached background, nodes at each zoom).  This module builds the items, keeps
+them in step with each change (``_apply``, ``refresh``), and answers what is
+selected, focused or under a point.
 """
 
 from __future__ import annotations
@@ -12,15 +20,10 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QPainter, QTransform
-from PySide6.QtWidgets import (
-    QGraphicsItem,
-    QGraphicsScene,
-    QStyleOptionGraphicsItem,
-)
+from PySide6.QtGui import QTransform
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
-from dvar.core import Evaluation, Event, derivative_symbol
-from dvar.core.text import formula, inline_constants
+from dvar.core import Evaluation, Event
 from dvar.gui import numbers
 from dvar.gui.canvas.chips import ChipItem
 from dvar.gui.canvas.edges import EdgeItem
@@ -32,21 +35,17 @@ from dvar.gui.canvas.groups import (
     Units,
     shown_units,
 )
-from dvar.gui.canvas.look import TEXT_LOD, Look
-from dvar.gui.canvas.nodes import NodeItem, width_for
+from dvar.gui.canvas.nodes import NodeItem
 from dvar.gui.canvas.notes import FRAME_Z, NOTE_Z, NoteItem
+from dvar.gui.canvas.scene_chips import SceneChips
+from dvar.gui.canvas.scene_drawing import SETTLE_MS, SceneDrawing
 from dvar.gui.canvas.scene_groups import SceneGroups
+from dvar.gui.canvas.scene_overlay import SceneOverlay
+from dvar.gui.canvas.scene_texts import SceneTexts
 from dvar.gui.document.document import Document
-from dvar.gui.document.overlay import Overlay, term_edges
-from dvar.gui.numbers import format_number
 
-#: How faint a lesson draws what lies outside its spotlight.
-DIMMED = 0.25
 #: A change with more events than this redraws the edges once, not one by one.
 BULK_EVENTS = 32
-
-#: Milliseconds after the last move before moving edges settle into the background.
-SETTLE_MS = 300
 
 #: Half the canvas size in scene units.
 CANVAS = 200_000.0
@@ -65,7 +64,7 @@ _CHIP_EVENTS = frozenset(
 )
 
 
-class GraphScene(SceneGroups, QGraphicsScene):
+class GraphScene(SceneGroups, SceneChips, SceneTexts, SceneOverlay, SceneDrawing, QGraphicsScene):
     """Items for the document's graph, and what is under a point of it."""
 
     #: Something an overview (the minimap) shows may have changed: nodes, edges,
@@ -161,16 +160,6 @@ class GraphScene(SceneGroups, QGraphicsScene):
         finally:
             self.bulk = False
             self.redraw_background()
-
-    def redraw_background(self) -> None:
-        """Draw every view's cached background (the edges) again, as far as it shows.
-
-        Invalidating the whole scene rectangle instead would make each view draw the
-        grid and every edge of the graph once, far outside what it shows.
-        """
-        for view in self.views():
-            view.resetCachedContent()
-            view.viewport().update()
 
     def _build(self) -> None:
         with self._in_bulk():
@@ -368,159 +357,6 @@ class GraphScene(SceneGroups, QGraphicsScene):
         self._forget_chip(key)
         self.removeItem(item)
 
-    # ------------------------------------------------------------------ chips
-    def set_constants_as_nodes(self, on: bool) -> None:
-        """Draw every constant as a box of its own (True), or a constant with one use
-        as a chip on its consumer's port (False, the default, as on the lecture's slide)."""
-        if on == self.constants_as_nodes:
-            return
-        self.constants_as_nodes = on
-        with self._in_bulk():
-            if self.units.boxes:
-                self._sync_units()
-            else:
-                self._fit_widths(self._sync_chips())
-        self.refresh(self.document.evaluation)
-        self.overview_changed.emit()
-
-    def _wanted_chips(self) -> set[int]:
-        """The constants to draw as chips now: not the output, which keeps its marked box."""
-        if self.constants_as_nodes:
-            return set()
-        graph = self.graph
-        hidden = self.units.hidden
-        if not hidden:
-            return inline_constants(graph) - {graph.output_key}
-        # A chip sits on a shown port: not inside a group, nor on one hidden in it.
-        chips = set()
-        for key in graph.topological_keys():
-            if key not in hidden and graph.is_inline_constant(key):
-                consumer = graph.key_of(graph.consumers(key)[0][0])
-                if consumer not in hidden:
-                    chips.add(key)
-        return chips - {graph.output_key}
-
-    def _sync_chips(self) -> set[int]:
-        """Draw as chips exactly the constants that should be now, swapping items whose
-        kind changed (an edge added or removed, a chip dragged off, the View setting,
-        undo), and put every chip on its port.  Returns the keys of the nodes whose
-        formulas changed: those that gained or lost a chip."""
-        wanted = self._wanted_chips()
-        hosts_before = {key: chip.host.key for key, chip in self.chips.items() if chip.host}
-        for key in set(self.chips) - wanted:
-            self._replace_item(key, chip=False)
-        for key in wanted - set(self.chips):
-            self._replace_item(key, chip=True)
-        self._dock_chips(wanted)
-        hosts_after = {key: chip.host.key for key, chip in self.chips.items() if chip.host}
-        changed = set(hosts_before.items()) ^ set(hosts_after.items())
-        return {host for _, host in changed}
-
-    def _replace_item(self, key: int, chip: bool) -> None:
-        """Swap a constant's item between a box and a chip, keeping its selection."""
-        old = self.nodes.pop(key, None)
-        if old is None:
-            return
-        selected = old.isSelected()
-        for edge in list(old.edges):
-            self._drop_edge(edge)
-        self._forget_chip(key)
-        self.removeItem(old)
-        item = self._add_node_item(key, len(self.nodes), chip=chip)
-        if not chip:
-            for consumer, slot in self.graph.consumers(key):
-                consumer_key = self.graph.key_of(consumer)
-                if (consumer_key, slot) not in self.edges and consumer_key in self.nodes:
-                    self._add_edge_item(key, consumer_key, slot)
-        if selected:
-            item.setSelected(True)
-
-    def _forget_chip(self, key: int) -> None:
-        chip = self.chips.pop(key, None)
-        if chip is not None:
-            chip.undock()
-
-    def _dock_chips(self, keys: Iterable[int]) -> None:
-        """Put these chips on the ports they feed, and note which nodes host chips."""
-        hosted: dict[int, list[int]] = {}
-        ordered = [key for key in keys if key in self.chips]
-        wanted = set(ordered)
-        port: dict[int, tuple[int, int]] = {}  # chip -> (consumer, slot), one pass over edges
-        if wanted:
-            for node in self.graph:
-                for slot, source in enumerate(node.inputs):
-                    if source in wanted:
-                        port[source] = (node.key, slot)
-        for key in ordered:
-            if key not in port:
-                continue
-            consumer, slot = port[key]
-            host = self.nodes.get(consumer)
-            if host is not None:
-                self.chips[key].dock(host, slot)
-                hosted.setdefault(host.key, []).append(key)
-        self._hosted = {host: tuple(keys) for host, keys in hosted.items()}
-
-    # ---------------------------------------------------------------- widths
-    def _touched_formulas(self, events: list[Event]) -> set[int]:
-        """Nodes whose formula or derivative text may have changed width after these events."""
-        keys: set[int] = set()
-        chips = self.chips
-        for event in events:
-            kind, key = event.kind, event.key
-            if kind in ("node_added", "connected", "disconnected"):
-                keys.add(key)
-            elif kind == "renamed" and key in self.nodes:
-                keys.add(key)
-                keys.update(e.consumer.key for e in self.nodes[key].edges if e.consumer.key != key)
-            elif kind == "value_changed" and key in chips and chips[key].host is not None:
-                keys.add(chips[key].host.key)
-            elif kind in ("output_changed", "reset"):
-                return set(self.nodes)
-        return keys
-
-    def _fit_all_widths(self) -> None:
-        self._fitted_for = (numbers.digits(), self.notation)
-        self._fit_widths(self.nodes)
-
-    def _fit_widths(self, keys: Iterable[int]) -> None:
-        """Widen (or narrow back) these nodes' boxes for their formula and derivative
-        lines (see nodes.width_for)."""
-        graph, chips, notation = self.graph, self.chips, self.notation
-        output = graph.output
-        for key in keys:
-            item = self.nodes.get(key)
-            if item is None or key in chips or key not in graph:
-                continue
-            node = graph.node(key)
-            head = node.id if node.op.is_leaf else formula(graph, node, chips, format_number)
-            grad = derivative_symbol(node.id, output, notation)
-            item.set_width(width_for(head, grad))
-
-    def widen_later(self, item: NodeItem) -> None:
-        """A node's text did not fit when painted (a long number): widen it soon."""
-        self._to_widen.add(item)
-        self._widen_timer.start()
-
-    def widen_for_texts(self, items: Iterable[NodeItem] | None = None) -> None:
-        """Widen the boxes (default: all) whose texts do not fit now: before an export,
-        and soon after a paint found one (``widen_later``)."""
-        if items is None:
-            items = self.nodes.values()
-        widened = False
-        for item in items:
-            if item.scene() is self and item.key not in self.chips:
-                width = item.needed_width()
-                if width > item.width:
-                    item.set_width(width)
-                    widened = True
-        if widened:
-            self.overview_changed.emit()
-
-    def _widen_waiting(self) -> None:
-        items, self._to_widen = self._to_widen, set()
-        self.widen_for_texts(items)
-
     def refresh(self, evaluation: Evaluation) -> None:
         """Show the evaluation's numbers on every node (and on edges in the backward view).
 
@@ -581,277 +417,7 @@ class GraphScene(SceneGroups, QGraphicsScene):
                 box.update()
         self._style_edges(evaluation)
 
-    # ------------------------------------------------------------------ edges
-    # Edges are drawn by the scene, not as items: settled edges in the background
-    # layer, which views cache, so an edit that changes numbers never redraws the
-    # long curves.  Edges whose nodes are moving are "live": drawn over the cached
-    # background, so each step of a drag repaints those few edges along their
-    # length and nothing else.  They settle back a moment after the last move.
-    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
-        """The settled edges crossing ``rect``."""
-        edges = [
-            item
-            for item in self.items(rect, Qt.ItemSelectionMode.IntersectsItemBoundingRect)
-            if isinstance(item, EdgeItem) and not item.live
-        ]
-        self.draw_edges(painter, rect, edges)
-
-    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
-        """The live edges crossing ``rect``."""
-        if self.live_edges:
-            self.draw_edges(painter, rect, self.live_edges)
-
-    def draw_edges(
-        self, painter: QPainter, rect: QRectF, edges: Iterable[EdgeItem] | None = None
-    ) -> None:
-        """Draw those of ``edges`` (default: all) that cross ``rect``, highlighted ones last."""
-        if edges is None:
-            edges = [*self.edges.values(), *self.group_edges.values()]
-        shown = [edge for edge in edges if edge.isVisible() and edge.crosses(rect)]
-        if not shown:
-            return
-        lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
-        look = Look.get()
-        painter.save()
-        if lod >= TEXT_LOD:
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        dimmed = self.document.overlay.spotlight is not None  # a lesson dims some edges
-        for edge in sorted(shown, key=lambda e: e.isSelected() or e.highlighted):
-            if dimmed:
-                painter.setOpacity(edge.opacity())
-            edge.draw(painter, lod, look)
-        painter.restore()
-
-    def lift_edges(self, edges: list[EdgeItem]) -> None:
-        """These edges are about to move: take them out of the cached background."""
-        if self.bulk:
-            return
-        for edge in edges:
-            if not edge.live:
-                edge.redraw()  # clears it from the background
-                edge.live = True
-                self.live_edges.add(edge)
-        self._settle_timer.start()
-        self.overview_changed.emit()
-
-    def settle_edges(self) -> None:
-        """Put every live edge back into the cached background layer."""
-        self._settle_timer.stop()
-        edges, self.live_edges = self.live_edges, set()
-        for edge in edges:
-            edge.live = False
-            if edge.scene() is self:
-                edge.redraw()  # draws it into the background, and clears it from above
-
-    def draw_node_blocks(self, painter: QPainter) -> None:
-        """Every node as a plain block in its colour (for overviews): one call per colour."""
-        look = Look.get()
-        blocks: dict[int, tuple[QColor, list[QRectF]]] = {}
-        for item in [*self.nodes.values(), *self.group_items.values()]:
-            if item.isVisible():
-                color = item.block_color(look)
-                rects = blocks.setdefault(color.rgba(), (color, []))[1]
-                rects.append(QRectF(item.x(), item.y(), item.width, item.height))
-        painter.setPen(look.no_pen)
-        for color, rects in blocks.values():
-            painter.setBrush(color)
-            painter.drawRects(rects)
-
-    def restyle(self) -> None:
-        """The colours changed (theme or system scheme): nodes drop their cached looks.
-        (Each view throws away its cached background itself.)"""
-        for item in [*self.nodes.values(), *self.group_items.values()]:
-            item.update()
-
-    def fonts_changed(self) -> None:
-        """Node text has another size (a preference, or the system's font): boxes
-        grow or shrink to it, their edges follow, and all is drawn again."""
-        for item in self.nodes.values():
-            item.fit_text_size()
-        for box in self.group_items.values():
-            box.fit_text_size()
-        self._fit_all_widths()
-        self.widen_for_texts()
-        self.update()
-        self.overview_changed.emit()
-
-    def set_text_readable(
-        self, readable: bool, cached: bool | None = None, names: bool | None = None
-    ) -> None:
-        """The canvas is zoomed in far enough for nodes' numbers to show (``readable``:
-        in their full look or as a block's value line), or not; ``names``: far enough
-        for blocks' names at least; ``cached``: keep node looks as pixmaps (see
-        cache_node_looks).  Both default to ``readable``.
-
-        Where numbers do not show, a new number changes nothing on screen, so the node
-        is not repainted until the view shows them again (which repaints everything);
-        where names show, a renamed node is.
-        """
-        self.text_readable = readable
-        self.names_readable = readable if names is None else names
-        self.cache_node_looks(readable if cached is None else cached)
-
-    def cache_node_looks(self, on: bool) -> None:
-        """Keep each node's look as a pixmap (on) or paint it every time (off).
-
-        Worth it when nodes show text: a node repainted because something moved over
-        it is then copied, not drawn.  Views turn it on when zoomed in far enough for
-        text (a block's name at least), and off when zoomed out further (thousands of
-        tiny pixmaps would cost more than plain blocks); vector exports turn it off,
-        or nodes would become pictures.
-        """
-        modes = QGraphicsItem.CacheMode
-        mode = modes.DeviceCoordinateCache if on else modes.NoCache
-        if mode != self._node_cache:
-            self._node_cache = mode
-            for item in [*self.nodes.values(), *self.group_items.values()]:
-                item.setCacheMode(mode)
-
-    @property
-    def node_looks_cached(self) -> bool:
-        return self._node_cache != QGraphicsItem.CacheMode.NoCache
-
-    def shown_rect(self) -> QRectF | None:
-        """The part of the canvas some view shows (None: draw as if all of it)."""
-        rect = QRectF()
-        for view in self.views():
-            if view.isVisible() and not getattr(view, "is_overview", False):
-                rect = rect.united(view.mapToScene(view.viewport().rect()).boundingRect())
-        return None if rect.isEmpty() else rect
-
-    def shown_scale(self) -> float:
-        """How many screen pixels a scene unit takes in the views (the largest; 1 with none)."""
-        scales = [
-            view.transform().m11()
-            for view in self.views()
-            if view.isVisible() and not getattr(view, "is_overview", False)
-        ]
-        return max(scales, default=1.0) or 1.0
-
-    def fill_texts(self, item: NodeItem) -> None:
-        """Make a node's texts from its state (called when it is drawn or read)."""
-        if item.key not in self.graph:
-            return
-        node = self.graph.node(item.key)
-        (
-            name,
-            label,
-            value,
-            grad,
-            _,
-            _,
-            output,
-            notation,
-            _,
-            _,
-            _,
-            value_shown,
-            grad_shown,
-            override,
-            _,
-            marks,
-        ) = item.state
-        value_mark, grad_mark = marks or (None, None)
-        item.marks = marks  # practice: the node paints its hidden cells as boxes
-        derivative = (
-            override
-            if override is not None
-            else f"{derivative_symbol(name, output, notation)} = "
-            f"{grad_mark.text if grad_mark else format_number(grad) if grad_shown else ''}"
-        )
-        number = value_mark.text if value_mark else format_number(value) if value_shown else ""
-        if node.op.is_leaf:
-            text = formula(self.graph, node, (), format_number)
-            value_line = f"{name} = {number}"
-        else:
-            text = formula(self.graph, node, self.chips, format_number)
-            value_line = f"{text} = {number}"
-        item.set_texts(
-            label or name,
-            node.op.symbol if not node.op.is_leaf else node.op.name,
-            value_line,
-            derivative,
-            text,
-            number,
-        )
-
-    # ---------------------------------------------------------------- overlay
-    @property
-    def highlight(self) -> frozenset[tuple[int, int]]:
-        """The edges drawn highlighted (consumer key, slot): the overlay's."""
-        return self.document.overlay.edges
-
-    def _on_overlay(self, new: Overlay, old: Overlay) -> None:
-        """Draw what the document's new overlay shows, touching only what changed."""
-        for key in old.values.keys() | new.values.keys():
-            item = self.nodes.get(key)
-            if item is not None:
-                item.set_nudge(new.values.get(key, ""))
-        if new.current != old.current:
-            for key in (old.current, new.current):
-                if key in self.nodes:
-                    self.nodes[key].set_current(key == new.current)
-        if (new.shown_values, new.shown_grads, new.derivatives, new.cells) != (
-            old.shown_values,
-            old.shown_grads,
-            old.derivatives,
-            old.cells,
-        ):
-            self.refresh(self.document.evaluation)
-        elif new.backward_shown != old.backward_shown:
-            self._style_edges(self.document.evaluation)  # the forward pass hides backward edges
-        if new.edges != old.edges:
-            for slot_key in old.edges | new.edges:
-                edge = self.edges.get(slot_key)
-                if edge is not None:
-                    edge.set_style(edge.backward, edge.label, slot_key in new.edges)
-        if new.spotlight != old.spotlight:
-            self._dim_outside(new.spotlight)
-        self.overview_changed.emit()
-
-    def _dim_outside(self, spotlight: frozenset[int] | None) -> None:
-        """A lesson's spotlight: every node outside it, and every edge not between two
-        nodes in it, drawn faint (None: everything in full)."""
-
-        def opacity(*keys: int) -> float:
-            return 1.0 if spotlight is None or all(k in spotlight for k in keys) else DIMMED
-
-        for key, item in self.nodes.items():
-            chip = self.chips.get(key)
-            host = chip.host.key if chip is not None and chip.host is not None else key
-            item.setOpacity(opacity(host))  # a chip is as bright as the node it sits on
-        for (consumer, _), edge in self.edges.items():
-            edge.setOpacity(opacity(edge.source.key, consumer))
-        self.redraw_background()  # the edges
-
-    def _style_edges(self, evaluation: Evaluation) -> None:
-        backward = self.backward_view and self.document.overlay.backward_shown
-        if not backward and not self._styled_backward:
-            return  # plain forward edges carry no numbers; highlights are set elsewhere
-        self._styled_backward = backward
-        uses: dict[int, int] = {}
-        if backward:  # Σ on every node whose derivative sums several terms
-            for edge in self.edges.values():
-                uses[edge.source.key] = uses.get(edge.source.key, 0) + 1
-        for key, item in self.nodes.items():
-            several = uses.get(key, 0) > 1 and len(evaluation.terms(key)) > 1
-            item.set_sum_badge(several)
-        lit = self.document.overlay.edges
-        cells = self.document.overlay.cells
-        for (consumer, slot), edge in self.edges.items():
-            label = ""
-            mark = cells.get(("partial", consumer, slot)) if cells else None
-            if mark is not None and backward:  # practice: a hidden local derivative
-                label = mark.text or "…"
-            elif backward:
-                label = format_number(evaluation.partial(consumer, slot))
-            edge.set_style(backward, label, (consumer, slot) in lit)
-
-    def set_backward_view(self, on: bool) -> None:
-        self.backward_view = on
-        self._style_edges(self.document.evaluation)
-        self.overview_changed.emit()
-
+    # ------------------------------------------ settings, focus and selection
     def set_notation(self, notation: str) -> None:
         self.notation = notation
         self.refresh(self.document.evaluation)
@@ -860,12 +426,6 @@ class GraphScene(SceneGroups, QGraphicsScene):
         self.snap = on
         for item in self.nodes.values():
             item.snap = on
-
-    def highlight_terms(self, key: int | None) -> None:
-        """Highlight the edges that carry a node's chain-rule terms (its uses), or none:
-        the document's overlay gets these edges."""
-        document = self.document
-        document.set_overlay(document.overlay.but(edges=term_edges(self.graph, key)))
 
     def set_focused(self, key: int | None, port: tuple[str, int] | None = None) -> None:
         """Put the keyboard's focus on a node, and on one of its ports (``("in", slot)``

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication, QGraphicsScene
 from dvar.gui.canvas.export import export_scene
 from dvar.gui.canvas.look import OUTPUT
 from dvar.gui.canvas.nodes import GRID
-from dvar.gui.canvas.scene import SETTLE_MS
+from dvar.gui.canvas.scene_drawing import SETTLE_MS
 from dvar.gui.canvas.view import readable_zoom
 from dvar.gui.document.field_commands import SetField
 from dvar.gui.document.structure_commands import SetOutput

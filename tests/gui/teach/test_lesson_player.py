@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QPushButton
 from dvar import core
 from dvar.core.resources import lessons
 from dvar.gui.app.window import MainWindow
-from dvar.gui.canvas.scene import DIMMED
+from dvar.gui.canvas.scene_overlay import DIMMED
 from dvar.gui.document.annotation_commands import SetLesson
 from dvar.gui.document.document import Document
 from dvar.gui.document.field_commands import MoveNodes, SetField
