@@ -187,24 +187,21 @@ def _svg_bytes(
     return bytes(data.data())
 
 
-def _pdf_bytes(
-    scene: GraphScene, source: QRectF, fit: float, transparent: bool, path: Path
-) -> tuple[bytes, tuple[int, int], str | None]:
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+def start_pdf(
+    buffer: QBuffer,
+    dpi: int,
+    points: tuple[float, float],
+    page_name: str,
+    scene: GraphScene,
+    path: Path,
+) -> tuple[QPdfWriter, QPainter]:
+    """A PDF writer into ``buffer`` whose pages are ``points`` (width, height) and whose
+    canvas unit is one screen pixel at ``dpi``, titled after the scene, with a painter
+    begun on it; ExportError if the writer cannot start."""
     writer = QPdfWriter(buffer)
-    dpi = _dpi()
     writer.setResolution(dpi)  # one canvas unit = one screen pixel = 72/dpi points
-    points = (  # at least one point a side, or the page is not a page
-        max(1.0, source.width() * fit * 72 / dpi),
-        max(1.0, source.height() * fit * 72 / dpi),
-    )
     page = QPageSize(
-        QSizeF(*points),
-        QPageSize.Unit.Point,
-        "dvar diagram",
-        QPageSize.SizeMatchPolicy.ExactMatch,
+        QSizeF(*points), QPageSize.Unit.Point, page_name, QPageSize.SizeMatchPolicy.ExactMatch
     )
     writer.setPageLayout(QPageLayout(page, QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0)))
     writer.setTitle(_title(scene, path))
@@ -212,6 +209,21 @@ def _pdf_bytes(
     painter = QPainter()
     if not painter.begin(writer):
         raise ExportError(f"{path}: the PDF writer could not start")
+    return writer, painter
+
+
+def _pdf_bytes(
+    scene: GraphScene, source: QRectF, fit: float, transparent: bool, path: Path
+) -> tuple[bytes, tuple[int, int], str | None]:
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    dpi = _dpi()
+    points = (  # at least one point a side, or the page is not a page
+        max(1.0, source.width() * fit * 72 / dpi),
+        max(1.0, source.height() * fit * 72 / dpi),
+    )
+    writer, painter = start_pdf(buffer, dpi, points, "dvar diagram", scene, path)
     try:
         _hints(painter)
         target = writer.pageLayout().paintRectPixels(dpi).toRectF()

@@ -16,22 +16,16 @@ from PySide6.QtCore import (
     QBuffer,
     QByteArray,
     QIODevice,
-    QMarginsF,
     QRectF,
-    QSizeF,
     Qt,
 )
 from PySide6.QtGui import (
     QColor,
     QFontMetricsF,
     QImage,
-    QPageLayout,
-    QPageSize,
     QPainter,
-    QPdfWriter,
 )
 
-from dvar import core
 from dvar.gui.canvas.export import (
     FRAME_MS,
     MARGIN,
@@ -50,7 +44,7 @@ from dvar.gui.canvas.export_formats import (
     _hints,
     _pixels,
     _png_bytes,
-    _title,
+    start_pdf,
 )
 from dvar.gui.canvas.look import Fonts
 from dvar.gui.canvas.scene import GraphScene
@@ -182,19 +176,9 @@ def _steps_pdf(scene, frames, source, caption_height, values, selection_only, pa
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    writer = QPdfWriter(buffer)
     dpi = _dpi()
-    writer.setResolution(dpi)  # one canvas unit = one screen pixel = 72/dpi points
     points = (source.width() * 72 / dpi, (source.height() + caption_height) * 72 / dpi)
-    page = QPageSize(
-        QSizeF(*points), QPageSize.Unit.Point, "dvar steps", QPageSize.SizeMatchPolicy.ExactMatch
-    )
-    writer.setPageLayout(QPageLayout(page, QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0)))
-    writer.setTitle(_title(scene, path))
-    writer.setCreator(f"dvar {core.__version__}")
-    painter = QPainter()
-    if not painter.begin(writer):
-        raise ExportError(f"{path}: the PDF writer could not start")
+    writer, painter = start_pdf(buffer, dpi, points, "dvar steps", scene, path)
     try:
         for index, (overlay, caption) in enumerate(frames):
             if index:
