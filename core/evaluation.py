@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
@@ -118,6 +118,12 @@ class Evaluation(PlanResult):
         super().__init__(plan, values, errors)
         self._grads = grads
         self.grads: Mapping[str | int, float | None] = Column(self._naming, plan.pos, grads)
+
+    def by_position(self) -> tuple[Mapping[int, int], Sequence, Sequence]:
+        """(each node key's position, the values, the derivatives by position): for a
+        caller that reads every node at once, as the canvas does after each edit, with
+        plain indexing in place of a lookup per number.  Read-only."""
+        return self._plan.pos, self._values, self._grads
 
     def op(self, ref: str | int) -> str:
         """The name of the node's op (``mul``, ``input``, ...)."""

@@ -370,7 +370,7 @@ class GraphScene(SceneGroups, SceneChips, SceneTexts, SceneOverlay, SceneDrawing
         hosted = self._hosted
         node_of = {node.key: node for node in graph} if self.nodes else {}
         output, output_key = evaluation.output, graph.output_key
-        values, grads = evaluation.values, evaluation.grads
+        position, values, grads = evaluation.by_position()
         overlay = self.document.overlay
         override = overlay.derivatives
         cells = overlay.cells  # practice: hidden cells show marks, not numbers
@@ -378,10 +378,18 @@ class GraphScene(SceneGroups, SceneChips, SceneTexts, SceneOverlay, SceneDrawing
         digits = numbers.digits()
         readable, named = self.text_readable, self.names_readable
         in_view = self.shown_rect()
+        # What the views show, found once through the scene's index: far cheaper than
+        # asking each of thousands of nodes for its rectangle.
+        shown = (
+            None
+            if in_view is None
+            else set(self.items(in_view, Qt.ItemSelectionMode.IntersectsItemBoundingRect))
+        )
         alike = overlay.shown_alike()
         for key, item in self.nodes.items():
             node = node_of[key]
-            value, grad = values[key], grads[key]
+            at = position[key]
+            value, grad = values[at], grads[at]
             error = evaluation.error(key) if value is None or grad is None else None
             state = (
                 node.id,
@@ -398,7 +406,7 @@ class GraphScene(SceneGroups, SceneChips, SceneTexts, SceneOverlay, SceneDrawing
                 overlay.value_shown(key) if alike is None else alike[0],
                 overlay.grad_shown(key) if alike is None else alike[1],
                 None if override is None else override.get(key, ""),
-                None if key not in hosted else tuple(values[c] for c in hosted[key]),
+                None if key not in hosted else tuple(values[position[c]] for c in hosted[key]),
                 None if not cells else (cells.get(("value", key, 0)), cells.get(("grad", key, 0))),
             )
             if state != item.state:
@@ -409,7 +417,7 @@ class GraphScene(SceneGroups, SceneChips, SceneTexts, SceneOverlay, SceneDrawing
                 # Off screen, or too small to read with the same colour: nothing to
                 # repaint now; the texts are made when the node is next drawn readably.
                 if (readable or block_changed or (named and renamed)) and (
-                    in_view is None or in_view.intersects(item.sceneBoundingRect())
+                    shown is None or item in shown
                 ):
                     item.update()
         for box in self.group_items.values():

@@ -34,3 +34,18 @@ def test_removing_a_node_does_not_break_an_earlier_evaluation() -> None:
     assert ev.values["J"] == 33.0
     assert dict(ev.values) == VALUES
     assert ev.order == ["J", "v", "a", "u", "b", "c", "three"]
+
+
+def test_numbers_by_position_are_the_lectures_and_stay_so_after_edits() -> None:
+    g = lecture()
+    ev = core.evaluate(g)
+    position, values, grads = ev.by_position()
+    # The lecture's worked example, read through positions: a=5, da=3; b=3, db=6; c=2, dc=9.
+    for node, value, grad in (("a", 5.0, 3.0), ("b", 3.0, 6.0), ("c", 2.0, 9.0), ("J", 33.0, 1.0)):
+        at = position[g.key_of(node)]
+        assert (values[at], grads[at]) == (value, grad)
+    g.set_value("a", 100)
+    g.remove_node("c")
+    core.evaluate(g)
+    at = position[g.key_of("a")]
+    assert (values[at], grads[at]) == (5.0, 3.0)  # still the snapshot's numbers
