@@ -299,8 +299,9 @@ def test_the_collector_is_left_as_it_was() -> None:
 
     y = Value(2.0) * Value(3.0) + 1
     assert gc.isenabled()
+    frozen_at_start = gc.get_freeze_count()  # 3.12.1 starts with a few hundred frozen
     dvar.from_micrograd(y)
-    assert gc.isenabled() and gc.get_freeze_count() == 0
+    assert gc.isenabled() and gc.get_freeze_count() == frozen_at_start
     gc.disable()
     try:
         dvar.from_micrograd(y)
