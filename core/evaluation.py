@@ -11,6 +11,7 @@ import math
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
@@ -122,8 +123,9 @@ class Evaluation(PlanResult):
     def by_position(self) -> tuple[Mapping[int, int], Sequence, Sequence]:
         """(each node key's position, the values, the derivatives by position): for a
         caller that reads every node at once, as the canvas does after each edit, with
-        plain indexing in place of a lookup per number.  Read-only."""
-        return self._plan.pos, self._values, self._grads
+        plain indexing in place of a lookup per number.  Copies and read-only views:
+        nothing a caller does to them reaches this evaluation."""
+        return MappingProxyType(self._plan.pos), tuple(self._values), tuple(self._grads)
 
     def op(self, ref: str | int) -> str:
         """The name of the node's op (``mul``, ``input``, ...)."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from dvar import core
 from tests.core.helpers import lecture
 
@@ -49,3 +51,8 @@ def test_numbers_by_position_are_the_lectures_and_stay_so_after_edits() -> None:
     core.evaluate(g)
     at = position[g.key_of("a")]
     assert (values[at], grads[at]) == (5.0, 3.0)  # still the snapshot's numbers
+    with pytest.raises(TypeError):  # read-only: a caller cannot change the snapshot
+        values[at] = 0.0  # type: ignore[index]
+    with pytest.raises(TypeError):
+        position[g.key_of("a")] = 0  # type: ignore[index]
+    assert ev.values["a"] == 5.0
