@@ -44,8 +44,9 @@ def shown(overlay: Overlay, key: int) -> spoken.Shown:
 
 class CanvasChild(QAccessibleInterface):
     """What every canvas child answers the same way: no QObject behind it, no relations,
-    no children, no text to set.  Subclasses answer ``item``, ``parent``, the words, the
-    rectangle, the role and the state (a node also has its ports as children)."""
+    no children, no text to set, and the item's rectangle on the screen.  Subclasses
+    answer ``item``, ``parent``, the words, the role and the state (a node also has
+    its ports as children, and a port its own rectangle)."""
 
     def item(self):
         return None
@@ -80,6 +81,11 @@ class CanvasChild(QAccessibleInterface):
 
     def setText(self, kind: QAccessible.Text, text: str) -> None:  # noqa: N802, ARG002
         return None
+
+    def rect(self) -> QRect:
+        """Where the child's item is on the screen (empty once the item is gone)."""
+        item = self.item()
+        return QRect() if item is None else self.canvas_rect(item.sceneBoundingRect())
 
     def canvas_rect(self, scene_rect) -> QRect:
         """A rectangle of the canvas in screen coordinates."""
@@ -170,10 +176,6 @@ class NodeInterface(CanvasChild):
             return format_number(value) if value is not None else ""
         return ""
 
-    def rect(self) -> QRect:
-        item = self.item()
-        return QRect() if item is None else self.canvas_rect(item.sceneBoundingRect())
-
     def role(self) -> QAccessible.Role:
         return Role.ListItem
 
@@ -233,12 +235,6 @@ class GroupInterface(CanvasChild):
         if kind == Text.Description:
             return "Double-click its title, or press Ctrl+Shift+G, to open it"
         return ""
-
-    def rect(self) -> QRect:
-        item = self.item()
-        if item is None:
-            return QRect()
-        return self.canvas_rect(item.sceneBoundingRect())
 
     def role(self) -> QAccessible.Role:
         return Role.ListItem
